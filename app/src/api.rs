@@ -1,0 +1,184 @@
+//! What the browser and the server say to each other: shared types and server functions.
+//! The bodies run on the server only; they reach the server's logic through [`crate::backend`].
+
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// The person behind the current session, as the pages may show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub name: String,
+    pub login_name: String,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub can_service: bool,
+    pub can_admin: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantChoice {
+    pub slug: String,
+    pub name: String,
+}
+
+/// Where on the form a message belongs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    UserId,
+    Password,
+    Form,
+}
+
+/// Every way a login can fail, as the person is told. Deliberately one variant for unknown
+/// users, wrong passwords and locked accounts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum LoginError {
+    #[error("missing user id")]
+    EnterUserId,
+    #[error("user id too long")]
+    UserIdTooLong,
+    #[error("missing password")]
+    EnterPassword,
+    #[error("password too long")]
+    PasswordTooLong,
+    #[error("wrong user id or password")]
+    WrongCredentials,
+    #[error("account not active")]
+    NotActive,
+    #[error("too many attempts from this address")]
+    TooManyAttempts,
+    #[error("server busy")]
+    Busy,
+    #[error("unknown tenant")]
+    UnknownTenant,
+    #[error("user id in several tenants")]
+    SeveralTenants(Vec<TenantChoice>),
+    #[error("unexpected error")]
+    Unexpected,
+}
+
+impl LoginError {
+    pub fn msg(&self) -> Msg {
+        match self {
+            LoginError::EnterUserId => Msg::EnterUserId,
+            LoginError::UserIdTooLong => Msg::UserIdTooLong,
+            LoginError::EnterPassword => Msg::EnterPassword,
+            LoginError::PasswordTooLong => Msg::PasswordTooLong,
+            LoginError::WrongCredentials => Msg::WrongCredentials,
+            LoginError::NotActive => Msg::AccountNotActive,
+            LoginError::TooManyAttempts => Msg::TooManyAttempts,
+            LoginError::Busy => Msg::ServerBusy,
+            LoginError::UnknownTenant => Msg::UnknownTenant,
+            LoginError::SeveralTenants(_) => Msg::SeveralTenants,
+            LoginError::Unexpected => Msg::Unexpected,
+        }
+    }
+
+    pub fn field(&self) -> Field {
+        match self {
+            LoginError::EnterUserId | LoginError::UserIdTooLong => Field::UserId,
+            LoginError::EnterPassword | LoginError::PasswordTooLong => Field::Password,
+            _ => Field::Form,
+        }
+    }
+}
+
+impl FromServerFnError for LoginError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        LoginError::Unexpected
+    }
+}
+
+/// Failures of the other server functions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("unexpected error")]
+    Unexpected,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        AppError::Unexpected
+    }
+}
+
+/// What a failed plain-form login hands back to the re-rendered page, so that nothing the
+/// person typed (but the password) is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginEcho {
+    pub user_id: String,
+    pub error: Option<LoginError>,
+}
+
+/// Logs in with a user ID and password. On success the session cookie is set and the answer
+/// is the path to go to next.
+#[server(endpoint = "login")]
+pub async fn login(
+    tenant: Option<String>,
+    user_id: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, LoginError> {
+    use crate::backend::{use_backend, LoginForm};
+    let (backend, parts) = use_backend().ok_or(LoginError::Unexpected)?;
+    let response = use_context::<leptos_axum::ResponseOptions>().ok_or(LoginError::Unexpected)?;
+    match backend.login(LoginForm { tenant, user_id, password, next }, &parts).await {
+        Ok(success) => {
+            for cookie in success.set_cookies {
+                response.append_header(http::header::SET_COOKIE, cookie);
+            }
+            Ok(success.redirect)
+        }
+        Err(err) => {
+            if let Ok(status) = http::StatusCode::from_u16(err.http_status()) {
+                response.set_status(status);
+            }
+            if let Some(seconds) = err.retry_after() {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            }
+            Err(err)
+        }
+    }
+}
+
+/// The person behind this request's session.
+#[server(endpoint = "viewer")]
+pub async fn current_viewer() -> Result<Viewer, AppError> {
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Unexpected)?;
+    parts.extensions.get::<Viewer>().cloned().ok_or(AppError::NotSignedIn)
+}
+
+impl LoginError {
+    /// The HTTP status a failed login answers with, on the form and server-function paths alike.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            LoginError::EnterUserId | LoginError::UserIdTooLong | LoginError::EnterPassword | LoginError::PasswordTooLong => 422,
+            LoginError::WrongCredentials => 401,
+            LoginError::NotActive => 403,
+            LoginError::TooManyAttempts => 429,
+            LoginError::Busy => 503,
+            LoginError::UnknownTenant => 404,
+            LoginError::SeveralTenants(_) => 409,
+            LoginError::Unexpected => 500,
+        }
+    }
+
+    /// Seconds to wait before trying again, where that is the remedy.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            LoginError::TooManyAttempts => Some(60),
+            LoginError::Busy => Some(1),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Pure domain rules shared by the browser and the server. Parse, don't validate: once one of
+//! these values exists it is valid.
+
+use serde::{Deserialize, Serialize};
+
+/// The longest user ID we accept (an email address is at most 254 characters).
+pub const MAX_USER_ID_CHARS: usize = 254;
+/// The longest password we accept anywhere (the policy allows 8–128).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoginNameError {
+    #[error("empty")]
+    Empty,
+    #[error("too long")]
+    TooLong,
+    #[error("control characters")]
+    Invalid,
+}
+
+/// What a person types into "User ID": an email address (online users) or an assigned user
+/// name (Windows users). Compared case-insensitively, so it is stored lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LoginName(String);
+
+impl LoginName {
+    pub fn parse(raw: &str) -> Result<Self, LoginNameError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(LoginNameError::Empty);
+        }
+        if trimmed.chars().count() > MAX_USER_ID_CHARS {
+            return Err(LoginNameError::TooLong);
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(LoginNameError::Invalid);
+        }
+        Ok(LoginName(trimmed.to_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_email(&self) -> bool {
+        Email::parse(&self.0).is_ok()
+    }
+}
+
+/// A syntactically plausible email address: one `@`, a non-empty local part and a dotted
+/// domain, no spaces. Deliverability is proven by the link we send, not by a regex.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, LoginNameError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(LoginNameError::Empty);
+        }
+        if trimmed.chars().count() > MAX_USER_ID_CHARS {
+            return Err(LoginNameError::TooLong);
+        }
+        let (local, domain) = trimmed.split_once('@').ok_or(LoginNameError::Invalid)?;
+        let valid = !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control());
+        if valid {
+            Ok(Email(trimmed.to_lowercase()))
+        } else {
+            Err(LoginNameError::Invalid)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A tenant's short name as it appears in addresses (`/t/acme/login`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TenantSlug(String);
+
+impl TenantSlug {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let ok = (2..=40).contains(&raw.len())
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !raw.starts_with('-')
+            && !raw.ends_with('-');
+        ok.then(|| TenantSlug(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where to send a person after they log in: only a path on this site, never another origin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnPath(String);
+
+impl ReturnPath {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let safe = raw.starts_with('/')
+            && !raw.starts_with("//")
+            && !raw.starts_with("/\\")
+            && raw.len() <= 2048
+            && !raw.chars().any(|c| c.is_control() || c == '\\' || c.is_whitespace());
+        safe.then(|| ReturnPath(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The return path or the CRM start page.
+    pub fn or_start(raw: Option<&str>) -> String {
+        raw.and_then(ReturnPath::parse)
+            .map(|p| p.0)
+            .unwrap_or_else(|| crate::routes::CRM.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_names_are_trimmed_and_lower_cased() {
+        assert_eq!(LoginName::parse("  Ada@Acme.TEST ").map(|n| n.0), Ok("ada@acme.test".into()));
+        assert_eq!(LoginName::parse("   "), Err(LoginNameError::Empty));
+        assert_eq!(LoginName::parse(&"a".repeat(255)), Err(LoginNameError::TooLong));
+        assert_eq!(LoginName::parse("ada\u{0}"), Err(LoginNameError::Invalid));
+        assert!(LoginName::parse("ADA").is_ok_and(|n| !n.is_email()));
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert!(Email::parse("ada@acme.test").is_ok());
+        for bad in ["ada", "@acme.test", "ada@acme", "ada@@acme.test", "a da@acme.test", "ada@.test"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert!(ReturnPath::parse("/crm?x=1").is_some());
+        for bad in [
+            "https://evil.test/",
+            "//evil.test/",
+            "/\\evil.test",
+            "javascript:alert(1)",
+            "crm",
+            "/crm\r\nSet-Cookie: x=1",
+            "",
+        ] {
+            assert!(ReturnPath::parse(bad).is_none(), "{bad:?} should be refused");
+        }
+        assert_eq!(ReturnPath::or_start(Some("//evil.test")), "/crm");
+    }
+
+    #[test]
+    fn slugs_are_lower_case_words() {
+        assert!(TenantSlug::parse("acme").is_some());
+        assert!(TenantSlug::parse("acme-2").is_some());
+        for bad in ["Acme", "a", "-acme", "acme/x", "ac me"] {
+            assert!(TenantSlug::parse(bad).is_none(), "{bad} should be refused");
+        }
+    }
+}

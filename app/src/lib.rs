@@ -1,0 +1,80 @@
+//! Frontdoor's Leptos application: pages, components, server functions and the pure domain
+//! rules shared by the browser and the server. Server-only code sits behind the `ssr` feature.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
+
+use i18n::Lang;
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the application; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<backend::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+    let lang = detect_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/pkg/frontdoor.css"/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(detect_lang());
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <pages::not_found::NotFoundPage/> }>
+                <Route path=path!("/login") view=pages::login::LoginPage/>
+                <Route path=path!("/t/:tenant/login") view=pages::login::LoginPage/>
+                <Route path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage/>
+                <Route path=path!("/crm") view=pages::crm::CrmPage/>
+                <Route path=path!("/service") view=pages::crm::NotYetPage/>
+                <Route path=path!("/settings") view=pages::crm::NotYetPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The page's language: chosen by the server (saved choice, then `Accept-Language`) and
+/// carried to the browser in `<html lang>`.
+fn detect_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Lang>().copied())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default()
+    }
+}

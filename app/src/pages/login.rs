@@ -1,0 +1,162 @@
+//! The login page (`/login`, `/t/{tenant}/login`). A plain form post works before the WASM
+//! has loaded; once hydrated, the same form calls the `login` server function instead.
+
+use crate::api::{Field, Login, LoginEcho, LoginError};
+use crate::components::form_error::FormError;
+use crate::components::top_bar::TopBar;
+use crate::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
+use crate::i18n::{t, Msg};
+use crate::routes;
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let location = use_location();
+    let tenant = params.read_untracked().get("tenant");
+    let next = query.read_untracked().get("next");
+    let notice = match query.read_untracked().get("notice").as_deref() {
+        Some("logged-out") => Some(Msg::LoggedOut),
+        Some("session-ended") => Some(Msg::SessionEnded),
+        _ => None,
+    };
+    // Set by the server when a plain form post failed; empty otherwise.
+    let echo = SharedValue::new(|| use_context::<LoginEcho>().unwrap_or_default()).into_inner();
+
+    let error = RwSignal::new(echo.error.clone());
+    let user_ref = NodeRef::<Input>::new();
+    let password_ref = NodeRef::<Input>::new();
+    let login = ServerAction::<Login>::new();
+
+    Effect::new(move |_| match login.value().get() {
+        Some(Ok(path)) => {
+            let _ = window().location().set_href(&path);
+        }
+        Some(Err(err)) => {
+            let focus = if err.field() == Field::UserId { user_ref } else { password_ref };
+            if let Some(password) = password_ref.get_untracked() {
+                password.set_value("");
+            }
+            error.set(Some(err));
+            if let Some(input) = focus.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+        None => {}
+    });
+
+    let tenant_for_submit = tenant.clone();
+    let next_for_submit = next.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let user_id = user_ref.get_untracked().map(|i| i.value()).unwrap_or_default();
+        let password = password_ref.get_untracked().map(|i| i.value()).unwrap_or_default();
+        if let Some(problem) = check_before_sending(&user_id, &password) {
+            error.set(Some(problem));
+            return;
+        }
+        login.dispatch(Login {
+            tenant: tenant_for_submit.clone(),
+            user_id,
+            password,
+            next: next_for_submit.clone(),
+        });
+    };
+
+    let field_error = move |field: Field| {
+        Signal::derive(move || error.get().filter(|e| e.field() == field).map(|e| e.msg()))
+    };
+    let form_error = field_error(Field::Form);
+    let tenants = move || match error.get() {
+        Some(LoginError::SeveralTenants(choices)) => choices,
+        _ => Vec::new(),
+    };
+    let invalid = move |field: Field| move || error.get().is_some_and(|e| e.field() == field).then_some("true");
+
+    view! {
+        <Title text=t(Msg::LoginHeading)/>
+        <TopBar/>
+        <main class="card">
+            <h1>{t(Msg::LoginHeading)}</h1>
+            {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+            <FormError message=form_error/>
+            <ul class="tenant-choices">
+                {move || {
+                    tenants()
+                        .into_iter()
+                        .map(|choice| {
+                            view! {
+                                <li>
+                                    <a href=routes::tenant_login(&choice.slug) rel="external">
+                                        {choice.name}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <form method="post" action=move || location.pathname.get() on:submit=on_submit novalidate>
+                {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
+                <div class="field">
+                    <label for="user-id">{t(Msg::UserId)}</label>
+                    <input
+                        id="user-id"
+                        name="user_id"
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                        value=echo.user_id
+                        aria-describedby="user-id-hint user-id-error"
+                        aria-invalid=invalid(Field::UserId)
+                        node_ref=user_ref
+                    />
+                    <p class="hint" id="user-id-hint">{t(Msg::UserIdHint)}</p>
+                    <FormError message=field_error(Field::UserId) id="user-id-error"/>
+                </div>
+                <div class="field">
+                    <label for="password">{t(Msg::Password)}</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        aria-describedby="password-error"
+                        aria-invalid=invalid(Field::Password)
+                        node_ref=password_ref
+                    />
+                    <FormError message=field_error(Field::Password) id="password-error"/>
+                </div>
+                <button type="submit" class="primary" aria-busy=move || login.pending().get().then_some("true")>
+                    {t(Msg::LogIn)}
+                </button>
+            </form>
+            <p>
+                <a href=routes::FORGOT_PASSWORD>{t(Msg::ForgotPassword)}</a>
+            </p>
+        </main>
+    }
+}
+
+/// The checks worth doing before a round trip; the server repeats them.
+pub fn check_before_sending(user_id: &str, password: &str) -> Option<LoginError> {
+    match LoginName::parse(user_id) {
+        Err(LoginNameError::Empty) => return Some(LoginError::EnterUserId),
+        Err(LoginNameError::TooLong) => return Some(LoginError::UserIdTooLong),
+        _ => {}
+    }
+    if password.is_empty() {
+        Some(LoginError::EnterPassword)
+    } else if password.chars().count() > MAX_PASSWORD_CHARS {
+        Some(LoginError::PasswordTooLong)
+    } else {
+        None
+    }
+}

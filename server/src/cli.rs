@@ -1,0 +1,192 @@
+//! The command line's actions: serve, migrate, and the administrator's tenant, user and role
+//! commands. Passwords come from standard input, never from the argument list.
+
+use crate::clock::Clock;
+use crate::config::{Cli, Command, RoleCommand, ServeArgs, TenantCommand, UserCommand, UserRef};
+use crate::db::{Db, NewUser, UserStatus, ADMIN_ROLE};
+use crate::password::PasswordHasher;
+use crate::startup::Application;
+use anyhow::{anyhow, bail, Context};
+use app::domain::{Email, LoginName, TenantSlug, MAX_PASSWORD_CHARS};
+use secrecy::SecretString;
+use std::io::BufRead;
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = Db::connect(&cli.storage.url()).await?;
+    db.migrate().await?;
+    let clock = Clock::system();
+    match cli.command {
+        Command::Serve(args) => serve(args, db, clock).await,
+        Command::Migrate => {
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::Tenant(command) => tenant(command, &db, &clock).await,
+        Command::User(command) => user(command, &db, &clock).await,
+        Command::Role(RoleCommand::List { tenant }) => {
+            let tenant = find_tenant(&db, &tenant).await?;
+            println!("{:<20} {:>5}  rights", "role", "level");
+            for role in db.roles(tenant.id).await? {
+                let rights: Vec<&str> = [(role.can_crm, "crm"), (role.can_service, "service"), (role.can_admin, "settings")]
+                    .into_iter()
+                    .filter(|(on, _)| *on != 0)
+                    .map(|(_, name)| name)
+                    .collect();
+                println!("{:<20} {:>5}  {}", role.name, role.user_level, rights.join(","));
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs, db: Db, clock: Clock) -> anyhow::Result<()> {
+    let first_start = db.count_tenants().await? == 0;
+    let app = Application::build(&args, db.clone(), clock.clone()).await?;
+    let public_url = app.state().settings.public_url.clone();
+    if first_start {
+        bootstrap(&db, &clock, &public_url).await?;
+    }
+    tracing::info!(address = %app.addr(), "Frontdoor is listening");
+    println!("Frontdoor is running at {public_url}/login");
+    app.run_until_stopped().await.context("the server stopped with an error")
+}
+
+/// First start on an empty database: tenant `demo` and one administrator, told once.
+async fn bootstrap(db: &Db, clock: &Clock, public_url: &str) -> anyhow::Result<()> {
+    let now = clock.now();
+    let tenant = db.create_tenant("demo", "Demo", now).await?;
+    let role = db.role_by_name(tenant.id, ADMIN_ROLE).await?.ok_or_else(|| anyhow!("the built-in roles are missing"))?;
+    let password = crate::tokens::Token::generate().expose()[..20].to_string();
+    let hasher = PasswordHasher::start(1, 1)?;
+    let hash = hasher.hash(SecretString::from(password.clone())).await?;
+    db.create_user(
+        &NewUser {
+            tenant_id: tenant.id,
+            role_id: role.id,
+            login_name: "admin@demo.test",
+            email: Some("admin@demo.test"),
+            display_name: "Administrator",
+            status: UserStatus::Active,
+            password_hash: Some(hash),
+        },
+        now,
+    )
+    .await?;
+    println!();
+    println!("First start: created tenant \"demo\" and its administrator. This is shown only once.");
+    println!("  Log in at  {public_url}/login");
+    println!("  User ID    admin@demo.test");
+    println!("  Password   {password}");
+    println!();
+    Ok(())
+}
+
+async fn tenant(command: TenantCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    match command {
+        TenantCommand::Create { slug, name } => {
+            let slug = TenantSlug::parse(&slug)
+                .ok_or_else(|| anyhow!("a tenant slug is 2–40 lower-case letters, digits or dashes, like \"acme\""))?;
+            let name = name.trim();
+            if name.is_empty() {
+                bail!("the tenant needs a name");
+            }
+            let tenant = db.create_tenant(slug.as_str(), name, clock.now()).await?;
+            println!("Created tenant {} ({}) with the roles \"User level 0\" and \"User\".", tenant.slug, tenant.name);
+        }
+        TenantCommand::List => {
+            println!("{:<24} name", "slug");
+            for tenant in db.tenants().await? {
+                println!("{:<24} {}", tenant.slug, tenant.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn find_tenant(db: &Db, slug: &str) -> anyhow::Result<crate::db::Tenant> {
+    db.tenant_by_slug(slug).await?.ok_or_else(|| anyhow!("there is no tenant {slug:?} (see `frontdoor tenant list`)"))
+}
+
+fn read_password_from_stdin() -> anyhow::Result<SecretString> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    let length = password.chars().count();
+    if !(8..=MAX_PASSWORD_CHARS).contains(&length) {
+        bail!("a password has 8 to {MAX_PASSWORD_CHARS} characters");
+    }
+    Ok(SecretString::from(password))
+}
+
+async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create { tenant, email, username, name, role, password_stdin } => {
+            let tenant = find_tenant(db, &tenant).await?;
+            let email = email.map(|e| Email::parse(&e).map_err(|_| anyhow!("{e:?} is not an email address"))).transpose()?;
+            let login_name = match (&username, &email) {
+                (Some(username), _) => LoginName::parse(username).map_err(|_| anyhow!("{username:?} is not a usable user name"))?,
+                (None, Some(email)) => LoginName::parse(email.as_str()).map_err(|_| anyhow!("unusable email address"))?,
+                (None, None) => bail!("give --email (online users) or --username (onsite users)"),
+            };
+            let Some(role) = db.role_by_name(tenant.id, &role).await? else {
+                let names: Vec<String> = db.roles(tenant.id).await?.into_iter().map(|r| r.name).collect();
+                bail!("there is no role {role:?} in {}; roles: {}", tenant.slug, names.join(", "));
+            };
+            let name = name.trim();
+            if name.is_empty() {
+                bail!("the user needs a name");
+            }
+            let password_hash = if password_stdin {
+                let password = read_password_from_stdin()?;
+                Some(PasswordHasher::start(1, 1)?.hash(password).await?)
+            } else {
+                None
+            };
+            let status = if password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited };
+            db.create_user(
+                &NewUser {
+                    tenant_id: tenant.id,
+                    role_id: role.id,
+                    login_name: login_name.as_str(),
+                    email: email.as_ref().map(|e| e.as_str()),
+                    display_name: name,
+                    status,
+                    password_hash,
+                },
+                clock.now(),
+            )
+            .await?;
+            println!("Created {} user {} in {} with role {:?}.", status.as_str(), login_name.as_str(), tenant.slug, role.name);
+        }
+        UserCommand::List { tenant } => {
+            let tenant = find_tenant(db, &tenant).await?;
+            println!("{:<36} {:<12} {:<16} name", "user id", "status", "role");
+            for user in db.user_listing(tenant.id).await? {
+                println!("{:<36} {:<12} {:<16} {}", user.login_name, user.status, user.role, user.display_name);
+            }
+        }
+        UserCommand::Deactivate(who) => set_status(db, clock, who, UserStatus::Deactivated).await?,
+        UserCommand::Activate(who) => set_status(db, clock, who, UserStatus::Active).await?,
+    }
+    Ok(())
+}
+
+async fn set_status(db: &Db, clock: &Clock, who: UserRef, status: UserStatus) -> anyhow::Result<()> {
+    let tenant = find_tenant(db, &who.tenant).await?;
+    let login_name = LoginName::parse(&who.email).map_err(|_| anyhow!("{:?} is not a user ID", who.email))?;
+    if !db.set_user_status(tenant.id, login_name.as_str(), status, clock.now()).await? {
+        bail!("there is no user {} in {}", login_name.as_str(), tenant.slug);
+    }
+    let event = crate::db::AuditEvent {
+        tenant_id: Some(tenant.id),
+        subject: Some(login_name.as_str()),
+        event: if status == UserStatus::Active { "user.activate" } else { "user.deactivate" },
+        outcome: "success",
+        detail: Some("command line"),
+        ..Default::default()
+    };
+    db.audit(&event, clock.now()).await?;
+    let done = if status == UserStatus::Active { "activated" } else { "deactivated; their sessions have ended" };
+    println!("User {} in {} is {done}.", login_name.as_str(), tenant.slug);
+    Ok(())
+}

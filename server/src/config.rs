@@ -1,0 +1,136 @@
+//! The command line. Every option is also an environment variable; these forms are an
+//! interface that administrators and outside test suites script against.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "frontdoor", version, about = "The sign-in front door of the CRM suite")]
+pub struct Cli {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StorageArgs {
+    /// Database: `sqlite://path` or `postgres://…`. Default: a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Where the embedded defaults keep their files.
+    #[arg(long, env = "FRONTDOOR_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+impl StorageArgs {
+    pub fn url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("frontdoor.db").display()),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (migrates the database first).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Show roles.
+    #[command(subcommand)]
+    Role(RoleCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "FRONTDOOR_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: String,
+    /// The address people use to reach Frontdoor, for links and the same-origin check.
+    /// Default: `http://` plus the listening address.
+    #[arg(long, env = "FRONTDOOR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The folder holding `pkg/` (the WASM bundle and the stylesheet built by Trunk).
+    #[arg(long, env = "FRONTDOOR_SITE_ROOT", default_value = "site")]
+    pub site_root: String,
+    /// Password-hashing workers. Default: one per core.
+    #[arg(long, env = "FRONTDOOR_HASH_WORKERS")]
+    pub hash_workers: Option<usize>,
+    /// Hashing jobs that may wait for a worker before new logins get 503. Default: 2 per worker.
+    #[arg(long, env = "FRONTDOOR_HASH_QUEUE")]
+    pub hash_queue: Option<usize>,
+    /// Failed logins one IP address may make per minute.
+    #[arg(long, env = "FRONTDOOR_IP_FAILURES_PER_MINUTE", default_value_t = 30)]
+    pub ip_failures_per_minute: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
+    #[arg(long, env = "FRONTDOOR_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TenantCommand {
+    /// Create a tenant with the built-in roles.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List tenants.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an active user. With `--password-stdin` the password is read from standard input.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// An assigned user name (onsite/Windows users) instead of the email address.
+        #[arg(long)]
+        username: Option<String>,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "User")]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List a tenant's users.
+    List {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Deactivate a user; ends all their sessions.
+    Deactivate(UserRef),
+    /// Make a deactivated user active again.
+    Activate(UserRef),
+}
+
+#[derive(Args, Debug)]
+pub struct UserRef {
+    #[arg(long)]
+    pub tenant: String,
+    /// The user's login name (email address or user name).
+    #[arg(long, alias = "username")]
+    pub email: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoleCommand {
+    /// List a tenant's roles and their rights.
+    List {
+        #[arg(long)]
+        tenant: String,
+    },
+}

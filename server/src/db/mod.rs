@@ -1,0 +1,116 @@
+//! Storage through sqlx's `Any` driver: a SQLite file by default, PostgreSQL when the URL
+//! says `postgres://`. Both share one query set (numbered `$n` parameters, Unix-second times).
+
+mod audit;
+pub use audit::{AuditEvent, AuditRow};
+mod sessions;
+mod tenants;
+mod users;
+
+pub use sessions::{NewSession, SessionRecord};
+pub use tenants::{Role, Tenant};
+pub use tenants::{CreateTenantError, ADMIN_ROLE, USER_ROLE};
+pub use users::{CreateUserError, NewUser, UserListing, UserRecord, UserStatus};
+
+use anyhow::Context;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::Executor;
+use std::borrow::Cow;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub kind: DbKind,
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let kind = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DbKind::Postgres
+        } else if url.starts_with("sqlite:") {
+            DbKind::Sqlite
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
+        };
+        if kind == DbKind::Sqlite {
+            ensure_sqlite_folder(url)?;
+        }
+        let options = AnyPoolOptions::new()
+            .max_connections(if kind == DbKind::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if kind == DbKind::Sqlite {
+            options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(url).await.with_context(|| format!("cannot open the database ({})", redact(url)))?;
+        if kind == DbKind::Sqlite {
+            // Persistent for the file: readers no longer block the writer.
+            pool.execute("PRAGMA journal_mode = WAL;").await.context("cannot switch SQLite to WAL")?;
+        }
+        Ok(Db { pool, kind })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let files: &[(i64, &str, &str)] = match self.kind {
+            DbKind::Sqlite => &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))],
+            DbKind::Postgres => &[(1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql"))],
+        };
+        let migrations = files
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(*version, Cow::Borrowed(*name), MigrationType::Simple, Cow::Borrowed(*sql), false)
+            })
+            .collect::<Vec<_>>();
+        let migrator = Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false };
+        migrator.run(&self.pool).await.context("database migration failed")?;
+        Ok(())
+    }
+}
+
+fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether an error is a violated unique constraint (a duplicate slug, login name, …).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}

@@ -1,0 +1,117 @@
+use super::{is_unique_violation, Db};
+use sqlx::FromRow;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct Tenant {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub idle_timeout_secs: i64,
+    pub absolute_timeout_secs: i64,
+    pub tos_version: i64,
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct Role {
+    pub id: i64,
+    pub name: String,
+    pub user_level: i64,
+    pub can_crm: i64,
+    pub can_service: i64,
+    pub can_admin: i64,
+}
+
+pub const ADMIN_ROLE: &str = "User level 0";
+pub const USER_ROLE: &str = "User";
+
+const TENANT_COLUMNS: &str = "id, slug, name, idle_timeout_secs, absolute_timeout_secs, tos_version";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateTenantError {
+    #[error("a tenant with slug {0:?} already exists")]
+    Duplicate(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl Db {
+    /// Creates a tenant with the built-in roles "User level 0" (every right) and "User".
+    pub async fn create_tenant(&self, slug: &str, name: &str, now: i64) -> Result<Tenant, CreateTenantError> {
+        let mut tx = self.pool.begin().await?;
+        let tenant: Tenant = sqlx::query_as(&format!(
+            "INSERT INTO tenants (slug, name, created_at) VALUES ($1, $2, $3) RETURNING {TENANT_COLUMNS}"
+        ))
+        .bind(slug)
+        .bind(name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| if is_unique_violation(&e) { CreateTenantError::Duplicate(slug.to_string()) } else { e.into() })?;
+        for (role, level, service, admin) in [(ADMIN_ROLE, 0_i64, 1_i64, 1_i64), (USER_ROLE, 1, 1, 0)] {
+            sqlx::query(
+                "INSERT INTO roles (tenant_id, name, user_level, can_crm, can_service, can_admin) VALUES ($1, $2, $3, 1, $4, $5)",
+            )
+            .bind(tenant.id)
+            .bind(role)
+            .bind(level)
+            .bind(service)
+            .bind(admin)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(tenant)
+    }
+
+    pub async fn tenant_by_slug(&self, slug: &str) -> sqlx::Result<Option<Tenant>> {
+        sqlx::query_as(&format!("SELECT {TENANT_COLUMNS} FROM tenants WHERE slug = $1"))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn tenant_by_id(&self, id: i64) -> sqlx::Result<Option<Tenant>> {
+        sqlx::query_as(&format!("SELECT {TENANT_COLUMNS} FROM tenants WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn tenants(&self) -> sqlx::Result<Vec<Tenant>> {
+        sqlx::query_as(&format!("SELECT {TENANT_COLUMNS} FROM tenants ORDER BY slug")).fetch_all(&self.pool).await
+    }
+
+    pub async fn count_tenants(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM tenants").fetch_one(&self.pool).await
+    }
+
+    pub async fn roles(&self, tenant_id: i64) -> sqlx::Result<Vec<Role>> {
+        sqlx::query_as(
+            "SELECT id, name, user_level, can_crm, can_service, can_admin FROM roles WHERE tenant_id = $1 ORDER BY user_level, name",
+        )
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn role_by_name(&self, tenant_id: i64, name: &str) -> sqlx::Result<Option<Role>> {
+        sqlx::query_as(
+            "SELECT id, name, user_level, can_crm, can_service, can_admin FROM roles WHERE tenant_id = $1 AND name = $2",
+        )
+        .bind(tenant_id)
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Test support: shortens a tenant's session limits.
+    pub async fn set_session_timeouts(&self, tenant_id: i64, idle_secs: i64, absolute_secs: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3")
+            .bind(idle_secs)
+            .bind(absolute_secs)
+            .bind(tenant_id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}

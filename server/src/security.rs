@@ -1,0 +1,108 @@
+//! Safety on every response: a Content-Security-Policy with a fresh nonce, no sniffing, no
+//! referrer, no framing; state-changing requests from another site are refused; bodies are small.
+
+use crate::state::AppState;
+use app::backend::CspNonce;
+use app::i18n::{Lang, Msg};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use rand::RngCore;
+
+/// Forms here are a few fields; anything larger is refused before it is read.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let lang = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default();
+    let mut response = if !is_same_site(&request, &state) {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+        plain(StatusCode::FORBIDDEN, refused_text(lang))
+    } else if declared_length(&request).is_some_and(|n| n > MAX_BODY_BYTES) {
+        plain(StatusCode::PAYLOAD_TOO_LARGE, too_large_text(lang))
+    } else {
+        let nonce = new_nonce();
+        request.extensions_mut().insert(CspNonce(nonce.clone()));
+        let static_file = request.uri().path().starts_with("/pkg/");
+        let mut response = next.run(request).await;
+        if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            response = plain(StatusCode::PAYLOAD_TOO_LARGE, too_large_text(lang));
+        }
+        set(&mut response, header::CONTENT_SECURITY_POLICY, &content_security_policy(&nonce));
+        if !static_file {
+            set(&mut response, header::CACHE_CONTROL, "no-store");
+        }
+        response
+    };
+    set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(&mut response, header::REFERRER_POLICY, "no-referrer");
+    set(&mut response, header::X_FRAME_OPTIONS, "DENY");
+    set(&mut response, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(&mut response, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    if state.settings.secure_cookies {
+        set(&mut response, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+    }
+    response
+}
+
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+fn new_nonce() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn set(response: &mut Response, name: HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, value);
+    }
+}
+
+fn declared_length(request: &Request) -> Option<usize> {
+    request.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+/// Safe methods pass. Others need an `Origin` of this site (its public origin, or the origin
+/// the browser addressed), or, without one, must not be marked cross-site by the browser.
+fn is_same_site(request: &Request, state: &AppState) -> bool {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    let headers = request.headers();
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            origin == state.settings.public_origin
+                || (!host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}")))
+        }
+        None => headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|site| site != "cross-site"),
+    }
+}
+
+fn refused_text(lang: Lang) -> &'static str {
+    Msg::CrossSiteRefused.text(lang)
+}
+
+fn too_large_text(lang: Lang) -> &'static str {
+    Msg::RequestTooLarge.text(lang)
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], Body::from(text)).into_response()
+}

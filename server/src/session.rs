@@ -1,0 +1,138 @@
+//! Server-side sessions. The cookie holds a 256-bit random token; the database holds only its
+//! SHA-256, with the idle and absolute limits of the user's tenant enforced on every request.
+
+use crate::db::{NewSession, SessionRecord, Tenant, UserStatus};
+use crate::state::{AppState, Settings};
+use crate::tokens::{hash_token, Token};
+use crate::web::client::ClientInfo;
+use app::api::Viewer;
+use http::{HeaderMap, HeaderValue};
+
+/// The app a session belongs to.
+pub const CRM_APP: &str = "crm";
+
+/// Sessions are touched at most this often, so a busy page costs no write per request.
+const TOUCH_EVERY_SECS: i64 = 15;
+
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-frontdoor"
+    } else {
+        "frontdoor"
+    }
+}
+
+fn cookie(settings: &Settings, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if settings.secure_cookies { "; Secure" } else { "" };
+    let text = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("frontdoor=; Max-Age=0"))
+}
+
+pub fn session_cookie(settings: &Settings, token: &Token, max_age: i64) -> HeaderValue {
+    cookie(settings, cookie_name(settings), token.expose(), max_age)
+}
+
+pub fn clear_session_cookie(settings: &Settings) -> HeaderValue {
+    cookie(settings, cookie_name(settings), "", 0)
+}
+
+/// Remembers on this device which tenant the person last logged in to.
+pub fn tenant_cookie(settings: &Settings, slug: &str) -> HeaderValue {
+    cookie(settings, TENANT_COOKIE, slug, 400 * 24 * 3600)
+}
+
+pub const TENANT_COOKIE: &str = "frontdoor_tenant";
+pub const LANGUAGE_COOKIE: &str = "frontdoor_lang";
+
+/// The value of a cookie from the request's `Cookie` headers.
+pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+pub async fn create(
+    state: &AppState,
+    user_id: i64,
+    tenant: &Tenant,
+    app: &str,
+    client: &ClientInfo,
+) -> sqlx::Result<(Token, i64)> {
+    let token = Token::generate();
+    let now = state.clock.now();
+    let lifetime = tenant.absolute_timeout_secs;
+    state
+        .db
+        .insert_session(
+            &NewSession {
+                token_hash: &token.hash(),
+                user_id,
+                tenant_id: tenant.id,
+                app,
+                expires_at: now + lifetime,
+                ip: &client.ip.to_string(),
+                user_agent: &client.user_agent,
+            },
+            now,
+        )
+        .await?;
+    Ok((token, lifetime))
+}
+
+/// Why there is no usable session on a request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NoSession {
+    /// No cookie, or a token that was never issued or has been logged out.
+    Missing,
+    /// A session that timed out or whose user was deactivated; it is deleted now.
+    Ended,
+}
+
+/// The live session behind the request's cookie, touched if it has been a while.
+pub async fn resolve(state: &AppState, headers: &HeaderMap, app: &str) -> Result<SessionRecord, NoSession> {
+    let raw = read_cookie(headers, cookie_name(&state.settings)).ok_or(NoSession::Missing)?;
+    if raw.is_empty() || raw.len() > 128 {
+        return Err(NoSession::Missing);
+    }
+    let hash = hash_token(raw);
+    let record = match state.db.session_by_hash(&hash).await {
+        Ok(Some(record)) if record.app == app => record,
+        Ok(_) => return Err(NoSession::Missing),
+        Err(err) => {
+            tracing::error!(error = %err, "session lookup failed");
+            return Err(NoSession::Missing);
+        }
+    };
+    let now = state.clock.now();
+    let expired = now >= record.expires_at || now >= record.last_seen_at + record.idle_timeout_secs;
+    let active = UserStatus::parse(&record.status) == Some(UserStatus::Active);
+    if expired || !active {
+        if let Err(err) = state.db.delete_session(&hash).await {
+            tracing::error!(error = %err, "could not delete an ended session");
+        }
+        return Err(NoSession::Ended);
+    }
+    if now - record.last_seen_at >= TOUCH_EVERY_SECS {
+        if let Err(err) = state.db.touch_session(&hash, now).await {
+            tracing::warn!(error = %err, "could not touch a session");
+        }
+    }
+    Ok(record)
+}
+
+pub fn viewer(record: &SessionRecord) -> Viewer {
+    Viewer {
+        user_id: record.user_id,
+        name: record.display_name.clone(),
+        login_name: record.login_name.clone(),
+        tenant_slug: record.tenant_slug.clone(),
+        tenant_name: record.tenant_name.clone(),
+        can_service: record.can_service != 0,
+        can_admin: record.can_admin != 0,
+    }
+}

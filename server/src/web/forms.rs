@@ -1,0 +1,116 @@
+//! The plain HTML form posts: login before the WASM has loaded (or without JavaScript at all),
+//! log out, and the language switch.
+
+use crate::session::{self, LANGUAGE_COOKIE};
+use crate::state::AppState;
+use crate::web::client::ClientInfo;
+use crate::web::context::CurrentSession;
+use crate::web::render;
+use app::api::{LoginEcho, LoginError};
+use app::backend::{Backend, LoginForm};
+use app::domain::ReturnPath;
+use app::i18n::Lang;
+use app::routes;
+use axum::body::to_bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
+use http::{HeaderValue, StatusCode};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+struct LoginFields {
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(State(state): State<AppState>, request: Request) -> Response {
+    login_to(state, None, request).await
+}
+
+pub async fn tenant_login(State(state): State<AppState>, Path(tenant): Path<String>, request: Request) -> Response {
+    login_to(state, Some(tenant), request).await
+}
+
+async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let fields = match to_bytes(body, crate::security::MAX_BODY_BYTES).await {
+        Ok(bytes) => serde_urlencoded::from_bytes::<LoginFields>(&bytes).ok(),
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let Some(fields) = fields else {
+        return failed(&state, parts, String::new(), LoginError::Unexpected, StatusCode::BAD_REQUEST).await;
+    };
+    let user_id = fields.user_id.clone();
+    let form = LoginForm { tenant, user_id: fields.user_id, password: fields.password, next: fields.next };
+    match state.login(form, &parts).await {
+        Ok(success) => {
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            if let Ok(location) = HeaderValue::from_str(&success.redirect) {
+                response.headers_mut().insert(LOCATION, location);
+            }
+            for cookie in success.set_cookies {
+                response.headers_mut().append(SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(err) => {
+            let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            failed(&state, parts, user_id, err, status).await
+        }
+    }
+}
+
+async fn failed(state: &AppState, parts: http::request::Parts, user_id: String, error: LoginError, status: StatusCode) -> Response {
+    let retry_after = error.retry_after();
+    let echo = LoginEcho { user_id: user_id.chars().take(400).collect(), error: Some(error) };
+    let mut response = render::page(state, parts, move || provide_context(echo.clone())).await;
+    *response.status_mut() = status;
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+pub async fn logout(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    if let Some(CurrentSession(record)) = parts.extensions.get::<CurrentSession>() {
+        if let Err(err) = state.db.delete_session(&record.token_hash).await {
+            tracing::error!(error = %err, "logout could not end the session");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
+        crate::login::audit_event(&state, Some(record.tenant_id), Some(record.user_id), None, "logout", "success", None, &client)
+            .await;
+    }
+    let mut response = Redirect::to(&format!("{}?notice=logged-out", routes::LOGIN)).into_response();
+    response.headers_mut().append(SET_COOKIE, session::clear_session_cookie(&state.settings));
+    response
+}
+
+#[derive(Deserialize)]
+pub struct LanguageQuery {
+    next: Option<String>,
+}
+
+/// `GET /language/{code}?next=/path`: remembers the choice on this device and goes back.
+pub async fn language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LanguageQuery>,
+) -> Response {
+    let back = query.next.as_deref().and_then(ReturnPath::parse).map(|p| p.as_str().to_string());
+    let mut response = Redirect::to(back.as_deref().unwrap_or(routes::LOGIN)).into_response();
+    if let Some(lang) = Lang::from_code(&code) {
+        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+        let cookie = format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age=34560000; SameSite=Lax{secure}", lang.code());
+        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, cookie);
+        }
+    }
+    response
+}

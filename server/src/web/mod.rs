@@ -1,0 +1,47 @@
+//! The axum application: plain form posts, Leptos pages and server functions, static files.
+
+pub mod client;
+pub mod context;
+pub mod forms;
+pub mod render;
+
+use crate::state::AppState;
+use app::routes;
+use axum::extract::{Request, State};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use http::StatusCode;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+
+pub fn router(state: AppState) -> Router {
+    let leptos = state.leptos.clone();
+    let pkg_dir = format!("{}/{}", leptos.site_root, leptos.site_pkg_dir);
+    let page_routes = generate_route_list(app::App);
+    Router::new()
+        .route("/", get(|| async { Redirect::to(routes::CRM) }))
+        .route(routes::LOGIN, post(forms::login))
+        .route("/t/{tenant}/login", post(forms::tenant_login))
+        .route(routes::LOGOUT, post(forms::logout))
+        .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/health", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, page_routes, render::app_context(&state), move || app::shell(leptos.clone()))
+        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), context::request_context))
+        .layer(RequestBodyLimitLayer::new(crate::security::MAX_BODY_BYTES))
+        .layer(from_fn_with_state(state.clone(), crate::security::headers))
+        .with_state(state)
+}
+
+/// Anything else gets the application's own "Page not found".
+async fn not_found(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let mut response = render::page(&state, parts, || {}).await;
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response.into_response()
+}
