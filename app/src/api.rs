@@ -124,10 +124,10 @@ pub struct LoginEcho {
 /// is the path to go to next.
 #[server(endpoint = "login")]
 pub async fn login(
-    tenant: Option<String>,
-    user_id: String,
-    password: String,
-    next: Option<String>,
+    #[server(default)] tenant: Option<String>,
+    #[server(default)] user_id: String,
+    #[server(default)] password: String,
+    #[server(default)] next: Option<String>,
 ) -> Result<String, LoginError> {
     use crate::backend::{use_backend, LoginForm};
     let (backend, parts) = use_backend().ok_or(LoginError::Unexpected)?;

@@ -10,7 +10,7 @@ pub fn FormError(
     move || {
         message.get().map(|msg| {
             view! {
-                <p class="error" id=id role="alert">
+                <p class="error" id=(!id.is_empty()).then_some(id) role="alert">
                     {t(msg)}
                 </p>
             }

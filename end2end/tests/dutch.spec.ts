@@ -1,0 +1,28 @@
+import { test, expect } from '@playwright/test';
+import { users } from './fixtures';
+
+test.describe('in Dutch', () => {
+  test.use({ locale: 'nl-NL' });
+
+  test('the login page speaks Dutch and logs in', async ({ page }) => {
+    await page.goto('/login');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+    await expect(page.getByRole('heading', { name: 'Aanmelden' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Wachtwoord vergeten?' })).toBeVisible();
+    await page.getByLabel('Gebruikers-ID').fill(users.ada.login);
+    await page.getByLabel('Wachtwoord', { exact: true }).fill('fout');
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Onjuiste gebruikers-ID of onjuist wachtwoord');
+  });
+});
+
+test('the language switch remembers the choice', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await page.getByRole('link', { name: 'Nederlands' }).click();
+  await expect(page.getByRole('button', { name: 'Aanmelden' })).toBeVisible();
+  await page.goto('/login');
+  await expect(page.getByLabel('Gebruikers-ID')).toBeVisible();
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.getByLabel('User ID')).toBeVisible();
+});

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit and integration tests on SQLite, the integration tests again on
+# PostgreSQL when one is reachable (TEST_DATABASE_URL, default the local server), and the
+# Playwright suite in Debian's Chromium against the real binary.
+source "$(dirname "$0")/tools.sh"
+ensure_build_tools
+ensure_test_tools
+cd "$ROOT"
+
+build_site
+
+say "Rust tests (SQLite)"
+cargo test --workspace --exclude frontend
+
+PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
+  say "Rust integration tests (PostgreSQL at ${PG_URL%%\?*})"
+  psql "$PG_URL" -Atqc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'fd\_test\_%'" \
+    | psql "$PG_URL" -q >/dev/null 2>&1 || true
+  TEST_DATABASE_URL="$PG_URL" cargo test -p server --test api
+elif [ -n "${CI:-}" ]; then
+  echo "PostgreSQL is not reachable at $PG_URL; CI requires it." >&2
+  exit 1
+else
+  say "PostgreSQL not reachable at $PG_URL: skipping the PostgreSQL run"
+fi
+
+say "End-to-end tests (Playwright, Chromium)"
+export FRONTDOOR_BIN="$CARGO_TARGET_DIR/debug/frontdoor"
+(cd end2end && npx playwright test)

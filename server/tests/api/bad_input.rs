@@ -1,0 +1,70 @@
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn empty_fields_are_named() {
+    let app = spawn_app().await;
+    let empty_user = app.post_login(&browser(), "/login", &[("user_id", ""), ("password", "x")]).await;
+    assert_eq!(empty_user.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty_user.text().await.unwrap().contains("Enter your user ID."));
+
+    let empty_password = app.post_login(&browser(), "/login", &[("user_id", "ada@acme.test"), ("password", "")]).await;
+    assert_eq!(empty_password.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = empty_password.text().await.unwrap();
+    assert!(body.contains("Enter your password."));
+    assert!(body.contains("value=\"ada@acme.test\""));
+
+    let nothing = browser().post(app.url("/login")).send().await.unwrap();
+    assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_thousand_character_user_id_is_refused_plainly() {
+    let app = spawn_app().await;
+    let long = "a".repeat(1000);
+    let response = app.post_login(&browser(), "/login", &[("user_id", &long), ("password", "x")]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("at most 254 characters"));
+}
+
+#[tokio::test]
+async fn a_ten_megabyte_body_is_refused_before_it_is_read() {
+    let app = spawn_app().await;
+    let huge = format!("user_id=ada&password={}", "x".repeat(10 * 1024 * 1024));
+    let response = browser()
+        .post(app.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.text().await.unwrap().contains("too large"));
+}
+
+#[tokio::test]
+async fn invalid_utf8_is_an_ordinary_failed_login() {
+    let app = spawn_app().await;
+    let response = browser()
+        .post(app.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(b"user_id=%FF%FE%80&password=%C3%28".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "got {}", response.status());
+    assert!(response.text().await.unwrap().contains("role=\"alert\""));
+}
+
+#[tokio::test]
+async fn a_malformed_server_function_call_is_not_a_server_error() {
+    let app = spawn_app().await;
+    let response = browser()
+        .post(app.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("password=only")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "got {}", response.status());
+}

@@ -1,0 +1,190 @@
+use rand::RngCore;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use secrecy::SecretString;
+use server::clock::Clock;
+use server::config::ServeArgs;
+use server::db::{Db, NewUser, UserStatus};
+use server::startup::Application;
+use server::state::AppState;
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    _data: tempfile::TempDir,
+}
+
+pub struct TestUser {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub login: String,
+    pub password: String,
+}
+
+fn default_args() -> ServeArgs {
+    ServeArgs {
+        addr: "127.0.0.1:0".into(),
+        public_url: None,
+        site_root: "site".into(),
+        hash_workers: Some(2),
+        hash_queue: Some(64),
+        ip_failures_per_minute: 1000,
+        trust_forwarded_for: false,
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A fresh database: a SQLite file in a temporary folder, or a new PostgreSQL database on the
+/// server named by `TEST_DATABASE_URL`.
+pub async fn fresh_database(folder: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            sqlx::any::install_default_drivers();
+            let name = format!("fd_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+            let admin = sqlx::AnyPool::connect(&admin_url).await.expect("TEST_DATABASE_URL is not reachable");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("cannot create a test database");
+            admin.close().await;
+            let base = admin_url.split('?').next().unwrap_or_default();
+            let base = base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", folder.join("frontdoor.db").display()),
+    }
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    let data = tempfile::tempdir().expect("temporary folder");
+    let url = fresh_database(data.path()).await;
+    spawn_app_on(&url, data, configure).await
+}
+
+pub async fn spawn_app_on(url: &str, data: tempfile::TempDir, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    let db = Db::connect(url).await.expect("database");
+    db.migrate().await.expect("migrations");
+    let mut args = default_args();
+    configure(&mut args);
+    let app = Application::build(&args, db, Clock::manual()).await.expect("server builds");
+    let address = format!("http://{}", app.addr());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address, state, _data: data }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+}
+
+pub fn random_password() -> String {
+    let mut bytes = [0u8; 12];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("Pw-{}", hex::encode(bytes))
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn tenant(&self, slug: &str) -> i64 {
+        if let Some(t) = self.state.db.tenant_by_slug(slug).await.unwrap() {
+            return t.id;
+        }
+        self.state.db.create_tenant(slug, &format!("{} AS", slug.to_uppercase()), self.state.clock.now()).await.unwrap().id
+    }
+
+    pub async fn add_user(&self, tenant: &str, login: &str, role: &str, status: UserStatus) -> TestUser {
+        let tenant_id = self.tenant(tenant).await;
+        let role = self.state.db.role_by_name(tenant_id, role).await.unwrap().expect("role");
+        let password = random_password();
+        let hash = self.state.hasher.hash(SecretString::from(password.clone())).await.unwrap();
+        let id = self
+            .state
+            .db
+            .create_user(
+                &NewUser {
+                    tenant_id,
+                    role_id: role.id,
+                    login_name: login,
+                    email: login.contains('@').then_some(login),
+                    display_name: "Ada Lovelace",
+                    status,
+                    password_hash: Some(hash),
+                },
+                self.state.clock.now(),
+            )
+            .await
+            .unwrap();
+        TestUser { id, tenant_id, login: login.to_string(), password }
+    }
+
+    /// Ada, an active "User" of tenant acme.
+    pub async fn ada(&self) -> TestUser {
+        self.add_user("acme", "ada@acme.test", "User", UserStatus::Active).await
+    }
+
+    pub async fn post_login(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> Response {
+        client.post(self.url(path)).form(fields).send().await.expect("login request")
+    }
+
+    pub async fn log_in(&self, client: &Client, user: &TestUser) -> Response {
+        self.post_login(client, "/login", &[("user_id", &user.login), ("password", &user.password)]).await
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.state.clock.advance(seconds);
+    }
+}
+
+pub fn location(response: &Response) -> String {
+    response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+/// The session cookie's value in a response, if it sets one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("frontdoor="))
+        .map(|v| v.split(';').next().unwrap_or_default().trim_start_matches("frontdoor=").to_string())
+}
+
+pub fn set_cookie_header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+pub async fn assert_redirects_to_login(response: Response) {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with("/login"), "went to {}", location(&response));
+}
+
+/// The page text without the per-response nonce, for comparing two answers.
+pub fn without_nonces(body: &str) -> String {
+    let mut out = body.to_string();
+    for attribute in ["nonce=\"", "crossorigin=\""] {
+        let mut cleaned = String::new();
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(attribute) {
+            cleaned.push_str(&rest[..i + attribute.len()]);
+            let after = &rest[i + attribute.len()..];
+            rest = after.find('"').map(|j| &after[j..]).unwrap_or("");
+        }
+        cleaned.push_str(rest);
+        out = cleaned;
+    }
+    out
+}

@@ -1,0 +1,70 @@
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers_with_a_fresh_nonce() {
+    let app = spawn_app().await;
+    let client = browser();
+    let first = app.get(&client, "/login").await;
+    let second = app.get(&client, "/login").await;
+    let csp = |r: &reqwest::Response| r.headers().get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    let (csp1, csp2) = (csp(&first), csp(&second));
+    assert!(csp1.contains("frame-ancestors 'none'"));
+    assert!(csp1.contains("'wasm-unsafe-eval'"));
+    assert!(!csp1.contains("unsafe-inline"));
+    assert_ne!(csp1, csp2, "a new nonce per response");
+    assert_eq!(first.headers().get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(first.headers().get("referrer-policy").unwrap(), "no-referrer");
+
+    let nonce = csp1.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let body = first.text().await.unwrap();
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
+}
+
+#[tokio::test]
+async fn a_form_post_from_another_site_is_refused() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let client = browser();
+    let foreign = client
+        .post(app.url("/login"))
+        .header("origin", "http://evil.test")
+        .form(&[("user_id", &ada.login), ("password", &ada.password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    assert!(session_cookie(foreign.headers()).is_none());
+    assert!(foreign.text().await.unwrap().contains("came from another site"));
+
+    let cross_site = client
+        .post(app.url("/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("user_id", &ada.login), ("password", &ada.password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+
+    let same = client
+        .post(app.url("/login"))
+        .header("origin", app.address.as_str())
+        .form(&[("user_id", &ada.login), ("password", &ada.password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::SEE_OTHER);
+
+    // Nor can another site log a person out.
+    let logout = client.post(app.url("/logout")).header("origin", "http://evil.test").send().await.unwrap();
+    assert_eq!(logout.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&client, "/crm").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_real_not_found() {
+    let app = spawn_app().await;
+    let response = app.get(&browser(), "/no/such/page").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+}
