@@ -17,7 +17,8 @@ if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   say "Rust integration tests (PostgreSQL at ${PG_URL%%\?*})"
   psql "$PG_URL" -Atqc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'fd\_test\_%'" \
     | psql "$PG_URL" -q >/dev/null 2>&1 || true
-  TEST_DATABASE_URL="$PG_URL" cargo test -p server --test api
+  # The same flags as above, so nothing is compiled again.
+  TEST_DATABASE_URL="$PG_URL" cargo test --workspace --exclude frontend
 elif [ -n "${CI:-}" ]; then
   echo "PostgreSQL is not reachable at $PG_URL; CI requires it." >&2
   exit 1

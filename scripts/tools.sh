@@ -34,11 +34,9 @@ ensure_build_tools() {
   fi
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
     say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once)"
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
-  fi
-  if ! command -v wasm-opt >/dev/null; then
-    say "Installing binaryen (wasm-opt)"
-    apt_install binaryen
+    # Its own lock file can name a dependency version the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked \
+      || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }
 
@@ -57,4 +55,6 @@ ensure_test_tools() {
 build_site() {
   say "Building the browser bundle (trunk)"
   (cd "$ROOT" && trunk build --offline --config Trunk.toml)
+  # Served precompressed (the server picks .gz when the browser accepts gzip).
+  gzip -9 -k -f "$ROOT"/site/pkg/*.wasm "$ROOT"/site/pkg/*.js "$ROOT"/site/pkg/*.css
 }

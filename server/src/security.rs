@@ -79,19 +79,26 @@ fn declared_length(request: &Request) -> Option<usize> {
 }
 
 /// Safe methods pass. Others need an `Origin` of this site (its public origin, or the origin
-/// the browser addressed), or, without one, must not be marked cross-site by the browser.
+/// the browser addressed). Under `Referrer-Policy: no-referrer` browsers send `Origin: null`
+/// on form posts, so then `Sec-Fetch-Site` decides: only `same-origin` (or `none`, typed by the
+/// person) passes. With neither header (not a browser) the request passes: cookies are
+/// `SameSite=Lax`, so such a client can only act on a session it was given.
 fn is_same_site(request: &Request, state: &AppState) -> bool {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
     let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) => {
+        Some(origin) if origin != "null" => {
             let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
             origin == state.settings.public_origin
                 || (!host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}")))
         }
-        None => headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|site| site != "cross-site"),
+        origin => match fetch_site {
+            Some(site) => site == "same-origin" || site == "none",
+            None => origin.is_none(),
+        },
     }
 }
 

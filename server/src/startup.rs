@@ -32,7 +32,7 @@ impl Application {
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
         let hasher = PasswordHasher::start(workers, args.hash_queue.unwrap_or(workers * 2))?;
         let leptos = LeptosOptions::builder()
-            .output_name("frontdoor")
+            .output_name("frontend") // trunk names the bundle after the package: pkg/frontend.js
             .site_root(args.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(addr)

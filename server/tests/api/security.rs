@@ -46,6 +46,26 @@ async fn a_form_post_from_another_site_is_refused() {
         .unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
 
+    // Browsers send `Origin: null` under no-referrer; Sec-Fetch-Site tells them apart.
+    let null_cross = client
+        .post(app.url("/login"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-site")
+        .form(&[("user_id", &ada.login), ("password", &ada.password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(null_cross.status(), StatusCode::FORBIDDEN);
+    let null_same = client
+        .post(app.url("/login"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("user_id", &ada.login), ("password", &ada.password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(null_same.status(), StatusCode::SEE_OTHER);
+
     let same = client
         .post(app.url("/login"))
         .header("origin", app.address.as_str())

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The benchmarks behind BENCHMARKS.md: the release binary on loopback, a fresh SQLite file
+# (or DATABASE_URL), bounded runs that stop by themselves.
+source "$(dirname "$0")/tools.sh"
+cd "$ROOT"
+command -v wrk >/dev/null || apt_install wrk
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
+PORT="${BENCH_PORT:-3900}"
+URL="http://127.0.0.1:$PORT"
+
+say "Building the release binary and the load generator"
+cargo build --release -p server --bin frontdoor --example load
+bin="$CARGO_TARGET_DIR/release/frontdoor"
+load="$CARGO_TARGET_DIR/release/examples/load"
+
+data="$(mktemp -d)"
+export FRONTDOOR_DATA_DIR="$data"
+trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
+"$bin" tenant create --slug bench --name "Bench" >/dev/null
+echo "Bench-Password-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
+
+FRONTDOOR_ADDR="127.0.0.1:$PORT" FRONTDOOR_IP_FAILURES_PER_MINUTE=100000000 RUST_LOG=warn "$bin" serve >/dev/null &
+pid=$!
+for _ in $(seq 50); do curl -sf "$URL/health" >/dev/null && break; sleep 0.1; done
+
+rss_peak() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$pid/status"; }
+
+say "One argon2id verify"
+"$load" hash 20 | tee /tmp/frontdoor-hash.txt
+bound=$(awk '/bound on/ { print $5 }' /tmp/frontdoor-hash.txt)
+
+say "Password logins, closed loop (4 clients: the 2 workers always busy)"
+"$load" logins "$URL/login" bench@bench.test Bench-Password-4711 4 "$SECONDS_PER_RUN"
+
+twice=$(awk -v b="$bound" 'BEGIN { printf "%d", b * 2 }')
+say "Password logins offered at twice the bound ($twice/s)"
+"$load" rate "$URL/login" bench@bench.test Bench-Password-4711 "$twice" "$SECONDS_PER_RUN"
+echo "server memory high-water mark: $(rss_peak)"
+
+say "Authenticated /crm page"
+token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Bench-Password-4711' "$URL/login" \
+  | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }')
+wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: frontdoor=$token" "$URL/crm"
+echo "server memory high-water mark: $(rss_peak)"

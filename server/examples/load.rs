@@ -1,0 +1,149 @@
+//! A small load generator for BENCHMARKS.md (run by scripts/bench.sh against the release
+//! binary on loopback). Bounded in count and time; it stops by itself.
+//!
+//!   load hash [iterations]                       one argon2id hash/verify, timed
+//!   load logins URL USER PASSWORD CONCURRENCY SECONDS   closed loop: as fast as answers come
+//!   load rate URL USER PASSWORD PER_SECOND SECONDS      open loop: a fixed arrival rate
+
+use secrecy::SecretString;
+use server::password::PasswordHasher;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+#[derive(Default)]
+struct Tally {
+    ok: Vec<Duration>,
+    busy: Vec<Duration>,
+    other: usize,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(label: &str, tally: &mut Tally, elapsed: Duration) {
+    tally.ok.sort();
+    tally.busy.sort();
+    let secs = elapsed.as_secs_f64();
+    println!(
+        "{label}: {} ok ({:.1}/s), {} answered 503, {} other, in {:.1} s",
+        tally.ok.len(),
+        tally.ok.len() as f64 / secs,
+        tally.busy.len(),
+        tally.other,
+        secs
+    );
+    println!(
+        "  ok latency   p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms",
+        percentile(&tally.ok, 0.5).as_secs_f64() * 1e3,
+        percentile(&tally.ok, 0.99).as_secs_f64() * 1e3,
+        tally.ok.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    );
+    if !tally.busy.is_empty() {
+        println!(
+            "  503 latency  p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms",
+            percentile(&tally.busy, 0.5).as_secs_f64() * 1e3,
+            percentile(&tally.busy, 0.99).as_secs_f64() * 1e3,
+            tally.busy.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+        );
+    }
+}
+
+async fn one_login(client: &reqwest::Client, url: &str, user: &str, password: &str) -> (reqwest::StatusCode, Duration) {
+    let started = Instant::now();
+    let status = match client.post(url).form(&[("user_id", user), ("password", password)]).send().await {
+        Ok(response) => response.status(),
+        Err(_) => reqwest::StatusCode::BAD_GATEWAY,
+    };
+    (status, started.elapsed())
+}
+
+fn record(tally: &mut Tally, status: reqwest::StatusCode, took: Duration) {
+    match status.as_u16() {
+        303 => tally.ok.push(took),
+        503 => tally.busy.push(took),
+        _ => tally.other += 1,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap_or_default()
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
+    match arg(0).as_str() {
+        "hash" => {
+            let n: u32 = arg(1).parse().unwrap_or(20);
+            let Ok(hasher) = PasswordHasher::start(1, 4) else { return };
+            let Ok(hash) = hasher.hash(SecretString::from("benchmark password")).await else { return };
+            let started = Instant::now();
+            for _ in 0..n {
+                let _ = hasher.verify(SecretString::from("benchmark password"), Some(hash.clone())).await;
+            }
+            let one = started.elapsed() / n;
+            println!("argon2id m=19456 t=2 p=1: one verify takes {:.1} ms ({n} runs)", one.as_secs_f64() * 1e3);
+            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+            println!("bound on {cores} cores: {:.1} hashes/s", cores as f64 / one.as_secs_f64());
+        }
+        "logins" => {
+            let (url, user, password) = (arg(1), arg(2), arg(3));
+            let concurrency: usize = arg(4).parse().unwrap_or(4);
+            let seconds: u64 = arg(5).parse().unwrap_or(10);
+            let tally = Arc::new(Mutex::new(Tally::default()));
+            let deadline = Instant::now() + Duration::from_secs(seconds);
+            let started = Instant::now();
+            let mut workers = Vec::new();
+            for _ in 0..concurrency {
+                let (url, user, password, tally) = (url.clone(), user.clone(), password.clone(), tally.clone());
+                workers.push(tokio::spawn(async move {
+                    let client = client();
+                    while Instant::now() < deadline {
+                        let (status, took) = one_login(&client, &url, &user, &password).await;
+                        record(&mut *tally.lock().await, status, took);
+                    }
+                }));
+            }
+            for worker in workers {
+                let _ = worker.await;
+            }
+            report(&format!("closed loop, {concurrency} clients"), &mut *tally.lock().await, started.elapsed());
+        }
+        "rate" => {
+            let (url, user, password) = (arg(1), arg(2), arg(3));
+            let per_second: f64 = arg(4).parse().unwrap_or(10.0);
+            let seconds: u64 = arg(5).parse().unwrap_or(10);
+            let tally = Arc::new(Mutex::new(Tally::default()));
+            let total = (per_second * seconds as f64) as u64;
+            let gap = Duration::from_secs_f64(1.0 / per_second);
+            let started = Instant::now();
+            let client = client();
+            let mut pending = Vec::new();
+            for i in 0..total {
+                tokio::time::sleep_until((started + gap * i as u32).into()).await;
+                let (client, url, user, password, tally) =
+                    (client.clone(), url.clone(), user.clone(), password.clone(), tally.clone());
+                pending.push(tokio::spawn(async move {
+                    let (status, took) = one_login(&client, &url, &user, &password).await;
+                    record(&mut *tally.lock().await, status, took);
+                }));
+            }
+            for job in pending {
+                let _ = job.await;
+            }
+            report(&format!("open loop, {per_second}/s offered"), &mut *tally.lock().await, started.elapsed());
+        }
+        _ => eprintln!("usage: load hash [n] | load logins URL USER PASSWORD CONCURRENCY SECONDS | load rate URL USER PASSWORD PER_SECOND SECONDS"),
+    }
+}
