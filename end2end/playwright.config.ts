@@ -2,7 +2,31 @@ import { defineConfig } from '@playwright/test';
 import * as path from 'path';
 
 const port = Number(process.env.FRONTDOOR_E2E_PORT ?? 3737);
-const baseURL = `http://127.0.0.1:${port}`;
+/** The main instance: Service on the same server under /service. */
+export const baseURL = `http://127.0.0.1:${port}`;
+/** A second instance whose Service lives on another origin (service.localhost resolves to loopback). */
+export const crossOriginCrm = `http://127.0.0.1:${port + 1}`;
+export const crossOriginService = `http://service.localhost:${port + 1}`;
+
+function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string) {
+  return {
+    command: 'bash serve.sh',
+    url: `${publicUrl}/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    env: {
+      E2E_INSTANCE: instance,
+      FRONTDOOR_ADDR: `127.0.0.1:${listenPort}`,
+      FRONTDOOR_PUBLIC_URL: publicUrl,
+      FRONTDOOR_SERVICE_URL: serviceUrl ?? '',
+      FRONTDOOR_SITE_ROOT: path.resolve(__dirname, '..', 'site'),
+      FRONTDOOR_BIN: process.env.FRONTDOOR_BIN ?? '',
+      RUST_LOG: 'warn',
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -27,19 +51,8 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'bash serve.sh',
-    url: `${baseURL}/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      FRONTDOOR_ADDR: `127.0.0.1:${port}`,
-      FRONTDOOR_PUBLIC_URL: baseURL,
-      FRONTDOOR_SITE_ROOT: path.resolve(__dirname, '..', 'site'),
-      FRONTDOOR_BIN: process.env.FRONTDOOR_BIN ?? '',
-      RUST_LOG: 'warn',
-    },
-  },
+  webServer: [
+    server('main', baseURL, port),
+    server('cross-origin', crossOriginCrm, port + 1, crossOriginService),
+  ],
 });

@@ -112,6 +112,19 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// One row of the sessions page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub public_id: String,
+    /// `crm` or `service`.
+    pub app: String,
+    pub browser: String,
+    pub address: String,
+    pub started: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
 /// What a failed plain-form login hands back to the re-rendered page, so that nothing the
 /// person typed (but the password) is lost.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +162,13 @@ pub async fn login(
             Err(err)
         }
     }
+}
+
+/// The signed-in person's live sessions, in every app.
+#[server(endpoint = "sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionRow>, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    backend.sessions(&parts).await
 }
 
 /// The person behind this request's session.

@@ -1,7 +1,7 @@
 //! The port through which server functions reach the server's logic (database, sessions,
 //! hashing). The `server` crate implements [`Backend`] and provides it as context.
 
-use crate::api::LoginError;
+use crate::api::{AppError, LoginError, SessionRow};
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;
@@ -22,6 +22,7 @@ pub struct LoginSuccess {
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
     async fn login(&self, form: LoginForm, request: &Parts) -> Result<LoginSuccess, LoginError>;
+    async fn sessions(&self, request: &Parts) -> Result<Vec<SessionRow>, AppError>;
 }
 
 #[derive(Clone)]

@@ -124,6 +124,23 @@ impl ReturnPath {
     }
 }
 
+/// "2026-11-22 06:05 UTC" from Unix seconds, without a date library.
+pub fn format_utc(unix_seconds: i64) -> String {
+    let days = unix_seconds.div_euclid(86_400);
+    let secs = unix_seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +177,13 @@ mod tests {
             assert!(ReturnPath::parse(bad).is_none(), "{bad:?} should be refused");
         }
         assert_eq!(ReturnPath::or_start(Some("//evil.test")), "/crm");
+    }
+
+    #[test]
+    fn times_are_shown_in_utc() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_utc(1_795_330_800), "2026-11-22 07:00 UTC");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
     }
 
     #[test]

@@ -164,6 +164,37 @@ messages! {
     RequestTooLarge => "The request is too large. Forms here hold a few short fields.",
         "Het verzoek is te groot. Formulieren hier bevatten een paar korte velden.";
 
+    // Sessions
+    SessionsHeading => "Sessions", "Sessies";
+    SessionsIntro => "Where you are logged in now. Log out of any session you do not recognise.",
+        "Waar u nu bent aangemeld. Meld u af bij elke sessie die u niet herkent.";
+    ColumnBrowser => "Browser", "Browser";
+    ColumnApp => "App", "App";
+    ColumnAddress => "Address", "Adres";
+    ColumnStarted => "Started", "Gestart";
+    ColumnLastSeen => "Last seen", "Laatst gezien";
+    ThisSession => "This session", "Deze sessie";
+    LogOutEverywhereElse => "Log out everywhere else", "Overal elders afmelden";
+    SessionLoggedOut => "That session is logged out.", "Die sessie is afgemeld.";
+    OthersLoggedOut => "You are logged out everywhere else.", "U bent overal elders afgemeld.";
+    AppCrm => "CRM", "CRM";
+    AppService => "Service", "Service";
+
+    // Service
+    ServiceLoginIntro => "Log in to Service as {name} ({tenant}).", "Meld u aan bij Service als {name} ({tenant}).";
+    NoServiceRight => "Your role does not include Service. Contact your administrator.",
+        "Uw rol geeft geen toegang tot Service. Neem contact op met uw beheerder.";
+    ServiceSessionEnded => "Your Service session has ended. Log in again to continue.",
+        "Uw Service-sessie is beëindigd. Meld u opnieuw aan om verder te gaan.";
+    LoggedOutOfService => "You are logged out of Service.", "U bent afgemeld bij Service.";
+    Dashboard => "Dashboard", "Dashboard";
+    DashboardIntro => "{name} · {tenant}", "{name} · {tenant}";
+    OpeningService => "Opening Service…", "Service wordt geopend…";
+    Continue => "Continue", "Doorgaan";
+    TicketInvalid => "This way into Service is no longer valid: it was used already, it expired, or it was not meant for Service.",
+        "Deze toegang tot Service is niet meer geldig: hij is al gebruikt, verlopen, of was niet voor Service bedoeld.";
+    BackToCrm => "Back to the CRM to choose Service again", "Terug naar het CRM om opnieuw Service te kiezen";
+
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",
         "Het adres is misschien verkeerd getypt, of de pagina is verplaatst.";

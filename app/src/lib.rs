@@ -14,7 +14,7 @@ use i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the application; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every page is rendered whole before it is sent (`SsrMode::Async`): the signed-in pages load
+/// their data first, and a browser without JavaScript gets it in place, not in a `<template>`.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -49,12 +51,14 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFoundPage/> }>
-                <Route path=path!("/login") view=pages::login::LoginPage/>
-                <Route path=path!("/t/:tenant/login") view=pages::login::LoginPage/>
-                <Route path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage/>
-                <Route path=path!("/crm") view=pages::crm::CrmPage/>
-                <Route path=path!("/service") view=pages::crm::NotYetPage/>
-                <Route path=path!("/settings") view=pages::crm::NotYetPage/>
+                <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/t/:tenant/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/crm") view=pages::crm::CrmPage ssr=SsrMode::Async/>
+                <Route path=path!("/crm/sessions") view=pages::sessions::SessionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/crm/service") view=pages::service_login::ServiceLoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/service") view=pages::service_dashboard::ServiceDashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=pages::crm::NotYetPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -3,7 +3,16 @@
 pub const LOGIN: &str = "/login";
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
 pub const CRM: &str = "/crm";
+pub const SESSIONS: &str = "/crm/sessions";
+pub const SESSIONS_END: &str = "/crm/sessions/end";
+pub const SESSIONS_END_OTHERS: &str = "/crm/sessions/end-others";
+/// The Service log in page: the CRM side of the hand-off.
+pub const CRM_SERVICE: &str = "/crm/service";
+pub const CRM_SERVICE_HANDOFF: &str = "/crm/service/handoff";
+/// The Service app's own paths (on the Service URL).
 pub const SERVICE: &str = "/service";
+pub const SERVICE_SESSION: &str = "/service/session";
+pub const SERVICE_LOGOUT: &str = "/service/logout";
 pub const SETTINGS: &str = "/settings";
 pub const LOGOUT: &str = "/logout";
 pub const LANGUAGE: &str = "/language";

@@ -4,8 +4,10 @@ use crate::login::{self, Attempt};
 use crate::session::{self, TENANT_COOKIE};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
-use app::api::LoginError;
+use app::api::{AppError, LoginError, SessionRow};
 use app::backend::{Backend, LoginForm, LoginSuccess};
+use app::domain::format_utc;
+use crate::web::context::CurrentSession;
 use app::domain::ReturnPath;
 use http::request::Parts;
 use secrecy::SecretString;
@@ -31,10 +33,30 @@ impl Backend for AppState {
         .await?;
         Ok(LoginSuccess {
             set_cookies: vec![
-                session::session_cookie(&self.settings, &logged_in.token, logged_in.lifetime_secs),
+                session::session_cookie(&self.settings, session::App::Crm, &logged_in.token, logged_in.lifetime_secs),
                 session::tenant_cookie(&self.settings, &logged_in.tenant.slug),
             ],
             redirect: ReturnPath::or_start(form.next.as_deref()),
         })
+    }
+
+    async fn sessions(&self, request: &Parts) -> Result<Vec<SessionRow>, AppError> {
+        let CurrentSession(me) = request.extensions.get::<CurrentSession>().ok_or(AppError::NotSignedIn)?;
+        let sessions = self.db.sessions_of_user(me.user_id, self.clock.now()).await.map_err(|err| {
+            tracing::error!(error = %err, "could not list sessions");
+            AppError::Unexpected
+        })?;
+        Ok(sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                current: s.token_hash == me.token_hash,
+                public_id: s.public_id,
+                app: s.app,
+                browser: crate::user_agent::describe(&s.user_agent),
+                address: s.ip,
+                started: format_utc(s.created_at),
+                last_seen: format_utc(s.last_seen_at),
+            })
+            .collect())
     }
 }

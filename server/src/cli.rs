@@ -2,7 +2,7 @@
 //! commands. Passwords come from standard input, never from the argument list.
 
 use crate::clock::Clock;
-use crate::config::{Cli, Command, RoleCommand, ServeArgs, TenantCommand, UserCommand, UserRef};
+use crate::config::{Cli, Command, RoleCommand, ServeArgs, SessionCommand, TenantCommand, UserCommand, UserRef};
 use crate::db::{Db, NewUser, UserStatus, ADMIN_ROLE};
 use crate::password::PasswordHasher;
 use crate::startup::Application;
@@ -23,6 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Tenant(command) => tenant(command, &db, &clock).await,
         Command::User(command) => user(command, &db, &clock).await,
+        Command::Session(command) => sessions(command, &db, &clock).await,
         Command::Role(RoleCommand::List { tenant }) => {
             let tenant = find_tenant(&db, &tenant).await?;
             println!("{:<20} {:>5}  rights", "role", "level");
@@ -188,5 +189,57 @@ async fn set_status(db: &Db, clock: &Clock, who: UserRef, status: UserStatus) ->
     db.audit(&event, clock.now()).await?;
     let done = if status == UserStatus::Active { "activated" } else { "deactivated; their sessions have ended" };
     println!("User {} in {} is {done}.", login_name.as_str(), tenant.slug);
+    Ok(())
+}
+
+async fn find_user(db: &Db, tenant: &str, login: &str) -> anyhow::Result<(crate::db::Tenant, crate::db::UserRecord)> {
+    let tenant = find_tenant(db, tenant).await?;
+    let login_name = LoginName::parse(login).map_err(|_| anyhow!("{login:?} is not a user ID"))?;
+    let user = db
+        .users_by_login(login_name.as_str(), Some(tenant.id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow!("there is no user {} in {}", login_name.as_str(), tenant.slug))?;
+    Ok((tenant, user))
+}
+
+async fn sessions(command: SessionCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    match command {
+        SessionCommand::List { tenant, user } => {
+            let (_, user) = find_user(db, &tenant, &user).await?;
+            println!("{:<18} {:<8} {:<22} {:<16} {:<21} last seen", "id", "app", "browser", "address", "started");
+            for s in db.sessions_of_user(user.id, clock.now()).await? {
+                println!(
+                    "{:<18} {:<8} {:<22} {:<16} {:<21} {}",
+                    s.public_id,
+                    s.app,
+                    crate::user_agent::describe(&s.user_agent),
+                    s.ip,
+                    app::domain::format_utc(s.created_at),
+                    app::domain::format_utc(s.last_seen_at)
+                );
+            }
+        }
+        SessionCommand::Revoke { tenant, user, id, all } => {
+            let (tenant, user) = find_user(db, &tenant, &user).await?;
+            let ended = match (id, all) {
+                (_, true) => db.delete_user_sessions(user.id, None).await?,
+                (Some(id), false) => u64::from(db.delete_user_session(user.id, &id).await?),
+                (None, false) => bail!("give --id ID or --all"),
+            };
+            let detail = format!("{ended} ended, command line");
+            let event = crate::db::AuditEvent {
+                tenant_id: Some(tenant.id),
+                user_id: Some(user.id),
+                event: "session.revoke",
+                outcome: "success",
+                detail: Some(&detail),
+                ..Default::default()
+            };
+            db.audit(&event, clock.now()).await?;
+            println!("Ended {ended} session(s) of {} in {}.", user.login_name, tenant.slug);
+        }
+    }
     Ok(())
 }

@@ -47,6 +47,32 @@ pub enum Command {
     /// Show roles.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// Show or end a user's sessions.
+    #[command(subcommand)]
+    Session(SessionCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SessionCommand {
+    /// One line per live session of the user (CRM and Service).
+    List {
+        #[arg(long)]
+        tenant: String,
+        /// The user's login name (email address or user name).
+        #[arg(long, alias = "email")]
+        user: String,
+    },
+    /// End one session (`--id`, from `session list`) or all of them (`--all`).
+    Revoke {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, alias = "email")]
+        user: String,
+        #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+        id: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -58,6 +84,10 @@ pub struct ServeArgs {
     /// Default: `http://` plus the listening address.
     #[arg(long, env = "FRONTDOOR_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Where the Service app is reached, for example `http://service.localhost:3000`; its pages
+    /// are under `/service` there. Default: this server (the public URL).
+    #[arg(long, env = "FRONTDOOR_SERVICE_URL")]
+    pub service_url: Option<String>,
     /// The folder holding `pkg/` (the WASM bundle and the stylesheet built by Trunk).
     #[arg(long, env = "FRONTDOOR_SITE_ROOT", default_value = "site")]
     pub site_root: String,

@@ -182,7 +182,7 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
             .await
             .map_err(unexpected)?;
     }
-    let (token, lifetime_secs) = session::create(state, user.id, &tenant, session::CRM_APP, client)
+    let (token, lifetime_secs) = session::create(state, user.id, &tenant, session::App::Crm, client)
         .await
         .map_err(unexpected)?;
     audit(state, Some(tenant.id), Some(user.id), None, "success", None, client).await;

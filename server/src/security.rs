@@ -1,7 +1,7 @@
 //! Safety on every response: a Content-Security-Policy with a fresh nonce, no sniffing, no
 //! referrer, no framing; state-changing requests from another site are refused; bodies are small.
 
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 use app::backend::CspNonce;
 use app::i18n::{Lang, Msg};
 use axum::body::Body;
@@ -37,14 +37,17 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
         if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
             response = plain(StatusCode::PAYLOAD_TOO_LARGE, too_large_text(lang));
         }
-        set(&mut response, header::CONTENT_SECURITY_POLICY, &content_security_policy(&nonce));
+        set(&mut response, header::CONTENT_SECURITY_POLICY, &content_security_policy(&nonce, &state.settings));
         if !static_file {
             set(&mut response, header::CACHE_CONTROL, "no-store");
         }
         response
     };
     set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(&mut response, header::REFERRER_POLICY, "no-referrer");
+    // A page that must name its origin to another (the Service hand-off) sets its own.
+    if !response.headers().contains_key(header::REFERRER_POLICY) {
+        set(&mut response, header::REFERRER_POLICY, "no-referrer");
+    }
     set(&mut response, header::X_FRAME_OPTIONS, "DENY");
     set(&mut response, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     set(&mut response, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
@@ -54,11 +57,19 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
     response
 }
 
-pub fn content_security_policy(nonce: &str) -> String {
+/// Forms may post to this server and to Service (the hand-off crosses to its origin).
+pub fn content_security_policy(nonce: &str, settings: &Settings) -> String {
+    let mut form_action = String::from("'self'");
+    for origin in [&settings.public_origin, &settings.service_origin] {
+        if !form_action.contains(origin.as_str()) {
+            form_action.push(' ');
+            form_action.push_str(origin);
+        }
+    }
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action {form_action}; frame-ancestors 'none'"
     )
 }
 
@@ -92,7 +103,7 @@ fn is_same_site(request: &Request, state: &AppState) -> bool {
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) if origin != "null" => {
             let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            origin == state.settings.public_origin
+            state.settings.allows_origin(origin)
                 || (!host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}")))
         }
         origin => match fetch_site {

@@ -1,5 +1,6 @@
-//! Server-side sessions. The cookie holds a 256-bit random token; the database holds only its
-//! SHA-256, with the idle and absolute limits of the user's tenant enforced on every request.
+//! Server-side sessions, one per browser and app. The cookie holds a 256-bit random token; the
+//! database holds only its SHA-256, with the tenant's idle and absolute limits for that app
+//! enforced on every request.
 
 use crate::db::{NewSession, SessionRecord, Tenant, UserStatus};
 use crate::state::{AppState, Settings};
@@ -8,41 +9,77 @@ use crate::web::client::ClientInfo;
 use app::api::Viewer;
 use http::{HeaderMap, HeaderValue};
 
-/// The app a session belongs to.
-pub const CRM_APP: &str = "crm";
+/// The apps a session can belong to. Their cookies differ in name and path, and a token of one
+/// app is never accepted by the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum App {
+    Crm,
+    Service,
+}
+
+impl App {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            App::Crm => "crm",
+            App::Service => "service",
+        }
+    }
+
+    pub fn cookie_name(self, settings: &Settings) -> &'static str {
+        match (self, settings.secure_cookies) {
+            (App::Crm, true) => "__Host-frontdoor",
+            (App::Crm, false) => "frontdoor",
+            (App::Service, true) => "__Secure-frontdoor_service",
+            (App::Service, false) => "frontdoor_service",
+        }
+    }
+
+    fn cookie_path(self) -> &'static str {
+        match self {
+            App::Crm => "/",
+            App::Service => "/service",
+        }
+    }
+
+    /// (idle, absolute) limits in seconds.
+    fn limits(self, tenant: &Tenant) -> (i64, i64) {
+        match self {
+            App::Crm => (tenant.idle_timeout_secs, tenant.absolute_timeout_secs),
+            App::Service => (tenant.service_idle_timeout_secs, tenant.service_absolute_timeout_secs),
+        }
+    }
+}
 
 /// Sessions are touched at most this often, so a busy page costs no write per request.
 const TOUCH_EVERY_SECS: i64 = 15;
 
-pub fn cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies {
-        "__Host-frontdoor"
-    } else {
-        "frontdoor"
-    }
-}
+pub const TENANT_COOKIE: &str = "frontdoor_tenant";
+pub const LANGUAGE_COOKIE: &str = "frontdoor_lang";
 
-fn cookie(settings: &Settings, name: &str, value: &str, max_age: i64) -> HeaderValue {
+fn cookie(settings: &Settings, name: &str, path: &str, value: &str, max_age: i64, http_only: bool) -> HeaderValue {
     let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    let text = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+    let http_only = if http_only { "; HttpOnly" } else { "" };
+    let text = format!("{name}={value}; Path={path}; Max-Age={max_age}{http_only}; SameSite=Lax{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("frontdoor=; Max-Age=0"))
 }
 
-pub fn session_cookie(settings: &Settings, token: &Token, max_age: i64) -> HeaderValue {
-    cookie(settings, cookie_name(settings), token.expose(), max_age)
+pub fn session_cookie(settings: &Settings, app: App, token: &Token, max_age: i64) -> HeaderValue {
+    cookie(settings, app.cookie_name(settings), app.cookie_path(), token.expose(), max_age, true)
 }
 
-pub fn clear_session_cookie(settings: &Settings) -> HeaderValue {
-    cookie(settings, cookie_name(settings), "", 0)
+pub fn clear_session_cookie(settings: &Settings, app: App) -> HeaderValue {
+    cookie(settings, app.cookie_name(settings), app.cookie_path(), "", 0, true)
 }
 
 /// Remembers on this device which tenant the person last logged in to.
 pub fn tenant_cookie(settings: &Settings, slug: &str) -> HeaderValue {
-    cookie(settings, TENANT_COOKIE, slug, 400 * 24 * 3600)
+    cookie(settings, TENANT_COOKIE, "/", slug, 400 * 24 * 3600, true)
 }
 
-pub const TENANT_COOKIE: &str = "frontdoor_tenant";
-pub const LANGUAGE_COOKIE: &str = "frontdoor_lang";
+/// Remembers the language chosen with the switch.
+pub fn language_cookie(settings: &Settings, code: &str) -> HeaderValue {
+    cookie(settings, LANGUAGE_COOKIE, "/", code, 400 * 24 * 3600, false)
+}
 
 /// The value of a cookie from the request's `Cookie` headers.
 pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -56,25 +93,23 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-pub async fn create(
-    state: &AppState,
-    user_id: i64,
-    tenant: &Tenant,
-    app: &str,
-    client: &ClientInfo,
-) -> sqlx::Result<(Token, i64)> {
+/// A new session; returns its token and lifetime in seconds.
+pub async fn create(state: &AppState, user_id: i64, tenant: &Tenant, app: App, client: &ClientInfo) -> sqlx::Result<(Token, i64)> {
     let token = Token::generate();
+    let public_id = Token::generate().expose()[..16].to_string();
     let now = state.clock.now();
-    let lifetime = tenant.absolute_timeout_secs;
+    let (idle, lifetime) = app.limits(tenant);
     state
         .db
         .insert_session(
             &NewSession {
                 token_hash: &token.hash(),
+                public_id: &public_id,
                 user_id,
                 tenant_id: tenant.id,
-                app,
+                app: app.as_str(),
                 expires_at: now + lifetime,
+                idle_timeout_secs: idle,
                 ip: &client.ip.to_string(),
                 user_agent: &client.user_agent,
             },
@@ -93,15 +128,15 @@ pub enum NoSession {
     Ended,
 }
 
-/// The live session behind the request's cookie, touched if it has been a while.
-pub async fn resolve(state: &AppState, headers: &HeaderMap, app: &str) -> Result<SessionRecord, NoSession> {
-    let raw = read_cookie(headers, cookie_name(&state.settings)).ok_or(NoSession::Missing)?;
+/// The live session of `app` behind the request's cookie, touched if it has been a while.
+pub async fn resolve(state: &AppState, headers: &HeaderMap, app: App) -> Result<SessionRecord, NoSession> {
+    let raw = read_cookie(headers, app.cookie_name(&state.settings)).ok_or(NoSession::Missing)?;
     if raw.is_empty() || raw.len() > 128 {
         return Err(NoSession::Missing);
     }
     let hash = hash_token(raw);
     let record = match state.db.session_by_hash(&hash).await {
-        Ok(Some(record)) if record.app == app => record,
+        Ok(Some(record)) if record.app == app.as_str() => record,
         Ok(_) => return Err(NoSession::Missing),
         Err(err) => {
             tracing::error!(error = %err, "session lookup failed");

@@ -8,6 +8,7 @@ use crate::password::PasswordHasher;
 use crate::rate_limit::IpLimiter;
 use crate::state::{AppState, Settings};
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
@@ -26,7 +27,8 @@ impl Application {
         let listener = TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr()?;
         let public_url = args.public_url.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| format!("http://{addr}"));
-        let settings = Settings::new(&public_url, args.trust_forwarded_for)?;
+        let service_url = args.service_url.as_deref().filter(|u| !u.is_empty());
+        let settings = Settings::new(&public_url, service_url, args.trust_forwarded_for)?;
         let workers = args
             .hash_workers
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
@@ -58,7 +60,11 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        // Pages stream in several writes; without TCP_NODELAY, Nagle and delayed ACKs add 40 ms.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
     }

@@ -16,28 +16,45 @@ pub struct Settings {
     /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
     pub secure_cookies: bool,
     pub trust_forwarded_for: bool,
+    /// Where the Service app lives (its pages are under `/service` there), without a trailing
+    /// slash. By default this same server.
+    pub service_url: String,
+    pub service_origin: String,
 }
 
 impl Settings {
-    pub fn new(public_url: &str, trust_forwarded_for: bool) -> anyhow::Result<Self> {
+    pub fn new(public_url: &str, service_url: Option<&str>, trust_forwarded_for: bool) -> anyhow::Result<Self> {
         let public_url = public_url.trim_end_matches('/').to_string();
-        let (scheme, rest) = public_url
-            .split_once("://")
-            .ok_or_else(|| anyhow::anyhow!("the public URL must start with http:// or https://"))?;
-        if scheme != "http" && scheme != "https" {
-            anyhow::bail!("the public URL must start with http:// or https://");
-        }
-        let host = rest.split('/').next().unwrap_or_default();
-        if host.is_empty() {
-            anyhow::bail!("the public URL has no host");
-        }
+        let public_origin = origin_of(&public_url).map_err(|e| anyhow::anyhow!("the public URL {e}"))?;
+        let service_url = service_url.map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| public_url.clone());
+        let service_origin = origin_of(&service_url).map_err(|e| anyhow::anyhow!("the Service URL {e}"))?;
         Ok(Settings {
-            public_origin: format!("{scheme}://{host}"),
-            secure_cookies: scheme == "https",
+            secure_cookies: public_url.starts_with("https://"),
+            public_origin,
             public_url,
             trust_forwarded_for,
+            service_url,
+            service_origin,
         })
     }
+
+    /// Origins whose pages may post to this server: the CRM's and Service's.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        origin == self.public_origin || origin == self.service_origin
+    }
+}
+
+/// `scheme://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Result<String, &'static str> {
+    let (scheme, rest) = url.split_once("://").ok_or("must start with http:// or https://")?;
+    if scheme != "http" && scheme != "https" {
+        return Err("must start with http:// or https://");
+    }
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err("has no host");
+    }
+    Ok(format!("{scheme}://{host}"))
 }
 
 /// Everything a request handler may need, cheap to clone.

@@ -6,6 +6,8 @@ CREATE TABLE tenants (
     name TEXT NOT NULL,
     idle_timeout_secs BIGINT NOT NULL DEFAULT 1800,
     absolute_timeout_secs BIGINT NOT NULL DEFAULT 36000,
+    service_idle_timeout_secs BIGINT NOT NULL DEFAULT 1800,
+    service_absolute_timeout_secs BIGINT NOT NULL DEFAULT 36000,
     tos_version BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
 );
@@ -44,12 +46,15 @@ CREATE INDEX users_by_email ON users (email);
 
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,
+    -- What the sessions page and the command line call a session; not a credential.
+    public_id TEXT NOT NULL UNIQUE,
     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
     app TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     last_seen_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
+    idle_timeout_secs BIGINT NOT NULL,
     ip TEXT NOT NULL,
     user_agent TEXT NOT NULL
 );

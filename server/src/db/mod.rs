@@ -5,9 +5,11 @@ mod audit;
 pub use audit::{AuditEvent, AuditRow};
 mod sessions;
 mod tenants;
+mod tokens;
 mod users;
 
-pub use sessions::{NewSession, SessionRecord};
+pub use sessions::{NewSession, SessionRecord, SessionSummary};
+pub use tokens::SERVICE_HANDOFF;
 pub use tenants::{Role, Tenant};
 pub use tenants::{CreateTenantError, ADMIN_ROLE, USER_ROLE};
 pub use users::{CreateUserError, NewUser, UserListing, UserRecord, UserStatus};

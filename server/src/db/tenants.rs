@@ -8,6 +8,8 @@ pub struct Tenant {
     pub name: String,
     pub idle_timeout_secs: i64,
     pub absolute_timeout_secs: i64,
+    pub service_idle_timeout_secs: i64,
+    pub service_absolute_timeout_secs: i64,
     pub tos_version: i64,
 }
 
@@ -24,7 +26,8 @@ pub struct Role {
 pub const ADMIN_ROLE: &str = "User level 0";
 pub const USER_ROLE: &str = "User";
 
-const TENANT_COLUMNS: &str = "id, slug, name, idle_timeout_secs, absolute_timeout_secs, tos_version";
+const TENANT_COLUMNS: &str = "id, slug, name, idle_timeout_secs, absolute_timeout_secs, \
+     service_idle_timeout_secs, service_absolute_timeout_secs, tos_version";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateTenantError {
@@ -94,6 +97,21 @@ impl Db {
         .await
     }
 
+    /// A role of one's own, beside the built-in ones.
+    pub async fn create_role(&self, tenant_id: i64, role: &Role) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO roles (tenant_id, name, user_level, can_crm, can_service, can_admin) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(tenant_id)
+        .bind(&role.name)
+        .bind(role.user_level)
+        .bind(role.can_crm)
+        .bind(role.can_service)
+        .bind(role.can_admin)
+        .fetch_one(&self.pool)
+        .await
+    }
+
     pub async fn role_by_name(&self, tenant_id: i64, name: &str) -> sqlx::Result<Option<Role>> {
         sqlx::query_as(
             "SELECT id, name, user_level, can_crm, can_service, can_admin FROM roles WHERE tenant_id = $1 AND name = $2",
@@ -104,9 +122,14 @@ impl Db {
         .await
     }
 
-    /// Test support: shortens a tenant's session limits.
-    pub async fn set_session_timeouts(&self, tenant_id: i64, idle_secs: i64, absolute_secs: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3")
+    /// Sets a tenant's idle and absolute session limits for one app (`crm` or `service`).
+    pub async fn set_session_timeouts(&self, tenant_id: i64, app: &str, idle_secs: i64, absolute_secs: i64) -> sqlx::Result<()> {
+        let sql = if app == "service" {
+            "UPDATE tenants SET service_idle_timeout_secs = $1, service_absolute_timeout_secs = $2 WHERE id = $3"
+        } else {
+            "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3"
+        };
+        sqlx::query(sql)
             .bind(idle_secs)
             .bind(absolute_secs)
             .bind(tenant_id)

@@ -1,10 +1,11 @@
 //! Per-request context: who the client is, which language to speak, and whose session this is.
-//! Anonymous visits to signed-in pages are sent to log in, and back afterwards.
+//! Anonymous visits to signed-in pages are sent to the right login page, and back afterwards.
 
 use crate::db::SessionRecord;
-use crate::session::{self, NoSession, LANGUAGE_COOKIE};
+use crate::session::{self, App, NoSession, LANGUAGE_COOKIE};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
+use app::components::language_switch::encode_component;
 use app::domain::ReturnPath;
 use app::i18n::Lang;
 use app::routes;
@@ -17,16 +18,20 @@ use http::{HeaderMap, Method};
 #[derive(Clone, Debug)]
 pub struct CurrentSession(pub SessionRecord);
 
-const SIGNED_IN_PAGES: [&str; 3] = [routes::CRM, routes::SERVICE, routes::SETTINGS];
-
-fn is_signed_in_page(path: &str) -> bool {
-    SIGNED_IN_PAGES
-        .iter()
-        .any(|page| path == *page || path.strip_prefix(page).is_some_and(|rest| rest.starts_with('/')))
-}
-
-fn needs_session(path: &str) -> bool {
-    is_signed_in_page(path) || path.starts_with("/api/") || path == routes::LOGOUT
+/// Which app's session a path needs, and whether an anonymous GET is sent to log in.
+fn session_needed(path: &str) -> Option<(App, bool)> {
+    let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
+    if path == routes::SERVICE_SESSION {
+        None
+    } else if under(routes::SERVICE) {
+        Some((App::Service, path != routes::SERVICE_LOGOUT))
+    } else if under(routes::CRM) || under(routes::SETTINGS) {
+        Some((App::Crm, true))
+    } else if path.starts_with("/api/") || path == routes::LOGOUT {
+        Some((App::Crm, false))
+    } else {
+        None
+    }
 }
 
 pub fn language(headers: &HeaderMap) -> Lang {
@@ -47,15 +52,22 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
     parts.extensions.insert(client);
     parts.extensions.insert(language(&parts.headers));
     let path = parts.uri.path().to_string();
-    if needs_session(&path) {
-        match session::resolve(&state, &parts.headers, session::CRM_APP).await {
+    if let Some((app, gated)) = session_needed(&path) {
+        match session::resolve(&state, &parts.headers, app).await {
             Ok(record) => {
                 parts.extensions.insert(session::viewer(&record));
                 parts.extensions.insert(CurrentSession(record));
             }
-            Err(reason) if is_signed_in_page(&path) && parts.method == Method::GET => {
-                let here = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or(&path);
-                return Redirect::to(&login_address(here, reason == NoSession::Ended)).into_response();
+            Err(reason) if gated && parts.method == Method::GET => {
+                let ended = reason == NoSession::Ended;
+                let target = match app {
+                    App::Crm => {
+                        let here = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or(&path);
+                        login_address(here, ended)
+                    }
+                    App::Service => service_login_address(&state, ended),
+                };
+                return Redirect::to(&target).into_response();
             }
             Err(_) => {}
         }
@@ -68,11 +80,17 @@ pub fn login_address(return_to: &str, session_ended: bool) -> String {
     let mut address = routes::LOGIN.to_string();
     let mut separator = '?';
     if let Some(path) = ReturnPath::parse(return_to) {
-        address.push_str(&format!("{separator}next={}", app::components::language_switch::encode_component(path.as_str())));
+        address.push_str(&format!("{separator}next={}", encode_component(path.as_str())));
         separator = '&';
     }
     if session_ended {
         address.push_str(&format!("{separator}notice=session-ended"));
     }
     address
+}
+
+/// The Service log in page, on the CRM's side (it needs the CRM session to hand over).
+pub fn service_login_address(state: &AppState, session_ended: bool) -> String {
+    let notice = if session_ended { "?notice=session-ended" } else { "" };
+    format!("{}{}{notice}", state.settings.public_url, routes::CRM_SERVICE)
 }

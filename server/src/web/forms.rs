@@ -1,7 +1,7 @@
 //! The plain HTML form posts: login before the WASM has loaded (or without JavaScript at all),
 //! log out, and the language switch.
 
-use crate::session::{self, LANGUAGE_COOKIE};
+use crate::session::{self, App};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::context::CurrentSession;
@@ -88,7 +88,7 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> Response
             .await;
     }
     let mut response = Redirect::to(&format!("{}?notice=logged-out", routes::LOGIN)).into_response();
-    response.headers_mut().append(SET_COOKIE, session::clear_session_cookie(&state.settings));
+    response.headers_mut().append(SET_COOKIE, session::clear_session_cookie(&state.settings, App::Crm));
     response
 }
 
@@ -106,11 +106,7 @@ pub async fn language(
     let back = query.next.as_deref().and_then(ReturnPath::parse).map(|p| p.as_str().to_string());
     let mut response = Redirect::to(back.as_deref().unwrap_or(routes::LOGIN)).into_response();
     if let Some(lang) = Lang::from_code(&code) {
-        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-        let cookie = format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age=34560000; SameSite=Lax{secure}", lang.code());
-        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(SET_COOKIE, cookie);
-        }
+        response.headers_mut().append(SET_COOKIE, session::language_cookie(&state.settings, lang.code()));
     }
     response
 }

@@ -3,7 +3,10 @@
 pub mod client;
 pub mod context;
 pub mod forms;
+pub mod plain_page;
 pub mod render;
+pub mod service;
+pub mod sessions;
 
 use crate::state::AppState;
 use app::routes;
@@ -26,6 +29,11 @@ pub fn router(state: AppState) -> Router {
         .route(routes::LOGIN, post(forms::login))
         .route("/t/{tenant}/login", post(forms::tenant_login))
         .route(routes::LOGOUT, post(forms::logout))
+        .route(routes::SESSIONS_END, post(sessions::end_one))
+        .route(routes::SESSIONS_END_OTHERS, post(sessions::end_others))
+        .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))
+        .route(routes::SERVICE_SESSION, post(service::redeem))
+        .route(routes::SERVICE_LOGOUT, post(service::logout))
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/health", get(|| async { "ok" }))

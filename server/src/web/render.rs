@@ -19,7 +19,7 @@ pub fn app_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
 pub async fn page(state: &AppState, mut parts: Parts, extra: impl Fn() + Clone + Send + Sync + 'static) -> Response {
     let options = state.leptos.clone();
     let context = app_context(state);
-    let handler = leptos_axum::render_app_to_stream_with_context(
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             context();
             extra();

@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_fields_are_named() {
     let app = spawn_app().await;
     let empty_user = app.post_login(&browser(), "/login", &[("user_id", ""), ("password", "x")]).await;
@@ -18,7 +18,7 @@ async fn empty_fields_are_named() {
     assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_character_user_id_is_refused_plainly() {
     let app = spawn_app().await;
     let long = "a".repeat(1000);
@@ -27,7 +27,7 @@ async fn a_thousand_character_user_id_is_refused_plainly() {
     assert!(response.text().await.unwrap().contains("at most 254 characters"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ten_megabyte_body_is_refused_before_it_is_read() {
     let app = spawn_app().await;
     let huge = format!("user_id=ada&password={}", "x".repeat(10 * 1024 * 1024));
@@ -42,7 +42,7 @@ async fn a_ten_megabyte_body_is_refused_before_it_is_read() {
     assert!(response.text().await.unwrap().contains("too large"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_utf8_is_an_ordinary_failed_login() {
     let app = spawn_app().await;
     let response = browser()
@@ -56,7 +56,7 @@ async fn invalid_utf8_is_an_ordinary_failed_login() {
     assert!(response.text().await.unwrap().contains("role=\"alert\""));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_server_function_call_is_not_a_server_error() {
     let app = spawn_app().await;
     let response = browser()

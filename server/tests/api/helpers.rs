@@ -11,6 +11,7 @@ use server::state::AppState;
 
 pub struct TestApp {
     pub address: String,
+    pub db_url: String,
     pub state: AppState,
     _data: tempfile::TempDir,
 }
@@ -26,6 +27,7 @@ fn default_args() -> ServeArgs {
     ServeArgs {
         addr: "127.0.0.1:0".into(),
         public_url: None,
+        service_url: None,
         site_root: "site".into(),
         hash_workers: Some(2),
         hash_queue: Some(64),
@@ -62,6 +64,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     spawn_app_on(&url, data, configure).await
 }
 
+/// A second server on the first one's database: what a load balancer would have behind it.
+pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
+    spawn_app_on(&first.db_url, tempfile::tempdir().expect("temporary folder"), |_| {}).await
+}
+
 pub async fn spawn_app_on(url: &str, data: tempfile::TempDir, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let db = Db::connect(url).await.expect("database");
     db.migrate().await.expect("migrations");
@@ -71,12 +78,18 @@ pub async fn spawn_app_on(url: &str, data: tempfile::TempDir, configure: impl Fn
     let address = format!("http://{}", app.addr());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, state, _data: data }
+    TestApp { address, db_url: url.to_string(), state, _data: data }
 }
 
-/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them), and
+/// gives up after 30 s so that a hang fails the test instead of stalling the suite.
 pub fn browser() -> Client {
-    Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
 }
 
 pub fn random_password() -> String {
@@ -148,14 +161,28 @@ pub fn location(response: &Response) -> String {
     response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
 }
 
-/// The session cookie's value in a response, if it sets one.
+/// The CRM session cookie's value in a response, if it sets one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, "frontdoor")
+}
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     headers
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("frontdoor="))
-        .map(|v| v.split(';').next().unwrap_or_default().trim_start_matches("frontdoor=").to_string())
+        .find(|v| v.starts_with(&prefix))
+        .map(|v| v.split(';').next().unwrap_or_default().trim_start_matches(&prefix).to_string())
+}
+
+/// The value of the first `<input … name="{name}" value="…">` on a page.
+pub fn hidden_value(body: &str, name: &str) -> Option<String> {
+    let at = body.find(&format!("name=\"{name}\""))?;
+    let rest = &body[at..];
+    let start = rest.find("value=\"")? + 7;
+    let end = rest[start..].find('"')?;
+    Some(rest[start..start + end].to_string())
 }
 
 pub fn set_cookie_header(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -187,4 +214,9 @@ pub fn without_nonces(body: &str) -> String {
         out = cleaned;
     }
     out
+}
+
+/// A client without a cookie jar, for sending a cookie by hand.
+pub fn bare_client() -> Client {
+    Client::builder().redirect(Policy::none()).timeout(std::time::Duration::from_secs(30)).build().expect("client")
 }

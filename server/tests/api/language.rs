@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_login_page_speaks_dutch_when_the_browser_asks() {
     let app = spawn_app().await;
     let body = browser()
@@ -19,7 +19,7 @@ async fn the_login_page_speaks_dutch_when_the_browser_asks() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_language_choice_wins_over_the_browser() {
     let app = spawn_app().await;
     let client = browser();

@@ -2,7 +2,7 @@ use crate::helpers::*;
 use reqwest::StatusCode;
 use server::db::UserStatus;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_logs_in_and_sees_the_crm_start_page() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -20,6 +20,7 @@ async fn a_user_logs_in_and_sees_the_crm_start_page() {
     assert_eq!(page.status(), StatusCode::OK);
     let body = page.text().await.unwrap();
     assert!(body.contains("Welcome, Ada Lovelace"));
+    assert!(!body.contains("<template"), "rendered in place, readable without JavaScript");
     assert!(body.contains("ACME AS"));
     assert!(body.contains("aria-label=\"Navigator\""));
     assert!(body.contains(">Service</a>"), "a User may use Service");
@@ -27,7 +28,7 @@ async fn a_user_logs_in_and_sees_the_crm_start_page() {
     assert!(body.contains("Personal settings"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn administrators_see_settings_and_maintenance_in_the_navigator() {
     let app = spawn_app().await;
     let admin = app.add_user("acme", "root@acme.test", "User level 0", UserStatus::Active).await;
@@ -37,7 +38,7 @@ async fn administrators_see_settings_and_maintenance_in_the_navigator() {
     assert!(body.contains(">Settings and maintenance</a>"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_ids_compare_case_insensitively() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -47,7 +48,7 @@ async fn user_ids_compare_case_insensitively() {
     assert_eq!(location(&response), "/crm");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -70,7 +71,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_login_keeps_the_user_id_but_not_the_password() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -85,7 +86,7 @@ async fn a_failed_login_keeps_the_user_id_but_not_the_password() {
     assert!(body.contains("role=\"alert\""));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deactivated_user_with_the_right_password_is_told_the_account_is_not_active() {
     let app = spawn_app().await;
     let ada = app.add_user("acme", "ada@acme.test", "User", UserStatus::Deactivated).await;
@@ -97,7 +98,7 @@ async fn a_deactivated_user_with_the_right_password_is_told_the_account_is_not_a
     assert!(wrong.text().await.unwrap().contains("Wrong user ID or password"), "a wrong guess learns nothing");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deactivating_a_user_ends_their_sessions() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -110,7 +111,7 @@ async fn deactivating_a_user_ends_their_sessions() {
     assert_redirects_to_login(app.get(&client, "/crm").await).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_failures_lock_the_account_briefly_even_against_the_right_password() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -133,7 +134,7 @@ async fn three_failures_lock_the_account_briefly_even_against_the_right_password
     assert_eq!(app.log_in(&browser(), &ada).await.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lock_grows_with_every_failure() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -150,7 +151,7 @@ async fn the_lock_grows_with_every_failure() {
     assert_eq!(app.log_in(&browser(), &ada).await.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_failures_from_one_address_are_refused() {
     let app = spawn_app_with(|args| args.ip_failures_per_minute = 3).await;
     let ada = app.ada().await;
@@ -166,7 +167,7 @@ async fn too_many_failures_from_one_address_are_refused() {
     assert_eq!(app.log_in(&browser(), &ada).await.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_hashing_queue_answers_503_with_retry_after() {
     let app = spawn_app_with(|args| {
         args.hash_workers = Some(1);
@@ -195,7 +196,7 @@ async fn a_full_hashing_queue_answers_503_with_retry_after() {
     assert!(busy > 0, "twelve logins at once on one worker with one queue slot must turn some away");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_in_several_tenants_logs_in_through_the_tenant_address() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -214,7 +215,7 @@ async fn a_user_in_several_tenants_logs_in_through_the_tenant_address() {
     assert_eq!(crossed.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_tenant_address_says_so() {
     let app = spawn_app().await;
     let response = app.post_login(&browser(), "/t/nope/login", &[("user_id", "a@b.test"), ("password", "x")]).await;
@@ -222,7 +223,7 @@ async fn an_unknown_tenant_address_says_so() {
     assert!(response.text().await.unwrap().contains("There is no tenant at this address"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_function_logs_in_without_a_page_load() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -248,7 +249,7 @@ async fn the_server_function_logs_in_without_a_page_load() {
     assert_eq!(app.get(&client, "/crm").await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logins_logouts_and_failures_are_audited() {
     let app = spawn_app().await;
     let ada = app.ada().await;

@@ -2,8 +2,12 @@
 //! it. With `TEST_DATABASE_URL=postgres://…` the same tests run against PostgreSQL.
 
 mod bad_input;
+mod cli;
 mod helpers;
 mod language;
 mod login;
+mod scale_out;
 mod security;
+mod service;
 mod sessions;
+mod sessions_page;

@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_carries_the_security_headers_with_a_fresh_nonce() {
     let app = spawn_app().await;
     let client = browser();
@@ -21,7 +21,7 @@ async fn every_page_carries_the_security_headers_with_a_fresh_nonce() {
     assert!(body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_post_from_another_site_is_refused() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -81,7 +81,7 @@ async fn a_form_post_from_another_site_is_refused() {
     assert_eq!(app.get(&client, "/crm").await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_get_a_real_not_found() {
     let app = spawn_app().await;
     let response = app.get(&browser(), "/no/such/page").await;

@@ -3,7 +3,7 @@ use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use server::tokens::hash_token;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_visit_is_sent_to_log_in_and_back_afterwards() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -18,7 +18,7 @@ async fn an_anonymous_visit_is_sent_to_log_in_and_back_afterwards() {
     assert_eq!(location(&login), "/crm?view=today");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn return_paths_never_leave_the_site() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -32,7 +32,7 @@ async fn return_paths_never_leave_the_site() {
     assert_eq!(location(&language), "/login");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_login_gets_a_new_token_and_a_planted_one_is_replaced() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -45,7 +45,7 @@ async fn every_login_gets_a_new_token_and_a_planted_one_is_replaced() {
         .unwrap();
     assert!(!first);
 
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = bare_client();
     let one = client
         .post(app.url("/login"))
         .header(COOKIE, format!("frontdoor={planted}"))
@@ -61,7 +61,7 @@ async fn every_login_gets_a_new_token_and_a_planted_one_is_replaced() {
     assert_eq!(one.len(), 43, "256 bits, base64url");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_hash_of_a_token_is_stored() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -70,7 +70,7 @@ async fn only_the_hash_of_a_token_is_stored() {
     assert!(!app.state.db.session_exists(&token).await.unwrap());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -83,12 +83,12 @@ async fn logging_out_ends_the_session_on_the_server() {
     assert!(set_cookie_header(logout.headers(), "frontdoor").unwrap().contains("Max-Age=0"));
 
     // The old token, replayed by hand, opens nothing.
-    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let replay = bare_client();
     let response = replay.get(app.url("/crm")).header(COOKIE, format!("frontdoor={token}")).send().await.unwrap();
     assert_redirects_to_login(response).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_sessions_live_side_by_side() {
     let app = spawn_app().await;
     let ada = app.ada().await;
@@ -101,11 +101,11 @@ async fn several_sessions_live_side_by_side() {
     assert_eq!(app.get(&phone, "/crm").await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_session_ends_after_the_tenant_idle_timeout() {
     let app = spawn_app().await;
     let ada = app.ada().await;
-    app.state.db.set_session_timeouts(ada.tenant_id, 60, 3600).await.unwrap();
+    app.state.db.set_session_timeouts(ada.tenant_id, "crm", 60, 3600).await.unwrap();
     let client = browser();
     app.log_in(&client, &ada).await;
 
@@ -118,11 +118,11 @@ async fn an_idle_session_ends_after_the_tenant_idle_timeout() {
     assert_eq!(location(&ended), "/login?next=/crm&notice=session-ended");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_ends_at_its_absolute_lifetime_however_busy() {
     let app = spawn_app().await;
     let ada = app.ada().await;
-    app.state.db.set_session_timeouts(ada.tenant_id, 60, 150).await.unwrap();
+    app.state.db.set_session_timeouts(ada.tenant_id, "crm", 60, 150).await.unwrap();
     let client = browser();
     app.log_in(&client, &ada).await;
     for _ in 0..3 {
@@ -133,7 +133,7 @@ async fn a_session_ends_at_its_absolute_lifetime_however_busy() {
     assert_redirects_to_login(app.get(&client, "/crm").await).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_logged_out_notice_is_shown() {
     let app = spawn_app().await;
     let body = app.get(&browser(), "/login?notice=logged-out").await.text().await.unwrap();

@@ -1,0 +1,97 @@
+//! Personal settings → Sessions: every place this person is logged in, with a way out of each.
+
+use crate::api::{my_sessions, SessionRow};
+use crate::components::navigator::Navigator;
+use crate::components::personal_menu::PersonalMenu;
+use crate::components::signed_in::with_viewer;
+use crate::components::top_bar::TopBar;
+use crate::i18n::{t, Msg};
+use crate::routes;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
+    view! {
+        <table class="sessions">
+            <caption class="visually-hidden">{t(Msg::SessionsHeading)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t(Msg::ColumnBrowser)}</th>
+                    <th scope="col">{t(Msg::ColumnApp)}</th>
+                    <th scope="col">{t(Msg::ColumnAddress)}</th>
+                    <th scope="col">{t(Msg::ColumnStarted)}</th>
+                    <th scope="col">{t(Msg::ColumnLastSeen)}</th>
+                    <th scope="col"><span class="visually-hidden">{t(Msg::LogOut)}</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|row| {
+                        let app = if row.app == "service" { t(Msg::AppService) } else { t(Msg::AppCrm) };
+                        view! {
+                            <tr>
+                                <td data-label=t(Msg::ColumnBrowser)>{row.browser}</td>
+                                <td data-label=t(Msg::ColumnApp)>{app}</td>
+                                <td data-label=t(Msg::ColumnAddress)>{row.address}</td>
+                                <td data-label=t(Msg::ColumnStarted)>{row.started}</td>
+                                <td data-label=t(Msg::ColumnLastSeen)>{row.last_seen}</td>
+                                <td>
+                                    {if row.current {
+                                        view! { <strong>{t(Msg::ThisSession)}</strong> }.into_any()
+                                    } else {
+                                        view! {
+                                            <form method="post" action=routes::SESSIONS_END>
+                                                <input type="hidden" name="id" value=row.public_id/>
+                                                <button type="submit">{t(Msg::LogOut)}</button>
+                                            </form>
+                                        }
+                                            .into_any()
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let query = use_query_map();
+    let notice = match query.read_untracked().get("notice").as_deref() {
+        Some("session-logged-out") => Some(Msg::SessionLoggedOut),
+        Some("others-logged-out") => Some(Msg::OthersLoggedOut),
+        _ => None,
+    };
+    let sessions = Resource::new_blocking(|| (), |_| my_sessions());
+    view! {
+        <Title text=t(Msg::SessionsHeading)/>
+        {with_viewer(routes::LOGIN, move |viewer| view! {
+            <TopBar><PersonalMenu/></TopBar>
+            <div class="app-layout">
+                <Navigator viewer=viewer/>
+                <main>
+                    <h1>{t(Msg::SessionsHeading)}</h1>
+                    {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+                    <p>{t(Msg::SessionsIntro)}</p>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            match sessions.await {
+                                Ok(rows) => view! { <SessionTable rows/> }.into_any(),
+                                Err(_) => view! { <p class="error" role="alert">{t(Msg::Unexpected)}</p> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                    <form method="post" action=routes::SESSIONS_END_OTHERS>
+                        <button type="submit" class="secondary">{t(Msg::LogOutEverywhereElse)}</button>
+                    </form>
+                </main>
+            </div>
+        })}
+    }
+}

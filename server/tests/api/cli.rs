@@ -1,0 +1,66 @@
+//! The command line is an interface administrators and other teams script against.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn frontdoor(app: &TestApp, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdoor"))
+        .args(args)
+        .env("DATABASE_URL", &app.db_url)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the frontdoor binary runs");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrators_manage_tenants_users_and_sessions_from_the_command_line() {
+    let app = spawn_app().await;
+    let (ok, out) = frontdoor(&app, &["tenant", "create", "--slug", "initech", "--name", "Initech"], None);
+    assert!(ok, "{out}");
+    let (ok, out) = frontdoor(&app, &["tenant", "create", "--slug", "Bad Slug", "--name", "x"], None);
+    assert!(!ok && out.contains("lower-case"), "{out}");
+
+    let create = ["user", "create", "--tenant", "initech", "--email", "Peter@Initech.test", "--name", "Peter Gibbons", "--role", "User level 0", "--password-stdin"];
+    let (ok, out) = frontdoor(&app, &create, Some("TPS-reports-cover-sheet\n"));
+    assert!(ok, "{out}");
+    let (ok, out) = frontdoor(&app, &create, Some("TPS-reports-cover-sheet\n"));
+    assert!(!ok && out.contains("already has a user"), "{out}");
+    let (ok, out) = frontdoor(&app, &["user", "create", "--tenant", "initech", "--email", "m@initech.test", "--name", "M", "--role", "Boss"], None);
+    assert!(!ok && out.contains("User level 0"), "names the roles there are: {out}");
+
+    let (_, list) = frontdoor(&app, &["user", "list", "--tenant", "initech"], None);
+    assert!(list.contains("peter@initech.test") && list.contains("active") && list.contains("User level 0"), "{list}");
+
+    let client = browser();
+    let login = app
+        .post_login(&client, "/login", &[("user_id", "peter@initech.test"), ("password", "TPS-reports-cover-sheet")])
+        .await;
+    assert_eq!(location(&login), "/crm");
+    let (_, sessions) = frontdoor(&app, &["session", "list", "--tenant", "initech", "--user", "peter@initech.test"], None);
+    assert!(sessions.contains("crm") && sessions.contains("127.0.0.1"), "{sessions}");
+    let (ok, out) = frontdoor(&app, &["session", "revoke", "--tenant", "initech", "--user", "peter@initech.test", "--all"], None);
+    assert!(ok && out.contains("Ended 1"), "{out}");
+    assert_redirects_to_login(app.get(&client, "/crm").await).await;
+
+    let (ok, _) = frontdoor(&app, &["user", "deactivate", "--tenant", "initech", "--email", "peter@initech.test"], None);
+    assert!(ok);
+    let refused = app
+        .post_login(&browser(), "/login", &[("user_id", "peter@initech.test"), ("password", "TPS-reports-cover-sheet")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let (ok, _) = frontdoor(&app, &["user", "activate", "--tenant", "initech", "--email", "peter@initech.test"], None);
+    assert!(ok);
+    let (_, roles) = frontdoor(&app, &["role", "list", "--tenant", "initech"], None);
+    assert!(roles.contains("crm,service,settings"), "{roles}");
+}
