@@ -19,9 +19,12 @@ trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
 "$bin" tenant create --slug bench --name "Bench" >/dev/null
 echo "Bench-Password-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
 
-FRONTDOOR_ADDR="127.0.0.1:$PORT" FRONTDOOR_IP_FAILURES_PER_MINUTE=100000000 RUST_LOG=warn "$bin" serve >/dev/null &
-pid=$!
-for _ in $(seq 50); do curl -sf "$URL/health" >/dev/null && break; sleep 0.1; done
+start_server() {
+  FRONTDOOR_ADDR="127.0.0.1:$PORT" FRONTDOOR_IP_FAILURES_PER_MINUTE=100000000 RUST_LOG=warn "$bin" serve >/dev/null &
+  pid=$!
+  for _ in $(seq 50); do curl -sf "$URL/health" >/dev/null && break; sleep 0.1; done
+}
+start_server
 
 rss_peak() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$pid/status"; }
 
@@ -40,5 +43,32 @@ echo "server memory high-water mark: $(rss_peak)"
 say "Authenticated /crm page"
 token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Bench-Password-4711' "$URL/login" \
   | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }')
-wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: frontdoor=$token" "$URL/crm"
+crm_page() {
+  wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: frontdoor=$token" "$URL/crm" \
+    | grep -E "Requests/sec|^ +(50|99)%"
+}
+crm_page
 echo "server memory high-water mark: $(rss_peak)"
+
+say "CRM → Service hand-off"
+"$load" handoff "$URL" bench@bench.test Bench-Password-4711 200
+
+say "Authenticated /crm with 10,000 live sessions (SQLite)"
+"$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 10000
+crm_page
+
+PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
+  say "The same on PostgreSQL"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS frontdoor_bench" -c "CREATE DATABASE frontdoor_bench" >/dev/null
+  export DATABASE_URL="${PG_URL%/*}/frontdoor_bench"
+  "$bin" tenant create --slug bench --name "Bench" >/dev/null
+  echo "Bench-Password-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
+  start_server
+  token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Bench-Password-4711' "$URL/login" \
+    | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }')
+  "$load" handoff "$URL" bench@bench.test Bench-Password-4711 200
+  "$load" seed-sessions "$DATABASE_URL" bench bench@bench.test 10000
+  crm_page
+fi

@@ -4,6 +4,8 @@
 //!   load hash [iterations]                       one argon2id hash/verify, timed
 //!   load logins URL USER PASSWORD CONCURRENCY SECONDS   closed loop: as fast as answers come
 //!   load rate URL USER PASSWORD PER_SECOND SECONDS      open loop: a fixed arrival rate
+//!   load handoff URL USER PASSWORD ROUNDS                CRM → Service hand-off round trips
+//!   load seed-sessions DATABASE_URL TENANT LOGIN COUNT   live sessions straight into the database
 
 use secrecy::SecretString;
 use server::password::PasswordHasher;
@@ -143,6 +145,66 @@ async fn main() {
                 let _ = job.await;
             }
             report(&format!("open loop, {per_second}/s offered"), &mut *tally.lock().await, started.elapsed());
+        }
+        "handoff" => {
+            let (url, user, password) = (arg(1), arg(2), arg(3));
+            let rounds: usize = arg(4).parse().unwrap_or(200);
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default();
+            let _ = client.post(format!("{url}/login")).form(&[("user_id", &user), ("password", &password)]).send().await;
+            let mut times = Vec::with_capacity(rounds);
+            for _ in 0..rounds {
+                let started = Instant::now();
+                let Ok(page) = client.post(format!("{url}/crm/service/handoff")).send().await else { continue };
+                let body = page.text().await.unwrap_or_default();
+                let Some(ticket) = body.split("name=\"ticket\" value=\"").nth(1).and_then(|r| r.split('"').next()) else {
+                    continue;
+                };
+                let _ = client.post(format!("{url}/service/session")).form(&[("ticket", ticket)]).send().await;
+                let dashboard = client.get(format!("{url}/service")).send().await;
+                if dashboard.map(|d| d.status() == 200).unwrap_or(false) {
+                    times.push(started.elapsed());
+                }
+            }
+            times.sort();
+            println!(
+                "hand-off round trip (mint ticket, redeem, open dashboard): {} of {rounds} ok, p50 {:.1} ms, p99 {:.1} ms",
+                times.len(),
+                percentile(&times, 0.5).as_secs_f64() * 1e3,
+                percentile(&times, 0.99).as_secs_f64() * 1e3
+            );
+        }
+        "seed-sessions" => {
+            let (db_url, tenant, login) = (arg(1), arg(2), arg(3));
+            let count: usize = arg(4).parse().unwrap_or(10_000);
+            let Ok(db) = server::db::Db::connect(&db_url).await else { return eprintln!("cannot open {db_url}") };
+            let Ok(Some(tenant)) = db.tenant_by_slug(&tenant).await else { return eprintln!("no tenant") };
+            let Ok(users) = db.users_by_login(&login, Some(tenant.id)).await else { return };
+            let Some(user) = users.first() else { return eprintln!("no user") };
+            let now = server::clock::Clock::system().now();
+            for i in 0..count {
+                let token = server::tokens::Token::generate();
+                let _ = db
+                    .insert_session(
+                        &server::db::NewSession {
+                            token_hash: &token.hash(),
+                            public_id: &format!("seed{i:012}"),
+                            user_id: user.id,
+                            tenant_id: tenant.id,
+                            app: if i % 2 == 0 { "crm" } else { "service" },
+                            expires_at: now + 36_000,
+                            idle_timeout_secs: 1800,
+                            ip: "127.0.0.1",
+                            user_agent: "seeded",
+                        },
+                        now,
+                    )
+                    .await;
+            }
+            println!("seeded {count} live sessions");
         }
         _ => eprintln!("usage: load hash [n] | load logins URL USER PASSWORD CONCURRENCY SECONDS | load rate URL USER PASSWORD PER_SECOND SECONDS"),
     }

@@ -16,14 +16,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use http::StatusCode;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
 pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
     let pkg_dir = format!("{}/{}", leptos.site_root, leptos.site_pkg_dir);
-    let page_routes = generate_route_list(app::App);
+    let page_routes = page_routes();
     Router::new()
         .route("/", get(|| async { Redirect::to(routes::CRM) }))
         .route(routes::LOGIN, post(forms::login))
@@ -44,6 +45,14 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(crate::security::MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), crate::security::headers))
         .with_state(state)
+}
+
+/// The Leptos route list, generated once per process. Generating it runs the app with resource
+/// loading suppressed process-wide, so a page rendering at that moment would wait forever
+/// (leptos-rs/leptos#4773); after the first router is built it never happens again.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// Anything else gets the application's own "Page not found".
