@@ -57,6 +57,8 @@ pub enum LoginError {
     UnknownTenant,
     #[error("user id in several tenants")]
     SeveralTenants(Vec<TenantChoice>),
+    #[error("the form could not be read")]
+    FormUnreadable,
     #[error("unexpected error")]
     Unexpected,
 }
@@ -74,6 +76,7 @@ impl LoginError {
             LoginError::Busy => Msg::ServerBusy,
             LoginError::UnknownTenant => Msg::UnknownTenant,
             LoginError::SeveralTenants(_) => Msg::SeveralTenants,
+            LoginError::FormUnreadable => Msg::FormUnreadable,
             LoginError::Unexpected => Msg::Unexpected,
         }
     }
@@ -182,13 +185,17 @@ impl LoginError {
     /// The HTTP status a failed login answers with, on the form and server-function paths alike.
     pub fn http_status(&self) -> u16 {
         match self {
-            LoginError::EnterUserId | LoginError::UserIdTooLong | LoginError::EnterPassword | LoginError::PasswordTooLong => 422,
+            LoginError::EnterUserId
+            | LoginError::UserIdTooLong
+            | LoginError::EnterPassword
+            | LoginError::PasswordTooLong => 422,
             LoginError::WrongCredentials => 401,
             LoginError::NotActive => 403,
             LoginError::TooManyAttempts => 429,
             LoginError::Busy => 503,
             LoginError::UnknownTenant => 404,
             LoginError::SeveralTenants(_) => 409,
+            LoginError::FormUnreadable => 400,
             LoginError::Unexpected => 500,
         }
     }

@@ -118,10 +118,20 @@ impl ReturnPath {
 
     /// The return path or the CRM start page.
     pub fn or_start(raw: Option<&str>) -> String {
-        raw.and_then(ReturnPath::parse)
-            .map(|p| p.0)
-            .unwrap_or_else(|| crate::routes::CRM.to_string())
+        raw.and_then(ReturnPath::parse).map(|p| p.0).unwrap_or_else(|| crate::routes::CRM.to_string())
     }
+}
+
+/// Percent-encodes a query component (RFC 3986 unreserved characters and `/` pass through).
+pub fn encode_query_component(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// "2026-11-22 06:05 UTC" from Unix seconds, without a date library.

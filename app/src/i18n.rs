@@ -106,15 +106,12 @@ messages! {
 
     // Login
     LoginHeading => "Log in", "Aanmelden";
-    LoginIntro => "Enter your user ID and password.", "Voer uw gebruikers-ID en wachtwoord in.";
-    LoginToTenant => "Log in to {tenant}", "Aanmelden bij {tenant}";
     UserId => "User ID", "Gebruikers-ID";
     UserIdHint => "Online users: your email address. Windows users: your assigned user name.",
         "Online gebruikers: uw e-mailadres. Windows-gebruikers: uw toegewezen gebruikersnaam.";
     Password => "Password", "Wachtwoord";
     LogIn => "Log in", "Aanmelden";
     ForgotPassword => "Forgot your password?", "Wachtwoord vergeten?";
-    LoggingIn => "Logging in…", "Bezig met aanmelden…";
     LoggedOut => "You are logged out.", "U bent afgemeld.";
     SessionEnded => "Your session has ended. Log in again to continue.",
         "Uw sessie is beëindigd. Meld u opnieuw aan om verder te gaan.";

@@ -28,11 +28,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let tenant = find_tenant(&db, &tenant).await?;
             println!("{:<20} {:>5}  rights", "role", "level");
             for role in db.roles(tenant.id).await? {
-                let rights: Vec<&str> = [(role.can_crm, "crm"), (role.can_service, "service"), (role.can_admin, "settings")]
-                    .into_iter()
-                    .filter(|(on, _)| *on != 0)
-                    .map(|(_, name)| name)
-                    .collect();
+                let rights: Vec<&str> =
+                    [(role.can_crm, "crm"), (role.can_service, "service"), (role.can_admin, "settings")]
+                        .into_iter()
+                        .filter(|(on, _)| *on != 0)
+                        .map(|(_, name)| name)
+                        .collect();
                 println!("{:<20} {:>5}  {}", role.name, role.user_level, rights.join(","));
             }
             Ok(())
@@ -56,7 +57,8 @@ async fn serve(args: ServeArgs, db: Db, clock: Clock) -> anyhow::Result<()> {
 async fn bootstrap(db: &Db, clock: &Clock, public_url: &str) -> anyhow::Result<()> {
     let now = clock.now();
     let tenant = db.create_tenant("demo", "Demo", now).await?;
-    let role = db.role_by_name(tenant.id, ADMIN_ROLE).await?.ok_or_else(|| anyhow!("the built-in roles are missing"))?;
+    let role =
+        db.role_by_name(tenant.id, ADMIN_ROLE).await?.ok_or_else(|| anyhow!("the built-in roles are missing"))?;
     let password = crate::tokens::Token::generate().expose()[..20].to_string();
     let hasher = PasswordHasher::start(1, 1)?;
     let hash = hasher.hash(SecretString::from(password.clone())).await?;
@@ -123,10 +125,15 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
     match command {
         UserCommand::Create { tenant, email, username, name, role, password_stdin } => {
             let tenant = find_tenant(db, &tenant).await?;
-            let email = email.map(|e| Email::parse(&e).map_err(|_| anyhow!("{e:?} is not an email address"))).transpose()?;
+            let email =
+                email.map(|e| Email::parse(&e).map_err(|_| anyhow!("{e:?} is not an email address"))).transpose()?;
             let login_name = match (&username, &email) {
-                (Some(username), _) => LoginName::parse(username).map_err(|_| anyhow!("{username:?} is not a usable user name"))?,
-                (None, Some(email)) => LoginName::parse(email.as_str()).map_err(|_| anyhow!("unusable email address"))?,
+                (Some(username), _) => {
+                    LoginName::parse(username).map_err(|_| anyhow!("{username:?} is not a usable user name"))?
+                }
+                (None, Some(email)) => {
+                    LoginName::parse(email.as_str()).map_err(|_| anyhow!("unusable email address"))?
+                }
                 (None, None) => bail!("give --email (online users) or --username (onsite users)"),
             };
             let Some(role) = db.role_by_name(tenant.id, &role).await? else {
@@ -157,7 +164,13 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
                 clock.now(),
             )
             .await?;
-            println!("Created {} user {} in {} with role {:?}.", status.as_str(), login_name.as_str(), tenant.slug, role.name);
+            println!(
+                "Created {} user {} in {} with role {:?}.",
+                status.as_str(),
+                login_name.as_str(),
+                tenant.slug,
+                role.name
+            );
         }
         UserCommand::List { tenant } => {
             let tenant = find_tenant(db, &tenant).await?;

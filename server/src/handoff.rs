@@ -2,12 +2,12 @@
 //! use, bound to the user, the CRM session and the Service audience), carried in a POST body,
 //! which the Service side redeems for a session of its own.
 
+use crate::db::SessionRecord;
 use crate::db::{UserStatus, SERVICE_HANDOFF};
 use crate::session::{self, App};
 use crate::state::AppState;
 use crate::tokens::{hash_token, Token};
 use crate::web::client::ClientInfo;
-use crate::db::SessionRecord;
 
 pub const TICKET_LIFETIME_SECS: i64 = 60;
 
@@ -32,7 +32,14 @@ pub async fn mint(state: &AppState, crm: &SessionRecord) -> Result<Token, Handof
     let now = state.clock.now();
     state
         .db
-        .insert_one_time_token(&ticket.hash(), SERVICE_HANDOFF, crm.user_id, now + TICKET_LIFETIME_SECS, Some(&crm.token_hash), now)
+        .insert_one_time_token(
+            &ticket.hash(),
+            SERVICE_HANDOFF,
+            crm.user_id,
+            now + TICKET_LIFETIME_SECS,
+            Some(&crm.token_hash),
+            now,
+        )
         .await?;
     Ok(ticket)
 }

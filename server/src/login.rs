@@ -46,11 +46,8 @@ impl Lockout {
     /// waits 1 s, then 2 s, 4 s … up to 30 s; the 100th failure within an hour locks it until
     /// that hour is over.
     pub fn after_failure(self, now: i64) -> Lockout {
-        let (window_start, window_count) = if now >= self.window_start + HOUR {
-            (now, 1)
-        } else {
-            (self.window_start, self.window_count + 1)
-        };
+        let (window_start, window_count) =
+            if now >= self.window_start + HOUR { (now, 1) } else { (self.window_start, self.window_count + 1) };
         let streak = self.streak + 1;
         let mut locked_until = 0;
         if streak >= FREE_FAILURES {
@@ -122,11 +119,8 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
         Some(slug) => Some(state.db.tenant_by_slug(slug).await.map_err(unexpected)?.ok_or(LoginError::UnknownTenant)?),
         None => None,
     };
-    let mut candidates = state
-        .db
-        .users_by_login(name.as_str(), named_tenant.as_ref().map(|t| t.id))
-        .await
-        .map_err(unexpected)?;
+    let mut candidates =
+        state.db.users_by_login(name.as_str(), named_tenant.as_ref().map(|t| t.id)).await.map_err(unexpected)?;
     if candidates.len() > 1 {
         if let Some(remembered) = attempt.remembered_tenant {
             if let Some(tenant) = state.db.tenant_by_slug(remembered).await.map_err(unexpected)? {
@@ -178,13 +172,18 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
         let cleared = lockout.after_success();
         state
             .db
-            .save_login_failures(user.id, cleared.streak, cleared.locked_until, cleared.window_start, cleared.window_count)
+            .save_login_failures(
+                user.id,
+                cleared.streak,
+                cleared.locked_until,
+                cleared.window_start,
+                cleared.window_count,
+            )
             .await
             .map_err(unexpected)?;
     }
-    let (token, lifetime_secs) = session::create(state, user.id, &tenant, session::App::Crm, client)
-        .await
-        .map_err(unexpected)?;
+    let (token, lifetime_secs) =
+        session::create(state, user.id, &tenant, session::App::Crm, client).await.map_err(unexpected)?;
     audit(state, Some(tenant.id), Some(user.id), None, "success", None, client).await;
     tracing::info!(user_id = user.id, tenant = %tenant.slug, "login");
     Ok(LoggedIn { user_id: user.id, tenant, token, lifetime_secs })

@@ -94,7 +94,13 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A new session; returns its token and lifetime in seconds.
-pub async fn create(state: &AppState, user_id: i64, tenant: &Tenant, app: App, client: &ClientInfo) -> sqlx::Result<(Token, i64)> {
+pub async fn create(
+    state: &AppState,
+    user_id: i64,
+    tenant: &Tenant,
+    app: App,
+    client: &ClientInfo,
+) -> sqlx::Result<(Token, i64)> {
     let token = Token::generate();
     let public_id = Token::generate().expose()[..16].to_string();
     let now = state.clock.now();

@@ -24,14 +24,14 @@ pub struct Application {
 
 impl Application {
     pub async fn build(args: &ServeArgs, db: Db, clock: Clock) -> anyhow::Result<Application> {
-        let listener = TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
+        let listener =
+            TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr()?;
         let public_url = args.public_url.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| format!("http://{addr}"));
         let service_url = args.service_url.as_deref().filter(|u| !u.is_empty());
         let settings = Settings::new(&public_url, service_url, args.trust_forwarded_for)?;
-        let workers = args
-            .hash_workers
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        let workers =
+            args.hash_workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
         let hasher = PasswordHasher::start(workers, args.hash_queue.unwrap_or(workers * 2))?;
         let leptos = LeptosOptions::builder()
             .output_name("frontend") // trunk names the bundle after the package: pkg/frontend.js

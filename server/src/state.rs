@@ -26,7 +26,8 @@ impl Settings {
     pub fn new(public_url: &str, service_url: Option<&str>, trust_forwarded_for: bool) -> anyhow::Result<Self> {
         let public_url = public_url.trim_end_matches('/').to_string();
         let public_origin = origin_of(&public_url).map_err(|e| anyhow::anyhow!("the public URL {e}"))?;
-        let service_url = service_url.map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| public_url.clone());
+        let service_url =
+            service_url.map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| public_url.clone());
         let service_origin = origin_of(&service_url).map_err(|e| anyhow::anyhow!("the Service URL {e}"))?;
         Ok(Settings {
             secure_cookies: public_url.starts_with("https://"),

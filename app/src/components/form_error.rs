@@ -3,10 +3,7 @@ use leptos::prelude::*;
 
 /// A message a person can act on, announced to screen readers. Renders nothing without one.
 #[component]
-pub fn FormError(
-    #[prop(into)] message: Signal<Option<Msg>>,
-    #[prop(optional)] id: &'static str,
-) -> impl IntoView {
+pub fn FormError(#[prop(into)] message: Signal<Option<Msg>>, #[prop(optional)] id: &'static str) -> impl IntoView {
     move || {
         message.get().map(|msg| {
             view! {

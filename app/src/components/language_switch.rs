@@ -1,3 +1,4 @@
+use crate::domain::encode_query_component;
 use crate::i18n::{t, use_lang, Lang, Msg};
 use crate::routes;
 use leptos::prelude::*;
@@ -23,7 +24,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                 .into_iter()
                 .map(|lang| {
                     let href = move || {
-                        format!("{}/{}?next={}", routes::LANGUAGE, lang.code(), encode_component(&here()))
+                        format!("{}/{}?next={}", routes::LANGUAGE, lang.code(), encode_query_component(&here()))
                     };
                     view! {
                         <a
@@ -40,18 +41,4 @@ pub fn LanguageSwitch() -> impl IntoView {
                 .collect_view()}
         </nav>
     }
-}
-
-/// Percent-encodes a query component (RFC 3986 unreserved characters and `/` pass through).
-pub fn encode_component(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

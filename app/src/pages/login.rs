@@ -59,17 +59,11 @@ pub fn LoginPage() -> impl IntoView {
             error.set(Some(problem));
             return;
         }
-        login.dispatch(Login {
-            tenant: tenant_for_submit.clone(),
-            user_id,
-            password,
-            next: next_for_submit.clone(),
-        });
+        login.dispatch(Login { tenant: tenant_for_submit.clone(), user_id, password, next: next_for_submit.clone() });
     };
 
-    let field_error = move |field: Field| {
-        Signal::derive(move || error.get().filter(|e| e.field() == field).map(|e| e.msg()))
-    };
+    let field_error =
+        move |field: Field| Signal::derive(move || error.get().filter(|e| e.field() == field).map(|e| e.msg()));
     let form_error = field_error(Field::Form);
     let tenants = move || match error.get() {
         Some(LoginError::SeveralTenants(choices)) => choices,

@@ -47,11 +47,9 @@ impl Db {
 
     /// The most recent events, newest first.
     pub async fn recent_audit(&self, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
-        sqlx::query_as(
-            "SELECT at, user_id, subject, event, outcome, ip FROM audit_events ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+        sqlx::query_as("SELECT at, user_id, subject, event, outcome, ip FROM audit_events ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
     }
 }

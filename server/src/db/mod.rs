@@ -9,15 +9,15 @@ mod tokens;
 mod users;
 
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
-pub use tokens::SERVICE_HANDOFF;
-pub use tenants::{Role, Tenant};
 pub use tenants::{CreateTenantError, ADMIN_ROLE, USER_ROLE};
+pub use tenants::{Role, Tenant};
+pub use tokens::SERVICE_HANDOFF;
 pub use users::{CreateUserError, NewUser, UserListing, UserRecord, UserStatus};
 
 use anyhow::Context;
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::AnyPool;
 use sqlx::Executor;
 use std::borrow::Cow;
 use std::time::Duration;
@@ -80,7 +80,8 @@ impl Db {
                 Migration::new(*version, Cow::Borrowed(*name), MigrationType::Simple, Cow::Borrowed(*sql), false)
             })
             .collect::<Vec<_>>();
-        let migrator = Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false };
+        let migrator =
+            Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false };
         migrator.run(&self.pool).await.context("database migration failed")?;
         Ok(())
     }

@@ -92,7 +92,8 @@ impl Db {
 
     /// Ends one session; false when it had already ended.
     pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(done.rows_affected() > 0)
     }
 

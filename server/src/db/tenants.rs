@@ -49,7 +49,13 @@ impl Db {
         .bind(now)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| if is_unique_violation(&e) { CreateTenantError::Duplicate(slug.to_string()) } else { e.into() })?;
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                CreateTenantError::Duplicate(slug.to_string())
+            } else {
+                e.into()
+            }
+        })?;
         for (role, level, service, admin) in [(ADMIN_ROLE, 0_i64, 1_i64, 1_i64), (USER_ROLE, 1, 1, 0)] {
             sqlx::query(
                 "INSERT INTO roles (tenant_id, name, user_level, can_crm, can_service, can_admin) VALUES ($1, $2, $3, 1, $4, $5)",
@@ -123,18 +129,18 @@ impl Db {
     }
 
     /// Sets a tenant's idle and absolute session limits for one app (`crm` or `service`).
-    pub async fn set_session_timeouts(&self, tenant_id: i64, app: &str, idle_secs: i64, absolute_secs: i64) -> sqlx::Result<()> {
+    pub async fn set_session_timeouts(
+        &self,
+        tenant_id: i64,
+        app: &str,
+        idle_secs: i64,
+        absolute_secs: i64,
+    ) -> sqlx::Result<()> {
         let sql = if app == "service" {
             "UPDATE tenants SET service_idle_timeout_secs = $1, service_absolute_timeout_secs = $2 WHERE id = $3"
         } else {
             "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3"
         };
-        sqlx::query(sql)
-            .bind(idle_secs)
-            .bind(absolute_secs)
-            .bind(tenant_id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query(sql).bind(idle_secs).bind(absolute_secs).bind(tenant_id).execute(&self.pool).await.map(|_| ())
     }
 }

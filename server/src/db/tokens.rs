@@ -29,7 +29,12 @@ impl Db {
 
     /// Uses a token up: succeeds once, only for its kind and only before it expires.
     /// Returns the user it was issued to and its data.
-    pub async fn redeem_one_time_token(&self, token_hash: &str, kind: &str, now: i64) -> sqlx::Result<Option<(i64, Option<String>)>> {
+    pub async fn redeem_one_time_token(
+        &self,
+        token_hash: &str,
+        kind: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<(i64, Option<String>)>> {
         sqlx::query_as(
             "UPDATE one_time_tokens SET used_at = $1 \
              WHERE token_hash = $2 AND kind = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id, data",

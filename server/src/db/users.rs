@@ -136,7 +136,13 @@ impl Db {
 
     /// Changes a user's status; deactivation ends all their sessions in the same transaction.
     /// Returns false when there is no such user.
-    pub async fn set_user_status(&self, tenant_id: i64, login_name: &str, status: UserStatus, now: i64) -> sqlx::Result<bool> {
+    pub async fn set_user_status(
+        &self,
+        tenant_id: i64,
+        login_name: &str,
+        status: UserStatus,
+        now: i64,
+    ) -> sqlx::Result<bool> {
         let mut tx = self.pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "UPDATE users SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND login_name = $4 RETURNING id",

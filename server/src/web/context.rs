@@ -5,8 +5,7 @@ use crate::db::SessionRecord;
 use crate::session::{self, App, NoSession, LANGUAGE_COOKIE};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
-use app::components::language_switch::encode_component;
-use app::domain::ReturnPath;
+use app::domain::{encode_query_component, ReturnPath};
 use app::i18n::Lang;
 use app::routes;
 use axum::extract::{Request, State};
@@ -80,7 +79,7 @@ pub fn login_address(return_to: &str, session_ended: bool) -> String {
     let mut address = routes::LOGIN.to_string();
     let mut separator = '?';
     if let Some(path) = ReturnPath::parse(return_to) {
-        address.push_str(&format!("{separator}next={}", encode_component(path.as_str())));
+        address.push_str(&format!("{separator}next={}", encode_query_component(path.as_str())));
         separator = '&';
     }
     if session_ended {

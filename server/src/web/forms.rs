@@ -43,7 +43,7 @@ async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> 
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
     let Some(fields) = fields else {
-        return failed(&state, parts, String::new(), LoginError::Unexpected, StatusCode::BAD_REQUEST).await;
+        return failed(&state, parts, String::new(), LoginError::FormUnreadable, StatusCode::BAD_REQUEST).await;
     };
     let user_id = fields.user_id.clone();
     let form = LoginForm { tenant, user_id: fields.user_id, password: fields.password, next: fields.next };
@@ -65,7 +65,13 @@ async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> 
     }
 }
 
-async fn failed(state: &AppState, parts: http::request::Parts, user_id: String, error: LoginError, status: StatusCode) -> Response {
+async fn failed(
+    state: &AppState,
+    parts: http::request::Parts,
+    user_id: String,
+    error: LoginError,
+    status: StatusCode,
+) -> Response {
     let retry_after = error.retry_after();
     let echo = LoginEcho { user_id: user_id.chars().take(400).collect(), error: Some(error) };
     let mut response = render::page(state, parts, move || provide_context(echo.clone())).await;
@@ -84,8 +90,17 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> Response
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
         let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
-        crate::login::audit_event(&state, Some(record.tenant_id), Some(record.user_id), None, "logout", "success", None, &client)
-            .await;
+        crate::login::audit_event(
+            &state,
+            Some(record.tenant_id),
+            Some(record.user_id),
+            None,
+            "logout",
+            "success",
+            None,
+            &client,
+        )
+        .await;
     }
     let mut response = Redirect::to(&format!("{}?notice=logged-out", routes::LOGIN)).into_response();
     response.headers_mut().append(SET_COOKIE, session::clear_session_cookie(&state.settings, App::Crm));

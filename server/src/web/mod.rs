@@ -38,7 +38,9 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/health", get(|| async { "ok" }))
-        .leptos_routes_with_context(&state, page_routes, render::app_context(&state), move || app::shell(leptos.clone()))
+        .leptos_routes_with_context(&state, page_routes, render::app_context(&state), move || {
+            app::shell(leptos.clone())
+        })
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), context::request_context))

@@ -35,7 +35,17 @@ pub async fn handoff(State(state): State<AppState>, request: Request) -> Respons
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    crate::login::audit_event(&state, Some(crm.tenant_id), Some(crm.user_id), None, "service.handoff", "issued", None, &client).await;
+    crate::login::audit_event(
+        &state,
+        Some(crm.tenant_id),
+        Some(crm.user_id),
+        None,
+        "service.handoff",
+        "issued",
+        None,
+        &client,
+    )
+    .await;
     let action = format!("{}{}", state.settings.service_url, routes::SERVICE_SESSION);
     let body = format!(
         r#"<h1>{heading}</h1>
@@ -84,9 +94,10 @@ pub async fn redeem(State(state): State<AppState>, request: Request) -> Response
             )
             .await;
             let mut response = Redirect::to(routes::SERVICE).into_response();
-            response
-                .headers_mut()
-                .append(SET_COOKIE, session::session_cookie(&state.settings, App::Service, &service.token, service.lifetime_secs));
+            response.headers_mut().append(
+                SET_COOKIE,
+                session::session_cookie(&state.settings, App::Service, &service.token, service.lifetime_secs),
+            );
             response
         }
         Err(err) => {
@@ -94,7 +105,8 @@ pub async fn redeem(State(state): State<AppState>, request: Request) -> Response
                 tracing::error!(error = %db, "could not redeem a Service ticket");
             }
             let detail = err.to_string();
-            crate::login::audit_event(&state, None, None, None, "service.handoff", "refused", Some(&detail), &client).await;
+            crate::login::audit_event(&state, None, None, None, "service.handoff", "refused", Some(&detail), &client)
+                .await;
             let body = format!(
                 r#"<h1>{heading}</h1><p role="alert" class="error">{text}</p><p><a href="{back}">{back_text}</a></p>"#,
                 heading = escape(Msg::Service.text(lang)),
@@ -116,8 +128,17 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> Response
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
         let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
-        crate::login::audit_event(&state, Some(record.tenant_id), Some(record.user_id), None, "logout", "success", Some("service"), &client)
-            .await;
+        crate::login::audit_event(
+            &state,
+            Some(record.tenant_id),
+            Some(record.user_id),
+            None,
+            "logout",
+            "success",
+            Some("service"),
+            &client,
+        )
+        .await;
     }
     let target = format!("{}{}?notice=service-logged-out", state.settings.public_url, routes::CRM_SERVICE);
     let mut response = Redirect::to(&target).into_response();

@@ -28,9 +28,19 @@ pub async fn end_one(State(state): State<AppState>, request: Request) -> Respons
     match state.db.delete_user_session(me.user_id, &form.id).await {
         Ok(ended) => {
             if ended {
-                let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
-                crate::login::audit_event(&state, Some(me.tenant_id), Some(me.user_id), None, "session.end", "success", None, &client)
-                    .await;
+                let client =
+                    parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
+                crate::login::audit_event(
+                    &state,
+                    Some(me.tenant_id),
+                    Some(me.user_id),
+                    None,
+                    "session.end",
+                    "success",
+                    None,
+                    &client,
+                )
+                .await;
             }
             let notice = if form.id == me.public_id { routes::LOGIN } else { routes::SESSIONS };
             Redirect::to(&format!("{notice}?notice=session-logged-out")).into_response()
@@ -51,8 +61,17 @@ pub async fn end_others(State(state): State<AppState>, request: Request) -> Resp
         Ok(count) => {
             let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
             let detail = format!("{count} ended");
-            crate::login::audit_event(&state, Some(me.tenant_id), Some(me.user_id), None, "session.end-others", "success", Some(&detail), &client)
-                .await;
+            crate::login::audit_event(
+                &state,
+                Some(me.tenant_id),
+                Some(me.user_id),
+                None,
+                "session.end-others",
+                "success",
+                Some(&detail),
+                &client,
+            )
+            .await;
             Redirect::to(&format!("{}?notice=others-logged-out", routes::SESSIONS)).into_response()
         }
         Err(err) => {

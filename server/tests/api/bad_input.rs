@@ -41,7 +41,6 @@ async fn a_ten_megabyte_body_is_refused_before_it_is_read() {
     assert!(read.is_ok(), "the server waited for the body");
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("too large"));
-
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

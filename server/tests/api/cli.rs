@@ -31,12 +31,28 @@ async fn administrators_manage_tenants_users_and_sessions_from_the_command_line(
     let (ok, out) = frontdoor(&app, &["tenant", "create", "--slug", "Bad Slug", "--name", "x"], None);
     assert!(!ok && out.contains("lower-case"), "{out}");
 
-    let create = ["user", "create", "--tenant", "initech", "--email", "Peter@Initech.test", "--name", "Peter Gibbons", "--role", "User level 0", "--password-stdin"];
+    let create = [
+        "user",
+        "create",
+        "--tenant",
+        "initech",
+        "--email",
+        "Peter@Initech.test",
+        "--name",
+        "Peter Gibbons",
+        "--role",
+        "User level 0",
+        "--password-stdin",
+    ];
     let (ok, out) = frontdoor(&app, &create, Some("TPS-reports-cover-sheet\n"));
     assert!(ok, "{out}");
     let (ok, out) = frontdoor(&app, &create, Some("TPS-reports-cover-sheet\n"));
     assert!(!ok && out.contains("already has a user"), "{out}");
-    let (ok, out) = frontdoor(&app, &["user", "create", "--tenant", "initech", "--email", "m@initech.test", "--name", "M", "--role", "Boss"], None);
+    let (ok, out) = frontdoor(
+        &app,
+        &["user", "create", "--tenant", "initech", "--email", "m@initech.test", "--name", "M", "--role", "Boss"],
+        None,
+    );
     assert!(!ok && out.contains("User level 0"), "names the roles there are: {out}");
 
     let (_, list) = frontdoor(&app, &["user", "list", "--tenant", "initech"], None);
@@ -47,13 +63,16 @@ async fn administrators_manage_tenants_users_and_sessions_from_the_command_line(
         .post_login(&client, "/login", &[("user_id", "peter@initech.test"), ("password", "TPS-reports-cover-sheet")])
         .await;
     assert_eq!(location(&login), "/crm");
-    let (_, sessions) = frontdoor(&app, &["session", "list", "--tenant", "initech", "--user", "peter@initech.test"], None);
+    let (_, sessions) =
+        frontdoor(&app, &["session", "list", "--tenant", "initech", "--user", "peter@initech.test"], None);
     assert!(sessions.contains("crm") && sessions.contains("127.0.0.1"), "{sessions}");
-    let (ok, out) = frontdoor(&app, &["session", "revoke", "--tenant", "initech", "--user", "peter@initech.test", "--all"], None);
+    let (ok, out) =
+        frontdoor(&app, &["session", "revoke", "--tenant", "initech", "--user", "peter@initech.test", "--all"], None);
     assert!(ok && out.contains("Ended 1"), "{out}");
     assert_redirects_to_login(app.get(&client, "/crm").await).await;
 
-    let (ok, _) = frontdoor(&app, &["user", "deactivate", "--tenant", "initech", "--email", "peter@initech.test"], None);
+    let (ok, _) =
+        frontdoor(&app, &["user", "deactivate", "--tenant", "initech", "--email", "peter@initech.test"], None);
     assert!(ok);
     let refused = app
         .post_login(&browser(), "/login", &[("user_id", "peter@initech.test"), ("password", "TPS-reports-cover-sheet")])

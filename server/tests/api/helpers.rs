@@ -48,7 +48,10 @@ pub async fn fresh_database(folder: &std::path::Path) -> String {
             sqlx::any::install_default_drivers();
             let name = format!("fd_test_{}", hex::encode(rand::random::<[u8; 8]>()));
             let admin = sqlx::AnyPool::connect(&admin_url).await.expect("TEST_DATABASE_URL is not reachable");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("cannot create a test database");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await
+                .expect("cannot create a test database");
             admin.close().await;
             let base = admin_url.split('?').next().unwrap_or_default();
             let base = base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base);
@@ -107,7 +110,12 @@ impl TestApp {
         if let Some(t) = self.state.db.tenant_by_slug(slug).await.unwrap() {
             return t.id;
         }
-        self.state.db.create_tenant(slug, &format!("{} AS", slug.to_uppercase()), self.state.clock.now()).await.unwrap().id
+        self.state
+            .db
+            .create_tenant(slug, &format!("{} AS", slug.to_uppercase()), self.state.clock.now())
+            .await
+            .unwrap()
+            .id
     }
 
     pub async fn add_user(&self, tenant: &str, login: &str, role: &str, status: UserStatus) -> TestUser {

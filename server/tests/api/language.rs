@@ -26,15 +26,8 @@ async fn a_saved_language_choice_wins_over_the_browser() {
     let switch = app.get(&client, "/language/nl?next=/login").await;
     assert_eq!(switch.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&switch), "/login");
-    let body = client
-        .get(app.url("/login"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body =
+        client.get(app.url("/login")).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
     assert!(body.contains("Gebruikers-ID"));
 
     let wrong = app.post_login(&client, "/login", &[("user_id", "x@acme.test"), ("password", "nope")]).await;

@@ -42,9 +42,8 @@ async fn administrators_see_settings_and_maintenance_in_the_navigator() {
 async fn user_ids_compare_case_insensitively() {
     let app = spawn_app().await;
     let ada = app.ada().await;
-    let response = app
-        .post_login(&browser(), "/login", &[("user_id", "  ADA@Acme.Test "), ("password", &ada.password)])
-        .await;
+    let response =
+        app.post_login(&browser(), "/login", &[("user_id", "  ADA@Acme.Test "), ("password", &ada.password)]).await;
     assert_eq!(location(&response), "/crm");
 }
 
@@ -53,10 +52,13 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     let app = spawn_app().await;
     let ada = app.ada().await;
 
-    let wrong = app.post_login(&browser(), "/login", &[("user_id", &ada.login), ("password", "not-her-password")]).await;
+    let wrong =
+        app.post_login(&browser(), "/login", &[("user_id", &ada.login), ("password", "not-her-password")]).await;
     let wrong_status = wrong.status();
     let wrong_body = wrong.text().await.unwrap();
-    let unknown = app.post_login(&browser(), "/login", &[("user_id", "nobody@acme.test"), ("password", "not-her-password")]).await;
+    let unknown = app
+        .post_login(&browser(), "/login", &[("user_id", "nobody@acme.test"), ("password", "not-her-password")])
+        .await;
     let unknown_status = unknown.status();
     let unknown_body = unknown.text().await.unwrap();
 
@@ -202,7 +204,8 @@ async fn a_user_in_several_tenants_logs_in_through_the_tenant_address() {
     let ada = app.ada().await;
     let other = app.add_user("globex", "ada@acme.test", "User", UserStatus::Active).await;
 
-    let acme = app.post_login(&browser(), "/t/acme/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
+    let acme =
+        app.post_login(&browser(), "/t/acme/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
     assert_eq!(location(&acme), "/crm");
     let client = browser();
     app.post_login(&client, "/t/globex/login", &[("user_id", &other.login), ("password", &other.password)]).await;
@@ -211,7 +214,8 @@ async fn a_user_in_several_tenants_logs_in_through_the_tenant_address() {
     // Without a tenant, the password decides; the wrong tenant's password does not open it.
     let plain = app.post_login(&browser(), "/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
     assert_eq!(location(&plain), "/crm");
-    let crossed = app.post_login(&browser(), "/t/globex/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
+    let crossed =
+        app.post_login(&browser(), "/t/globex/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
     assert_eq!(crossed.status(), StatusCode::UNAUTHORIZED);
 }
 

@@ -1,6 +1,9 @@
 //! One integration-test binary: every test starts the real server on port 0 and talks HTTP to
 //! it. With `TEST_DATABASE_URL=postgres://…` the same tests run against PostgreSQL.
 
+// A test fails by panicking: unwrap and expect are how these say "this must work".
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bad_input;
 mod cli;
 mod helpers;

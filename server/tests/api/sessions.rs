@@ -13,7 +13,11 @@ async fn an_anonymous_visit_is_sent_to_log_in_and_back_afterwards() {
     assert_eq!(location(&response), "/login?next=/crm%3Fview%3Dtoday");
 
     let login = app
-        .post_login(&client, "/login", &[("user_id", &ada.login), ("password", &ada.password), ("next", "/crm?view=today")])
+        .post_login(
+            &client,
+            "/login",
+            &[("user_id", &ada.login), ("password", &ada.password), ("next", "/crm?view=today")],
+        )
         .await;
     assert_eq!(location(&login), "/crm?view=today");
 }
@@ -37,12 +41,7 @@ async fn every_login_gets_a_new_token_and_a_planted_one_is_replaced() {
     let app = spawn_app().await;
     let ada = app.ada().await;
     let planted = "attacker-chosen-session-value";
-    let first = app
-        .state
-        .db
-        .session_exists(&hash_token(planted))
-        .await
-        .unwrap();
+    let first = app.state.db.session_exists(&hash_token(planted)).await.unwrap();
     assert!(!first);
 
     let client = bare_client();
