@@ -13,6 +13,11 @@ say "Rust tests (SQLite)"
 cargo test --workspace --exclude frontend
 
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null && ! pg_isready -q -d "$PG_URL" && command -v pg_ctlcluster >/dev/null; then
+  # This machine kind starts PostgreSQL before a session; start it again if it has stopped.
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start 2>/dev/null || true
+  sleep 2
+fi
 if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   say "Rust integration tests (PostgreSQL at ${PG_URL%%\?*})"
   psql "$PG_URL" -Atqc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'fd\_test\_%'" \

@@ -5,8 +5,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/frontdoor/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
+# Incremental caches are keyed by the checkout's path: every fresh clone (CI) would add gigabytes.
+export CARGO_INCREMENTAL=0
 TRUNK_VERSION="0.21.14"
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock")"
+
+# Our own crates' artifacts from other checkouts (other paths) are never reused: drop day-old ones.
+if [ -d "$CARGO_TARGET_DIR/debug/deps" ]; then
+  find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -mtime +0 \( -name 'api-*' -o -name 'frontdoor-*' \
+    -o -name 'server-*' -o -name 'libserver-*' -o -name 'app-*' -o -name 'libapp-*' \) -delete 2>/dev/null || true
+fi
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -54,7 +62,8 @@ ensure_test_tools() {
 # The browser bundle: frontend/ and style/ into site/pkg.
 build_site() {
   say "Building the browser bundle (trunk)"
-  (cd "$ROOT" && trunk build --offline --config Trunk.toml)
+  # trunk builds offline: fetch every target's crates first (a no-op when they are here).
+  (cd "$ROOT" && cargo fetch --locked && trunk build --offline --config Trunk.toml)
   # Served precompressed (the server picks .gz when the browser accepts gzip).
   gzip -9 -k -f "$ROOT"/site/pkg/*.wasm "$ROOT"/site/pkg/*.js "$ROOT"/site/pkg/*.css
 }

@@ -19,12 +19,6 @@ pub struct Viewer {
     pub can_admin: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TenantChoice {
-    pub slug: String,
-    pub name: String,
-}
-
 /// Where on the form a message belongs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -55,8 +49,6 @@ pub enum LoginError {
     Busy,
     #[error("unknown tenant")]
     UnknownTenant,
-    #[error("user id in several tenants")]
-    SeveralTenants(Vec<TenantChoice>),
     #[error("the form could not be read")]
     FormUnreadable,
     #[error("unexpected error")]
@@ -75,7 +67,6 @@ impl LoginError {
             LoginError::TooManyAttempts => Msg::TooManyAttempts,
             LoginError::Busy => Msg::ServerBusy,
             LoginError::UnknownTenant => Msg::UnknownTenant,
-            LoginError::SeveralTenants(_) => Msg::SeveralTenants,
             LoginError::FormUnreadable => Msg::FormUnreadable,
             LoginError::Unexpected => Msg::Unexpected,
         }
@@ -194,7 +185,6 @@ impl LoginError {
             LoginError::TooManyAttempts => 429,
             LoginError::Busy => 503,
             LoginError::UnknownTenant => 404,
-            LoginError::SeveralTenants(_) => 409,
             LoginError::FormUnreadable => 400,
             LoginError::Unexpected => 500,
         }

@@ -130,8 +130,6 @@ messages! {
         "De server is bezet. Probeer het zo opnieuw.";
     Unexpected => "Something went wrong on our side. Try again; if it keeps happening, contact your administrator.",
         "Er ging bij ons iets mis. Probeer het opnieuw; blijft het gebeuren, neem dan contact op met uw beheerder.";
-    SeveralTenants => "This user ID belongs to several tenants. Log in through your tenant's address:",
-        "Deze gebruikers-ID hoort bij meerdere tenants. Meld u aan via het adres van uw tenant:";
     UnknownTenant => "There is no tenant at this address. Check the link you were given.",
         "Er is geen tenant op dit adres. Controleer de link die u hebt gekregen.";
     FormUnreadable => "The form could not be read. Reload the page and try again.",
@@ -191,6 +189,13 @@ messages! {
     TicketInvalid => "This way into Service is no longer valid: it was used already, it expired, or it was not meant for Service.",
         "Deze toegang tot Service is niet meer geldig: hij is al gebruikt, verlopen, of was niet voor Service bedoeld.";
     BackToCrm => "Back to the CRM to choose Service again", "Terug naar het CRM om opnieuw Service te kiezen";
+
+    // Log out on a phone
+    AreYouSure => "Are you sure?", "Weet u het zeker?";
+    LogOutOfCrmQuestion => "Log out of the CRM on this device?", "Afmelden bij het CRM op dit apparaat?";
+    LogOutOfServiceQuestion => "Log out of Service on this device?", "Afmelden bij Service op dit apparaat?";
+    Yes => "Yes", "Ja";
+    No => "No", "Nee";
 
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",

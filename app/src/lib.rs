@@ -55,6 +55,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/t/:tenant/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm") view=pages::crm::CrmPage ssr=SsrMode::Async/>
+                <Route path=path!("/crm/logout") view=pages::logout_confirm::CrmLogoutConfirmPage ssr=SsrMode::Async/>
+                <Route path=path!("/service/logout") view=pages::logout_confirm::ServiceLogoutConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/sessions") view=pages::sessions::SessionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/service") view=pages::service_login::ServiceLoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/service") view=pages::service_dashboard::ServiceDashboardPage ssr=SsrMode::Async/>

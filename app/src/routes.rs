@@ -15,9 +15,7 @@ pub const SERVICE_SESSION: &str = "/service/session";
 pub const SERVICE_LOGOUT: &str = "/service/logout";
 pub const SETTINGS: &str = "/settings";
 pub const LOGOUT: &str = "/logout";
+/// "Are you sure?" before logging out, on narrow screens.
+pub const CRM_LOGOUT_CONFIRM: &str = "/crm/logout";
+pub const SERVICE_LOGOUT_CONFIRM: &str = "/service/logout";
 pub const LANGUAGE: &str = "/language";
-
-/// The login page of one tenant.
-pub fn tenant_login(slug: &str) -> String {
-    format!("/t/{slug}/login")
-}

@@ -77,3 +77,21 @@ test('administrators see Settings and maintenance in the navigator', async ({ pa
   await logIn(page, users.admin);
   await expect(page.getByRole('navigation', { name: 'Navigator' }).getByRole('link', { name: 'Settings and maintenance' })).toBeVisible();
 });
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 800 } });
+
+  test('"Log out" asks "Are you sure?" first', async ({ page }) => {
+    await logIn(page, users.phone);
+    await page.getByRole('button', { name: 'Personal settings' }).click();
+    await page.getByRole('link', { name: 'Log out' }).click();
+    await expect(page.getByRole('heading', { name: 'Are you sure?' })).toBeVisible();
+    await page.getByRole('link', { name: 'No' }).click();
+    await expect(page.getByRole('heading', { name: `Welcome, ${users.phone.name}` })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Personal settings' }).click();
+    await page.getByRole('link', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await expect(page.getByRole('status')).toHaveText('You are logged out.');
+  });
+});

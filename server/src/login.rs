@@ -7,7 +7,7 @@ use crate::session;
 use crate::state::AppState;
 use crate::tokens::Token;
 use crate::web::client::ClientInfo;
-use app::api::{LoginError, TenantChoice};
+use app::api::LoginError;
 use app::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -119,45 +119,29 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
         Some(slug) => Some(state.db.tenant_by_slug(slug).await.map_err(unexpected)?.ok_or(LoginError::UnknownTenant)?),
         None => None,
     };
+    // One account per attempt, so that one request costs one hash whatever the name: the
+    // tenant in the address, else the one this device logged in to last, else the oldest.
     let mut candidates =
         state.db.users_by_login(name.as_str(), named_tenant.as_ref().map(|t| t.id)).await.map_err(unexpected)?;
     if candidates.len() > 1 {
         if let Some(remembered) = attempt.remembered_tenant {
             if let Some(tenant) = state.db.tenant_by_slug(remembered).await.map_err(unexpected)? {
-                if candidates.iter().any(|u| u.tenant_id == tenant.id) {
-                    candidates.retain(|u| u.tenant_id == tenant.id);
+                if let Some(i) = candidates.iter().position(|u| u.tenant_id == tenant.id) {
+                    candidates.swap(0, i);
                 }
             }
         }
     }
-
-    let mut matches = Vec::new();
-    if candidates.is_empty() {
-        state.hasher.verify(attempt.password.clone(), None).await.map_err(from_hash_error)?;
+    let Some(user) = candidates.into_iter().next() else {
+        state.hasher.verify(attempt.password, None).await.map_err(from_hash_error)?;
         audit(state, None, None, Some(name.as_str()), "failure", Some("unknown user"), client).await;
-    }
-    for user in candidates {
-        if check_password(state, &user, attempt.password.clone(), client, now).await? {
-            matches.push(user);
-        }
-    }
-
-    let user = match matches.len() {
-        0 => {
-            state.ip_limiter.record_failure(client.ip, now);
-            return Err(LoginError::WrongCredentials);
-        }
-        1 => matches.remove(0),
-        _ => {
-            let mut choices = Vec::new();
-            for user in &matches {
-                if let Some(tenant) = tenant_by_id(state, user.tenant_id).await? {
-                    choices.push(TenantChoice { slug: tenant.slug, name: tenant.name });
-                }
-            }
-            return Err(LoginError::SeveralTenants(choices));
-        }
+        state.ip_limiter.record_failure(client.ip, now);
+        return Err(LoginError::WrongCredentials);
     };
+    if !check_password(state, &user, attempt.password, client, now).await? {
+        state.ip_limiter.record_failure(client.ip, now);
+        return Err(LoginError::WrongCredentials);
+    }
 
     if user.status() != Some(UserStatus::Active) {
         audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("not active"), client).await;
@@ -167,21 +151,6 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
         Some(tenant) => tenant,
         None => tenant_by_id(state, user.tenant_id).await?.ok_or(LoginError::Unexpected)?,
     };
-    let lockout = Lockout::of(&user);
-    if lockout.streak != 0 || lockout.locked_until != 0 {
-        let cleared = lockout.after_success();
-        state
-            .db
-            .save_login_failures(
-                user.id,
-                cleared.streak,
-                cleared.locked_until,
-                cleared.window_start,
-                cleared.window_count,
-            )
-            .await
-            .map_err(unexpected)?;
-    }
     let (token, lifetime_secs) =
         session::create(state, user.id, &tenant, session::App::Crm, client).await.map_err(unexpected)?;
     audit(state, Some(tenant.id), Some(user.id), None, "success", None, client).await;
@@ -189,8 +158,10 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
     Ok(LoggedIn { user_id: user.id, tenant, token, lifetime_secs })
 }
 
-/// Verifies one user's password, minding the soft lock: a locked account spends the same time
-/// on the dummy hash and fails without adding to its count.
+/// Verifies one user's password, minding the soft lock. The attempt is first recorded as a
+/// failure with a compare-and-swap on the bookkeeping just read, so parallel guesses cannot all
+/// slip through one unlocked moment: the losers, like a locked account, spend the same time on
+/// the dummy hash and fail without counting. A right password then clears the streak.
 async fn check_password(
     state: &AppState,
     user: &UserRecord,
@@ -199,21 +170,21 @@ async fn check_password(
     now: i64,
 ) -> Result<bool, LoginError> {
     let lockout = Lockout::of(user);
-    if lockout.is_locked(now) {
+    let failed = lockout.after_failure(now);
+    let claimed = !lockout.is_locked(now)
+        && state.db.claim_login_attempt(user.id, &lockout, &failed).await.map_err(unexpected)?;
+    if !claimed {
         state.hasher.verify(password, None).await.map_err(from_hash_error)?;
         audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("locked"), client).await;
         return Ok(false);
     }
     let ok = state.hasher.verify(password, user.password_hash.clone()).await.map_err(from_hash_error)?;
-    if !ok {
-        let next = lockout.after_failure(now);
-        state
-            .db
-            .save_login_failures(user.id, next.streak, next.locked_until, next.window_start, next.window_count)
-            .await
-            .map_err(unexpected)?;
+    if ok {
+        let cleared = lockout.after_success();
+        state.db.claim_login_attempt(user.id, &failed, &cleared).await.map_err(unexpected)?;
+    } else {
         audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("wrong password"), client).await;
-        if next.is_locked(now) && !lockout.is_locked(now) && next.streak == FREE_FAILURES {
+        if failed.streak == FREE_FAILURES {
             audit_event(state, Some(user.tenant_id), Some(user.id), None, "lockout", "locked", None, client).await;
         }
     }

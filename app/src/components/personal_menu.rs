@@ -9,12 +9,14 @@ pub enum MenuOf {
     Service,
 }
 
-/// "Personal settings": a disclosure that works without JavaScript.
+/// "Personal settings": a disclosure that works without JavaScript. On a wide screen "Log out"
+/// logs out at once; on a phone it asks "Are you sure?" first (the stylesheet shows one or the
+/// other, so only one is ever in the accessibility tree).
 #[component]
 pub fn PersonalMenu(#[prop(default = MenuOf::Crm)] of: MenuOf) -> impl IntoView {
-    let logout = match of {
-        MenuOf::Crm => routes::LOGOUT,
-        MenuOf::Service => routes::SERVICE_LOGOUT,
+    let (logout, confirm) = match of {
+        MenuOf::Crm => (routes::LOGOUT, routes::CRM_LOGOUT_CONFIRM),
+        MenuOf::Service => (routes::SERVICE_LOGOUT, routes::SERVICE_LOGOUT_CONFIRM),
     };
     view! {
         <details class="personal-menu">
@@ -23,10 +25,13 @@ pub fn PersonalMenu(#[prop(default = MenuOf::Crm)] of: MenuOf) -> impl IntoView 
                 {(of == MenuOf::Crm).then(|| view! {
                     <li><a href=routes::SESSIONS>{t(Msg::Sessions)}</a></li>
                 })}
-                <li>
+                <li class="wide-only">
                     <form method="post" action=logout>
                         <button type="submit" class="link-button">{t(Msg::LogOut)}</button>
                     </form>
+                </li>
+                <li class="narrow-only">
+                    <a href=confirm rel="external">{t(Msg::LogOut)}</a>
                 </li>
             </ul>
         </details>

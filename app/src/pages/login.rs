@@ -65,10 +65,6 @@ pub fn LoginPage() -> impl IntoView {
     let field_error =
         move |field: Field| Signal::derive(move || error.get().filter(|e| e.field() == field).map(|e| e.msg()));
     let form_error = field_error(Field::Form);
-    let tenants = move || match error.get() {
-        Some(LoginError::SeveralTenants(choices)) => choices,
-        _ => Vec::new(),
-    };
     let invalid = move |field: Field| move || error.get().is_some_and(|e| e.field() == field).then_some("true");
 
     view! {
@@ -78,22 +74,6 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{t(Msg::LoginHeading)}</h1>
             {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
             <FormError message=form_error/>
-            <ul class="tenant-choices">
-                {move || {
-                    tenants()
-                        .into_iter()
-                        .map(|choice| {
-                            view! {
-                                <li>
-                                    <a href=routes::tenant_login(&choice.slug) rel="external">
-                                        {choice.name}
-                                    </a>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
             <form method="post" action=move || location.pathname.get() on:submit=on_submit novalidate>
                 {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                 <div class="field">

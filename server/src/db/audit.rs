@@ -52,4 +52,12 @@ impl Db {
             .fetch_all(&self.pool)
             .await
     }
+
+    /// How many events carry this detail (test support).
+    pub async fn recent_audit_details(&self, detail: &str) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE detail = $1")
+            .bind(detail)
+            .fetch_one(&self.pool)
+            .await
+    }
 }

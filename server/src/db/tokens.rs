@@ -27,6 +27,17 @@ impl Db {
         .map(|_| ())
     }
 
+    /// Retires a user's unused tokens of one kind: a newer one replaces them.
+    pub async fn retire_one_time_tokens(&self, user_id: i64, kind: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND kind = $3 AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .bind(kind)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     /// Uses a token up: succeeds once, only for its kind and only before it expires.
     /// Returns the user it was issued to and its data.
     pub async fn redeem_one_time_token(

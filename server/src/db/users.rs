@@ -161,24 +161,30 @@ impl Db {
         Ok(true)
     }
 
-    pub async fn save_login_failures(
+    /// Replaces a user's failure bookkeeping only if it is still what the caller read; false
+    /// when another attempt changed it first.
+    pub async fn claim_login_attempt(
         &self,
         user_id: i64,
-        streak: i64,
-        locked_until: i64,
-        window_start: i64,
-        window_count: i64,
-    ) -> sqlx::Result<()> {
-        sqlx::query(
-            "UPDATE users SET failure_streak = $1, locked_until = $2, failure_window_start = $3, failure_window_count = $4 WHERE id = $5",
+        read: &crate::login::Lockout,
+        next: &crate::login::Lockout,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET failure_streak = $1, locked_until = $2, failure_window_start = $3, failure_window_count = $4 \
+             WHERE id = $5 AND failure_streak = $6 AND locked_until = $7 AND failure_window_start = $8 \
+             AND failure_window_count = $9",
         )
-        .bind(streak)
-        .bind(locked_until)
-        .bind(window_start)
-        .bind(window_count)
+        .bind(next.streak)
+        .bind(next.locked_until)
+        .bind(next.window_start)
+        .bind(next.window_count)
         .bind(user_id)
+        .bind(read.streak)
+        .bind(read.locked_until)
+        .bind(read.window_start)
+        .bind(read.window_count)
         .execute(&self.pool)
-        .await
-        .map(|_| ())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }

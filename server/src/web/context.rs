@@ -23,7 +23,7 @@ fn session_needed(path: &str) -> Option<(App, bool)> {
     if path == routes::SERVICE_SESSION {
         None
     } else if under(routes::SERVICE) {
-        Some((App::Service, path != routes::SERVICE_LOGOUT))
+        Some((App::Service, true))
     } else if under(routes::CRM) || under(routes::SETTINGS) {
         Some((App::Crm, true))
     } else if path.starts_with("/api/") || path == routes::LOGOUT {

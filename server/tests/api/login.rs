@@ -273,3 +273,25 @@ async fn logins_logouts_and_failures_are_audited() {
     assert!(events.iter().all(|e| e.ip.as_deref() == Some("127.0.0.1")));
     assert!(events.iter().any(|e| e.subject.as_deref() == Some("ghost@acme.test")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_do_not_slip_past_the_soft_lock() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let mut pending = Vec::new();
+    for n in 0..12 {
+        let client = browser();
+        let url = app.url("/login");
+        let fields = [("user_id", ada.login.clone()), ("password", format!("guess-{n}"))];
+        pending.push(tokio::spawn(async move { client.post(url).form(&fields).send().await.unwrap().status() }));
+    }
+    for job in pending {
+        assert_eq!(job.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let audit = app.state.db.recent_audit(50).await.unwrap();
+    let checked = audit.iter().filter(|e| e.event == "login" && e.outcome == "failure").count();
+    assert_eq!(checked, 12);
+    // The clock stands still, so once three guesses were checked the rest met the lock.
+    let real_checks = app.state.db.recent_audit_details("wrong password").await.unwrap();
+    assert!(real_checks <= 3, "{real_checks} guesses were checked against the real hash");
+}

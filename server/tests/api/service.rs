@@ -183,3 +183,15 @@ async fn service_can_live_on_another_origin() {
         .unwrap();
     assert_eq!(from_elsewhere.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_ticket_replaces_an_older_one() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let client = browser();
+    app.log_in(&client, &ada).await;
+    let older = ticket_for(&app, &client).await;
+    let newer = ticket_for(&app, &client).await;
+    assert_eq!(redeem(&app, &browser(), &older).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(redeem(&app, &browser(), &newer).await.status(), StatusCode::SEE_OTHER);
+}

@@ -138,3 +138,20 @@ async fn the_logged_out_notice_is_shown() {
     let body = app.get(&browser(), "/login?notice=logged-out").await.text().await.unwrap();
     assert!(body.contains("You are logged out."));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_asks_before_logging_out() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let client = browser();
+    app.log_in(&client, &ada).await;
+    let page = app.get(&client, "/crm/logout").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let body = page.text().await.unwrap();
+    assert!(body.contains("Are you sure?"));
+    assert!(body.contains("<form method=\"post\" action=\"/logout\""));
+    assert!(body.contains(">Yes</button>") && body.contains(">No</a>"));
+    // Asking changes nothing.
+    assert_eq!(app.get(&client, "/crm").await.status(), StatusCode::OK);
+    assert_redirects_to_login(app.get(&browser(), "/crm/logout").await).await;
+}
