@@ -2,7 +2,7 @@
 //! binary on loopback). Bounded in count and time; it stops by itself.
 //!
 //!   load hash [iterations]                       one argon2id hash/verify, timed
-//!   load logins URL USER PASSWORD CONCURRENCY SECONDS   closed loop: as fast as answers come
+//!   load logins URL USERS PASSWORD CONCURRENCY SECONDS  closed loop (USERS: a,b,c — one per client)
 //!   load rate URL USER PASSWORD PER_SECOND SECONDS      open loop: a fixed arrival rate
 //!   load handoff URL USER PASSWORD ROUNDS                CRM → Service hand-off round trips
 //!   load seed-sessions DATABASE_URL TENANT LOGIN COUNT   live sessions straight into the database
@@ -108,7 +108,10 @@ async fn main() {
             let started = Instant::now();
             let mut workers = Vec::new();
             for _ in 0..concurrency {
-                let (url, user, password, tally) = (url.clone(), user.clone(), password.clone(), tally.clone());
+                // One account per client: attempts on one account take turns by design.
+                let users: Vec<&str> = user.split(',').collect();
+                let user = users[workers.len() % users.len()].to_string();
+                let (url, password, tally) = (url.clone(), password.clone(), tally.clone());
                 workers.push(tokio::spawn(async move {
                     let client = client();
                     while Instant::now() < deadline {
@@ -134,8 +137,9 @@ async fn main() {
             let mut pending = Vec::new();
             for i in 0..total {
                 tokio::time::sleep_until((started + gap * i as u32).into()).await;
-                let (client, url, user, password, tally) =
-                    (client.clone(), url.clone(), user.clone(), password.clone(), tally.clone());
+                let users: Vec<&str> = user.split(',').collect();
+                let user = users[i as usize % users.len()].to_string();
+                let (client, url, password, tally) = (client.clone(), url.clone(), password.clone(), tally.clone());
                 pending.push(tokio::spawn(async move {
                     let (status, took) = one_login(&client, &url, &user, &password).await;
                     record(&mut *tally.lock().await, status, took);

@@ -10,6 +10,8 @@ use crate::web::client::ClientInfo;
 use app::api::LoginError;
 use app::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
 use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Failures allowed before the soft lock starts.
 pub const FREE_FAILURES: i64 = 3;
@@ -158,10 +160,28 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
     Ok(LoggedIn { user_id: user.id, tenant, token, lifetime_secs })
 }
 
-/// Verifies one user's password, minding the soft lock. The attempt is first recorded as a
-/// failure with a compare-and-swap on the bookkeeping just read, so parallel guesses cannot all
-/// slip through one unlocked moment: the losers, like a locked account, spend the same time on
-/// the dummy hash and fail without counting. A right password then clears the streak.
+/// One account's login attempts take turns (per instance): parallel guesses cannot all pass
+/// through one unlocked moment, and each attempt sees the bookkeeping the previous one left.
+#[derive(Default)]
+pub struct AccountGates(std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>);
+
+impl AccountGates {
+    pub async fn enter(&self, user_id: i64) -> tokio::sync::OwnedMutexGuard<()> {
+        let gate = match self.0.lock() {
+            Ok(mut gates) => {
+                if gates.len() > 10_000 {
+                    gates.retain(|_, gate| Arc::strong_count(gate) > 1);
+                }
+                gates.entry(user_id).or_default().clone()
+            }
+            Err(_) => Arc::default(),
+        };
+        gate.lock_owned().await
+    }
+}
+
+/// Verifies one user's password, minding the soft lock: a locked account spends the same time
+/// on the dummy hash and fails without adding to its count. A right password clears the streak.
 async fn check_password(
     state: &AppState,
     user: &UserRecord,
@@ -169,22 +189,21 @@ async fn check_password(
     client: &ClientInfo,
     now: i64,
 ) -> Result<bool, LoginError> {
-    let lockout = Lockout::of(user);
-    let failed = lockout.after_failure(now);
-    let claimed = !lockout.is_locked(now)
-        && state.db.claim_login_attempt(user.id, &lockout, &failed).await.map_err(unexpected)?;
-    if !claimed {
+    let _turn = state.login_gates.enter(user.id).await;
+    let lockout = state.db.user_lockout(user.id).await.map_err(unexpected)?.unwrap_or_else(|| Lockout::of(user));
+    if lockout.is_locked(now) {
         state.hasher.verify(password, None).await.map_err(from_hash_error)?;
         audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("locked"), client).await;
         return Ok(false);
     }
     let ok = state.hasher.verify(password, user.password_hash.clone()).await.map_err(from_hash_error)?;
-    if ok {
-        let cleared = lockout.after_success();
-        state.db.claim_login_attempt(user.id, &failed, &cleared).await.map_err(unexpected)?;
-    } else {
+    let next = if ok { lockout.after_success() } else { lockout.after_failure(now) };
+    if next != lockout {
+        state.db.save_login_failures(user.id, &next).await.map_err(unexpected)?;
+    }
+    if !ok {
         audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("wrong password"), client).await;
-        if failed.streak == FREE_FAILURES {
+        if next.streak == FREE_FAILURES {
             audit_event(state, Some(user.tenant_id), Some(user.id), None, "lockout", "locked", None, client).await;
         }
     }

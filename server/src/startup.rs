@@ -44,6 +44,7 @@ impl Application {
             clock,
             hasher: Arc::new(hasher),
             ip_limiter: Arc::new(IpLimiter::new(args.ip_failures_per_minute)),
+            login_gates: Arc::default(),
             settings: Arc::new(settings),
             leptos,
         };

@@ -161,30 +161,34 @@ impl Db {
         Ok(true)
     }
 
-    /// Replaces a user's failure bookkeeping only if it is still what the caller read; false
-    /// when another attempt changed it first.
-    pub async fn claim_login_attempt(
-        &self,
-        user_id: i64,
-        read: &crate::login::Lockout,
-        next: &crate::login::Lockout,
-    ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE users SET failure_streak = $1, locked_until = $2, failure_window_start = $3, failure_window_count = $4 \
-             WHERE id = $5 AND failure_streak = $6 AND locked_until = $7 AND failure_window_start = $8 \
-             AND failure_window_count = $9",
+    /// A user's failure bookkeeping as it is now.
+    pub async fn user_lockout(&self, user_id: i64) -> sqlx::Result<Option<crate::login::Lockout>> {
+        let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT failure_streak, locked_until, failure_window_start, failure_window_count FROM users WHERE id = $1",
         )
-        .bind(next.streak)
-        .bind(next.locked_until)
-        .bind(next.window_start)
-        .bind(next.window_count)
         .bind(user_id)
-        .bind(read.streak)
-        .bind(read.locked_until)
-        .bind(read.window_start)
-        .bind(read.window_count)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(row.map(|(streak, locked_until, window_start, window_count)| crate::login::Lockout {
+            streak,
+            locked_until,
+            window_start,
+            window_count,
+        }))
+    }
+
+    pub async fn save_login_failures(&self, user_id: i64, lockout: &crate::login::Lockout) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE users SET failure_streak = $1, locked_until = $2, failure_window_start = $3, failure_window_count = $4 \
+             WHERE id = $5",
+        )
+        .bind(lockout.streak)
+        .bind(lockout.locked_until)
+        .bind(lockout.window_start)
+        .bind(lockout.window_count)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
     }
 }
