@@ -43,6 +43,8 @@ pub enum LoginError {
     WrongCredentials,
     #[error("account not active")]
     NotActive,
+    #[error("the role has no right to the CRM")]
+    NoCrmRight,
     #[error("too many attempts from this address")]
     TooManyAttempts,
     #[error("server busy")]
@@ -64,6 +66,7 @@ impl LoginError {
             LoginError::PasswordTooLong => Msg::PasswordTooLong,
             LoginError::WrongCredentials => Msg::WrongCredentials,
             LoginError::NotActive => Msg::AccountNotActive,
+            LoginError::NoCrmRight => Msg::NoCrmRight,
             LoginError::TooManyAttempts => Msg::TooManyAttempts,
             LoginError::Busy => Msg::ServerBusy,
             LoginError::UnknownTenant => Msg::UnknownTenant,
@@ -181,7 +184,7 @@ impl LoginError {
             | LoginError::EnterPassword
             | LoginError::PasswordTooLong => 422,
             LoginError::WrongCredentials => 401,
-            LoginError::NotActive => 403,
+            LoginError::NotActive | LoginError::NoCrmRight => 403,
             LoginError::TooManyAttempts => 429,
             LoginError::Busy => 503,
             LoginError::UnknownTenant => 404,

@@ -120,6 +120,8 @@ messages! {
     WrongCredentials => "Wrong user ID or password", "Onjuiste gebruikers-ID of onjuist wachtwoord";
     AccountNotActive => "Your account is not active. Contact your administrator.",
         "Uw account is niet actief. Neem contact op met uw beheerder.";
+    NoCrmRight => "Your role does not include the CRM. Contact your administrator.",
+        "Uw rol geeft geen toegang tot het CRM. Neem contact op met uw beheerder.";
     EnterUserId => "Enter your user ID.", "Voer uw gebruikers-ID in.";
     EnterPassword => "Enter your password.", "Voer uw wachtwoord in.";
     UserIdTooLong => "A user ID has at most 254 characters.", "Een gebruikers-ID heeft maximaal 254 tekens.";

@@ -3,7 +3,7 @@
 
 use crate::db::{AuditEvent, Tenant, UserRecord, UserStatus};
 use crate::password::HashError;
-use crate::session;
+use crate::session::{self, App};
 use crate::state::AppState;
 use crate::tokens::Token;
 use crate::web::client::ClientInfo;
@@ -148,6 +148,10 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
     if user.status() != Some(UserStatus::Active) {
         audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("not active"), client).await;
         return Err(LoginError::NotActive);
+    }
+    if !state.db.role_allows(user.role_id, App::Crm).await.map_err(unexpected)? {
+        audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("no crm right"), client).await;
+        return Err(LoginError::NoCrmRight);
     }
     let tenant = match named_tenant {
         Some(tenant) => tenant,

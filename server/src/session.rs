@@ -25,8 +25,16 @@ impl App {
         }
     }
 
+    /// Whether this app's cookie is `Secure`: it follows the URL the app is reached at.
+    fn secure(self, settings: &Settings) -> bool {
+        match self {
+            App::Crm => settings.secure_cookies,
+            App::Service => settings.service_secure_cookies,
+        }
+    }
+
     pub fn cookie_name(self, settings: &Settings) -> &'static str {
-        match (self, settings.secure_cookies) {
+        match (self, self.secure(settings)) {
             (App::Crm, true) => "__Host-frontdoor",
             (App::Crm, false) => "frontdoor",
             (App::Service, true) => "__Secure-frontdoor_service",
@@ -56,29 +64,29 @@ const TOUCH_EVERY_SECS: i64 = 15;
 pub const TENANT_COOKIE: &str = "frontdoor_tenant";
 pub const LANGUAGE_COOKIE: &str = "frontdoor_lang";
 
-fn cookie(settings: &Settings, name: &str, path: &str, value: &str, max_age: i64, http_only: bool) -> HeaderValue {
-    let secure = if settings.secure_cookies { "; Secure" } else { "" };
+fn cookie(secure: bool, name: &str, path: &str, value: &str, max_age: i64, http_only: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     let http_only = if http_only { "; HttpOnly" } else { "" };
     let text = format!("{name}={value}; Path={path}; Max-Age={max_age}{http_only}; SameSite=Lax{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("frontdoor=; Max-Age=0"))
 }
 
 pub fn session_cookie(settings: &Settings, app: App, token: &Token, max_age: i64) -> HeaderValue {
-    cookie(settings, app.cookie_name(settings), app.cookie_path(), token.expose(), max_age, true)
+    cookie(app.secure(settings), app.cookie_name(settings), app.cookie_path(), token.expose(), max_age, true)
 }
 
 pub fn clear_session_cookie(settings: &Settings, app: App) -> HeaderValue {
-    cookie(settings, app.cookie_name(settings), app.cookie_path(), "", 0, true)
+    cookie(app.secure(settings), app.cookie_name(settings), app.cookie_path(), "", 0, true)
 }
 
 /// Remembers on this device which tenant the person last logged in to.
 pub fn tenant_cookie(settings: &Settings, slug: &str) -> HeaderValue {
-    cookie(settings, TENANT_COOKIE, "/", slug, 400 * 24 * 3600, true)
+    cookie(settings.secure_cookies, TENANT_COOKIE, "/", slug, 400 * 24 * 3600, true)
 }
 
 /// Remembers the language chosen with the switch.
 pub fn language_cookie(settings: &Settings, code: &str) -> HeaderValue {
-    cookie(settings, LANGUAGE_COOKIE, "/", code, 400 * 24 * 3600, false)
+    cookie(settings.secure_cookies, LANGUAGE_COOKIE, "/", code, 400 * 24 * 3600, false)
 }
 
 /// The value of a cookie from the request's `Cookie` headers.
@@ -151,7 +159,11 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap, app: App) -> Result<
     };
     let now = state.clock.now();
     let expired = now >= record.expires_at || now >= record.last_seen_at + record.idle_timeout_secs;
-    let active = UserStatus::parse(&record.status) == Some(UserStatus::Active);
+    let allowed = match app {
+        App::Crm => record.can_crm != 0,
+        App::Service => record.can_service != 0,
+    };
+    let active = UserStatus::parse(&record.status) == Some(UserStatus::Active) && allowed;
     if expired || !active {
         if let Err(err) = state.db.delete_session(&hash).await {
             tracing::error!(error = %err, "could not delete an ended session");
@@ -175,5 +187,26 @@ pub fn viewer(record: &SessionRecord) -> Viewer {
         tenant_name: record.tenant_name.clone(),
         can_service: record.can_service != 0,
         can_admin: record.can_admin != 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_apps_cookie_follows_the_url_it_is_reached_at() {
+        let settings = Settings::new("http://crm.test", Some("https://service.test"), false).unwrap();
+        let token = Token::generate();
+        let crm = session_cookie(&settings, App::Crm, &token, 60);
+        let service = session_cookie(&settings, App::Service, &token, 60);
+        let (crm, service) = (crm.to_str().unwrap(), service.to_str().unwrap());
+        assert!(crm.starts_with("frontdoor=") && !crm.contains("Secure"), "{crm}");
+        assert!(service.starts_with("__Secure-frontdoor_service=") && service.contains("; Secure"), "{service}");
+        assert!(service.contains("Path=/service") && service.contains("HttpOnly"));
+
+        let https = Settings::new("https://crm.test", None, false).unwrap();
+        let crm = session_cookie(&https, App::Crm, &token, 60);
+        assert!(crm.to_str().unwrap().starts_with("__Host-frontdoor=") && crm.to_str().unwrap().contains("Path=/;"));
     }
 }

@@ -20,6 +20,8 @@ pub struct Settings {
     /// slash. By default this same server.
     pub service_url: String,
     pub service_origin: String,
+    /// Service's cookie gets `Secure` and the `__Secure-` prefix when the Service URL is https.
+    pub service_secure_cookies: bool,
 }
 
 impl Settings {
@@ -31,6 +33,7 @@ impl Settings {
         let service_origin = origin_of(&service_url).map_err(|e| anyhow::anyhow!("the Service URL {e}"))?;
         Ok(Settings {
             secure_cookies: public_url.starts_with("https://"),
+            service_secure_cookies: service_url.starts_with("https://"),
             public_origin,
             public_url,
             trust_forwarded_for,

@@ -118,6 +118,19 @@ impl Db {
         .await
     }
 
+    /// Whether a role gives the right to use an app.
+    pub async fn role_allows(&self, role_id: i64, app: crate::session::App) -> sqlx::Result<bool> {
+        let column = match app {
+            crate::session::App::Crm => "can_crm",
+            crate::session::App::Service => "can_service",
+        };
+        let allowed: Option<i64> = sqlx::query_scalar(&format!("SELECT {column} FROM roles WHERE id = $1"))
+            .bind(role_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(allowed.unwrap_or(0) != 0)
+    }
+
     pub async fn role_by_name(&self, tenant_id: i64, name: &str) -> sqlx::Result<Option<Role>> {
         sqlx::query_as(
             "SELECT id, name, user_level, can_crm, can_service, can_admin FROM roles WHERE tenant_id = $1 AND name = $2",

@@ -53,6 +53,10 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
     let path = parts.uri.path().to_string();
     if let Some((app, gated)) = session_needed(&path) {
         match session::resolve(&state, &parts.headers, app).await {
+            Ok(record) if path.starts_with(routes::SETTINGS) && record.can_admin == 0 => {
+                // Settings and maintenance needs the admin right; others go back to the CRM.
+                return Redirect::to(routes::CRM).into_response();
+            }
             Ok(record) => {
                 parts.extensions.insert(session::viewer(&record));
                 parts.extensions.insert(CurrentSession(record));

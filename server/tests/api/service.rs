@@ -195,3 +195,35 @@ async fn a_newer_ticket_replaces_an_older_one() {
     assert_eq!(redeem(&app, &browser(), &older).await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(redeem(&app, &browser(), &newer).await.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rights_are_checked_on_every_request_not_only_in_the_navigator() {
+    let app = spawn_app().await;
+    let tenant = app.tenant("acme").await;
+    let no_crm = Role { id: 0, name: "Service only".into(), user_level: 3, can_crm: 0, can_service: 1, can_admin: 0 };
+    app.state.db.create_role(tenant, &no_crm).await.unwrap();
+    let sam = app.add_user("acme", "sam@acme.test", "Service only", UserStatus::Active).await;
+    let refused = app.log_in(&browser(), &sam).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("Your role does not include the CRM"));
+
+    // Settings and maintenance is for administrators, whatever the address bar says.
+    let ada = app.ada().await;
+    let client = browser();
+    app.log_in(&client, &ada).await;
+    let settings = app.get(&client, "/settings").await;
+    assert_eq!(location(&settings), "/crm");
+
+    // A right taken away ends the session that depended on it at its next request.
+    let ticket = ticket_for(&app, &client).await;
+    redeem(&app, &client, &ticket).await;
+    assert_eq!(app.get(&client, "/service").await.status(), StatusCode::OK);
+    sqlx::query("UPDATE roles SET can_service = 0 WHERE tenant_id = $1 AND name = 'User'")
+        .bind(tenant)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let after = app.get(&client, "/service").await;
+    assert!(location(&after).contains("/crm/service"), "{}", location(&after));
+    assert_eq!(app.get(&client, "/crm").await.status(), StatusCode::OK);
+}
