@@ -18,10 +18,12 @@ export FRONTDOOR_DATA_DIR="$data"
 trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
 "$bin" tenant create --slug bench --name "Bench" >/dev/null
 echo "Bench-Password-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
-for n in 1 2 3 4; do
+# Many accounts: one user ID is checked one attempt at a time, so load spreads over people.
+LOGINS=""
+for n in $(seq 40); do
   echo "Bench-Password-4711" | "$bin" user create --tenant bench --email "bench$n@bench.test" --name "Bench $n" --role User --password-stdin >/dev/null
+  LOGINS="$LOGINS${LOGINS:+,}bench$n@bench.test"
 done
-LOGINS="bench1@bench.test,bench2@bench.test,bench3@bench.test,bench4@bench.test"
 
 start_server() {
   FRONTDOOR_ADDR="127.0.0.1:$PORT" FRONTDOOR_IP_FAILURES_PER_MINUTE=100000000 RUST_LOG=warn "$bin" serve >/dev/null &

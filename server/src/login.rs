@@ -10,8 +10,7 @@ use crate::web::client::ClientInfo;
 use app::api::LoginError;
 use app::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
 use secrecy::{ExposeSecret, SecretString};
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::HashSet;
 
 /// Failures allowed before the soft lock starts.
 pub const FREE_FAILURES: i64 = 3;
@@ -117,6 +116,10 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
         return Err(LoginError::TooManyAttempts);
     }
 
+    let Some(_turn) = state.login_gates.try_enter(name.as_str()) else {
+        return Err(LoginError::Busy);
+    };
+
     let named_tenant = match attempt.tenant_slug {
         Some(slug) => Some(state.db.tenant_by_slug(slug).await.map_err(unexpected)?.ok_or(LoginError::UnknownTenant)?),
         None => None,
@@ -164,23 +167,31 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, 
     Ok(LoggedIn { user_id: user.id, tenant, token, lifetime_secs })
 }
 
-/// One account's login attempts take turns (per instance): parallel guesses cannot all pass
-/// through one unlocked moment, and each attempt sees the bookkeeping the previous one left.
+/// One attempt at a time per user ID (per instance). A second attempt on the same name while
+/// one is being checked is answered "busy" at once: parallel guesses cannot all pass through
+/// one unlocked moment, nothing piles up behind a single account, and unknown names behave
+/// exactly like known ones.
 #[derive(Default)]
-pub struct AccountGates(std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>);
+pub struct AttemptGates(std::sync::Mutex<HashSet<String>>);
 
-impl AccountGates {
-    pub async fn enter(&self, user_id: i64) -> tokio::sync::OwnedMutexGuard<()> {
-        let gate = match self.0.lock() {
-            Ok(mut gates) => {
-                if gates.len() > 10_000 {
-                    gates.retain(|_, gate| Arc::strong_count(gate) > 1);
-                }
-                gates.entry(user_id).or_default().clone()
-            }
-            Err(_) => Arc::default(),
-        };
-        gate.lock_owned().await
+/// The right to check one user ID; released when dropped.
+pub struct AttemptTurn<'a> {
+    gates: &'a AttemptGates,
+    key: String,
+}
+
+impl AttemptGates {
+    pub fn try_enter(&self, key: &str) -> Option<AttemptTurn<'_>> {
+        let mut taken = self.0.lock().ok()?;
+        taken.insert(key.to_string()).then(|| AttemptTurn { gates: self, key: key.to_string() })
+    }
+}
+
+impl Drop for AttemptTurn<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut taken) = self.gates.0.lock() {
+            taken.remove(&self.key);
+        }
     }
 }
 
@@ -193,7 +204,6 @@ async fn check_password(
     client: &ClientInfo,
     now: i64,
 ) -> Result<bool, LoginError> {
-    let _turn = state.login_gates.enter(user.id).await;
     let lockout = state.db.user_lockout(user.id).await.map_err(unexpected)?.unwrap_or_else(|| Lockout::of(user));
     if lockout.is_locked(now) {
         state.hasher.verify(password, None).await.map_err(from_hash_error)?;

@@ -68,7 +68,7 @@ pub struct AppState {
     pub clock: Clock,
     pub hasher: Arc<PasswordHasher>,
     pub ip_limiter: Arc<IpLimiter>,
-    pub login_gates: Arc<crate::login::AccountGates>,
+    pub login_gates: Arc<crate::login::AttemptGates>,
     pub settings: Arc<Settings>,
     pub leptos: LeptosOptions,
 }

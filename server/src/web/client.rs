@@ -10,6 +10,11 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
+    /// The client as the request-context layer recorded it (or worked out again, if it did not run).
+    pub fn of_request(parts: &Parts) -> Self {
+        parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(parts, false))
+    }
+
     pub fn of(parts: &Parts, trust_forwarded_for: bool) -> Self {
         let forwarded = trust_forwarded_for
             .then(|| parts.headers.get("x-forwarded-for"))

@@ -11,7 +11,7 @@ use app::routes;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use http::{HeaderMap, Method};
+use http::{HeaderMap, Method, StatusCode};
 
 /// The session behind the request, when there is one.
 #[derive(Clone, Debug)]
@@ -76,6 +76,33 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
         }
     }
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// Ends the request's session (if it has one) and records it; `detail` names the app when it
+/// is not the CRM.
+pub async fn end_current_session(
+    state: &AppState,
+    parts: &http::request::Parts,
+    detail: Option<&str>,
+) -> Result<(), StatusCode> {
+    let Some(CurrentSession(record)) = parts.extensions.get::<CurrentSession>() else { return Ok(()) };
+    if let Err(err) = state.db.delete_session(&record.token_hash).await {
+        tracing::error!(error = %err, "logout could not end the session");
+        return Err(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    let client = ClientInfo::of_request(parts);
+    crate::login::audit_event(
+        state,
+        Some(record.tenant_id),
+        Some(record.user_id),
+        None,
+        "logout",
+        "success",
+        detail,
+        &client,
+    )
+    .await;
+    Ok(())
 }
 
 /// The login page, remembering where to come back to.

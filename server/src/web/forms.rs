@@ -3,8 +3,7 @@
 
 use crate::session::{self, App};
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
-use crate::web::context::CurrentSession;
+use crate::web::context::end_current_session;
 use crate::web::render;
 use app::api::{LoginEcho, LoginError};
 use app::backend::{Backend, LoginForm};
@@ -84,23 +83,8 @@ async fn failed(
 
 pub async fn logout(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    if let Some(CurrentSession(record)) = parts.extensions.get::<CurrentSession>() {
-        if let Err(err) = state.db.delete_session(&record.token_hash).await {
-            tracing::error!(error = %err, "logout could not end the session");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-        let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
-        crate::login::audit_event(
-            &state,
-            Some(record.tenant_id),
-            Some(record.user_id),
-            None,
-            "logout",
-            "success",
-            None,
-            &client,
-        )
-        .await;
+    if let Err(status) = end_current_session(&state, &parts, None).await {
+        return status.into_response();
     }
     let mut response = Redirect::to(&format!("{}?notice=logged-out", routes::LOGIN)).into_response();
     response.headers_mut().append(SET_COOKIE, session::clear_session_cookie(&state.settings, App::Crm));

@@ -5,7 +5,7 @@ use crate::handoff::{self, HandoffError};
 use crate::session::{self, App};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
-use crate::web::context::{login_address, service_login_address, CurrentSession};
+use crate::web::context::{end_current_session, login_address, service_login_address, CurrentSession};
 use crate::web::plain_page::{escape, plain_page};
 use app::backend::CspNonce;
 use app::i18n::{Lang, Msg};
@@ -26,7 +26,7 @@ pub async fn handoff(State(state): State<AppState>, request: Request) -> Respons
     };
     let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
     let nonce = parts.extensions.get::<CspNonce>().map(|n| n.0.clone()).unwrap_or_default();
-    let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
+    let client = ClientInfo::of_request(&parts);
     let ticket = match handoff::mint(&state, crm).await {
         Ok(ticket) => ticket,
         Err(HandoffError::NoServiceRight) => return Redirect::to(routes::CRM_SERVICE).into_response(),
@@ -75,7 +75,7 @@ struct TicketForm {
 pub async fn redeem(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
-    let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
+    let client = ClientInfo::of_request(&parts);
     let form = match to_bytes(body, crate::security::MAX_BODY_BYTES).await {
         Ok(bytes) => serde_urlencoded::from_bytes::<TicketForm>(&bytes).unwrap_or_default(),
         Err(_) => TicketForm::default(),
@@ -122,23 +122,8 @@ pub async fn redeem(State(state): State<AppState>, request: Request) -> Response
 /// `POST /service/logout`: ends the Service session only.
 pub async fn logout(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    if let Some(CurrentSession(record)) = parts.extensions.get::<CurrentSession>() {
-        if let Err(err) = state.db.delete_session(&record.token_hash).await {
-            tracing::error!(error = %err, "Service logout could not end the session");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-        let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
-        crate::login::audit_event(
-            &state,
-            Some(record.tenant_id),
-            Some(record.user_id),
-            None,
-            "logout",
-            "success",
-            Some("service"),
-            &client,
-        )
-        .await;
+    if let Err(status) = end_current_session(&state, &parts, Some("service")).await {
+        return status.into_response();
     }
     let target = format!("{}{}?notice=service-logged-out", state.settings.public_url, routes::CRM_SERVICE);
     let mut response = Redirect::to(&target).into_response();

@@ -28,8 +28,7 @@ pub async fn end_one(State(state): State<AppState>, request: Request) -> Respons
     match state.db.delete_user_session(me.user_id, &form.id).await {
         Ok(ended) => {
             if ended {
-                let client =
-                    parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
+                let client = ClientInfo::of_request(&parts);
                 crate::login::audit_event(
                     &state,
                     Some(me.tenant_id),
@@ -59,7 +58,7 @@ pub async fn end_others(State(state): State<AppState>, request: Request) -> Resp
     };
     match state.db.delete_user_sessions(me.user_id, Some(&me.token_hash)).await {
         Ok(count) => {
-            let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo::of(&parts, false));
+            let client = ClientInfo::of_request(&parts);
             let detail = format!("{count} ended");
             crate::login::audit_event(
                 &state,

@@ -199,13 +199,18 @@ async fn a_full_hashing_queue_answers_503_with_retry_after() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_person_logging_in_twice_at_once_gets_in_twice() {
+async fn the_same_person_logging_in_twice_at_once_is_never_told_the_password_is_wrong() {
     let app = spawn_app().await;
     let ada = app.ada().await;
     let (a, b) = (browser(), browser());
     let (one, two) = tokio::join!(app.log_in(&a, &ada), app.log_in(&b, &ada));
-    assert_eq!(one.status(), StatusCode::SEE_OTHER);
-    assert_eq!(two.status(), StatusCode::SEE_OTHER);
+    let statuses = [one.status(), two.status()];
+    // Overlapping attempts on one user ID: the second is told to retry, never "wrong password".
+    assert!(statuses.contains(&StatusCode::SEE_OTHER), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -296,12 +301,11 @@ async fn parallel_guesses_do_not_slip_past_the_soft_lock() {
         pending.push(tokio::spawn(async move { client.post(url).form(&fields).send().await.unwrap().status() }));
     }
     for job in pending {
-        assert_eq!(job.await.unwrap(), StatusCode::UNAUTHORIZED);
+        let status = job.await.unwrap();
+        assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::SERVICE_UNAVAILABLE, "{status}");
     }
-    let audit = app.state.db.recent_audit(50).await.unwrap();
-    let checked = audit.iter().filter(|e| e.event == "login" && e.outcome == "failure").count();
-    assert_eq!(checked, 12);
-    // The clock stands still, so once three guesses were checked the rest met the lock.
+    // Overlapping guesses are turned away unchecked; the clock stands still, so once three
+    // guesses were checked the rest met the lock.
     let real_checks = app.state.db.recent_audit_details("wrong password").await.unwrap();
     assert!(real_checks <= 3, "{real_checks} guesses were checked against the real hash");
 }
