@@ -204,7 +204,8 @@ async fn check_password(
     client: &ClientInfo,
     now: i64,
 ) -> Result<bool, LoginError> {
-    let lockout = state.db.user_lockout(user.id).await.map_err(unexpected)?.unwrap_or_else(|| Lockout::of(user));
+    // Read under this user ID's attempt gate, so no other attempt has changed it since.
+    let lockout = Lockout::of(user);
     if lockout.is_locked(now) {
         state.hasher.verify(password, None).await.map_err(from_hash_error)?;
         audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("locked"), client).await;

@@ -161,22 +161,6 @@ impl Db {
         Ok(true)
     }
 
-    /// A user's failure bookkeeping as it is now.
-    pub async fn user_lockout(&self, user_id: i64) -> sqlx::Result<Option<crate::login::Lockout>> {
-        let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT failure_streak, locked_until, failure_window_start, failure_window_count FROM users WHERE id = $1",
-        )
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(streak, locked_until, window_start, window_count)| crate::login::Lockout {
-            streak,
-            locked_until,
-            window_start,
-            window_count,
-        }))
-    }
-
     pub async fn save_login_failures(&self, user_id: i64, lockout: &crate::login::Lockout) -> sqlx::Result<()> {
         sqlx::query(
             "UPDATE users SET failure_streak = $1, locked_until = $2, failure_window_start = $3, failure_window_count = $4 \

@@ -4,13 +4,12 @@
 use crate::session::{self, App};
 use crate::state::AppState;
 use crate::web::context::end_current_session;
-use crate::web::render;
+use crate::web::{read_form, render};
 use app::api::{LoginEcho, LoginError};
 use app::backend::{Backend, LoginForm};
 use app::domain::ReturnPath;
 use app::i18n::Lang;
 use app::routes;
-use axum::body::to_bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
@@ -37,9 +36,9 @@ pub async fn tenant_login(State(state): State<AppState>, Path(tenant): Path<Stri
 
 async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let fields = match to_bytes(body, crate::security::MAX_BODY_BYTES).await {
-        Ok(bytes) => serde_urlencoded::from_bytes::<LoginFields>(&bytes).ok(),
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    let fields = match read_form::<LoginFields>(body).await {
+        Ok(fields) => fields,
+        Err(status) => return status.into_response(),
     };
     let Some(fields) = fields else {
         return failed(&state, parts, String::new(), LoginError::FormUnreadable, StatusCode::BAD_REQUEST).await;

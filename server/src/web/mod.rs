@@ -49,6 +49,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// A form post's fields: `Err(413)` when the body is over the limit, `Ok(None)` when it is not
+/// a readable form.
+pub async fn read_form<T: serde::de::DeserializeOwned>(body: axum::body::Body) -> Result<Option<T>, StatusCode> {
+    let bytes =
+        axum::body::to_bytes(body, crate::security::MAX_BODY_BYTES).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
+    Ok(serde_urlencoded::from_bytes(&bytes).ok())
+}
+
 /// The Leptos route list, generated once per process. Generating it runs the app with resource
 /// loading suppressed process-wide, so a page rendering at that moment would wait forever
 /// (leptos-rs/leptos#4773); after the first router is built it never happens again.

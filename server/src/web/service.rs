@@ -7,10 +7,10 @@ use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::context::{end_current_session, login_address, service_login_address, CurrentSession};
 use crate::web::plain_page::{escape, plain_page};
+use crate::web::read_form;
 use app::backend::CspNonce;
 use app::i18n::{Lang, Msg};
 use app::routes;
-use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{REFERRER_POLICY, SET_COOKIE};
@@ -76,10 +76,7 @@ pub async fn redeem(State(state): State<AppState>, request: Request) -> Response
     let (parts, body) = request.into_parts();
     let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
     let client = ClientInfo::of_request(&parts);
-    let form = match to_bytes(body, crate::security::MAX_BODY_BYTES).await {
-        Ok(bytes) => serde_urlencoded::from_bytes::<TicketForm>(&bytes).unwrap_or_default(),
-        Err(_) => TicketForm::default(),
-    };
+    let form: TicketForm = read_form(body).await.ok().flatten().unwrap_or_default();
     match handoff::redeem(&state, &form.ticket, &client).await {
         Ok(service) => {
             crate::login::audit_event(

@@ -3,8 +3,8 @@
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::context::{login_address, CurrentSession};
+use crate::web::read_form;
 use app::routes;
-use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
@@ -21,10 +21,7 @@ pub async fn end_one(State(state): State<AppState>, request: Request) -> Respons
     let Some(CurrentSession(me)) = parts.extensions.get::<CurrentSession>().cloned() else {
         return Redirect::to(&login_address(routes::SESSIONS, false)).into_response();
     };
-    let form = match to_bytes(body, crate::security::MAX_BODY_BYTES).await {
-        Ok(bytes) => serde_urlencoded::from_bytes::<EndForm>(&bytes).unwrap_or_default(),
-        Err(_) => EndForm::default(),
-    };
+    let form: EndForm = read_form(body).await.ok().flatten().unwrap_or_default();
     match state.db.delete_user_session(me.user_id, &form.id).await {
         Ok(ended) => {
             if ended {
