@@ -1,0 +1,161 @@
+//! Email: the sender that delivers the outbox, and the messages it writes.
+//!
+//! Every message is an outbox row first (see `db::outbox`), written in the transaction that
+//! causes it. The sender takes due rows (claiming each, so two instances never both send it),
+//! mints the link the message carries (so the raw token exists only in the message), delivers
+//! it, and marks it sent; a failure waits 2 s, 4 s, 8 s… up to a ceiling and tries again.
+
+mod messages;
+mod transport;
+
+pub use messages::{render, Rendered};
+pub use transport::{SendError, Transport};
+
+use crate::db::{MailKind, OutboxRow};
+use crate::links::Link;
+use crate::state::AppState;
+use crate::tokens::Token;
+use app::i18n::Lang;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How long an instance holds a message it is delivering before others may try.
+const CLAIM_SECS: i64 = 120;
+const BATCH: i64 = 20;
+
+/// The sender's settings and its wake-up call.
+pub struct Mailer {
+    pub transport: Transport,
+    pub from: lettre::message::Mailbox,
+    pub retry_max_secs: i64,
+    pub poll: Duration,
+    wakeup: Notify,
+}
+
+impl Mailer {
+    pub fn new(transport: Transport, from: &str, retry_max_secs: i64, poll: Duration) -> anyhow::Result<Self> {
+        let from = from.parse().map_err(|e| anyhow::anyhow!("the mail sender {from:?} is not an address: {e}"))?;
+        Ok(Mailer { transport, from, retry_max_secs: retry_max_secs.max(1), poll, wakeup: Notify::new() })
+    }
+
+    /// Tells the sender that a message is waiting (after the transaction that queued it).
+    pub fn wake(&self) {
+        self.wakeup.notify_one();
+    }
+}
+
+/// Delivers the outbox until the process ends.
+pub async fn run_sender(state: AppState) {
+    let mailer: Arc<Mailer> = state.mailer.clone();
+    loop {
+        if let Err(err) = deliver_due(&state).await {
+            tracing::error!(error = %err, "the mail sender could not read the outbox");
+        }
+        tokio::select! {
+            _ = mailer.wakeup.notified() => {}
+            _ = tokio::time::sleep(mailer.poll) => {}
+        }
+    }
+}
+
+/// One pass over the due messages; returns how many were delivered.
+pub async fn deliver_due(state: &AppState) -> sqlx::Result<usize> {
+    let mut delivered = 0;
+    for row in state.db.due_mail(state.clock.now(), BATCH).await? {
+        // A pass can take a while (each SMTP attempt up to its timeout): every claim is made
+        // with the time of its own, so it never starts out expired.
+        let now = state.clock.now();
+        if !state.db.claim_mail(row.id, now, now + CLAIM_SECS).await? {
+            continue;
+        }
+        match deliver(state, &row).await {
+            Ok(Outcome::Sent) => {
+                state.db.mail_sent(row.id, state.clock.now()).await?;
+                delivered += 1;
+            }
+            Ok(Outcome::Void(reason)) => state.db.mail_failed(row.id, state.clock.now(), reason).await?,
+            Err(SendError::Permanent(reason)) => {
+                tracing::error!(id = row.id, kind = %row.kind, %reason, "the mail server refused a message for good");
+                state.db.mail_failed(row.id, state.clock.now(), &reason).await?;
+            }
+            Err(SendError::Transient(reason)) => {
+                let wait = backoff(row.attempts + 1, state.mailer.retry_max_secs);
+                tracing::warn!(id = row.id, kind = %row.kind, %reason, retry_in_secs = wait, "could not deliver a message");
+                state.db.mail_retry(row.id, state.clock.now() + wait, &reason).await?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+/// Seconds to wait after the `attempts`-th failure: 2, 4, 8, … up to `max`.
+pub fn backoff(attempts: i64, max: i64) -> i64 {
+    let exponent = attempts.clamp(1, 20) as u32;
+    2i64.saturating_pow(exponent).min(max)
+}
+
+enum Outcome {
+    Sent,
+    /// The message no longer applies (the user was activated or removed meanwhile).
+    Void(&'static str),
+}
+
+async fn deliver(state: &AppState, row: &OutboxRow) -> Result<Outcome, SendError> {
+    let db_error = |e: sqlx::Error| SendError::Transient(format!("database: {e}"));
+    let Some(kind) = MailKind::parse(&row.kind) else { return Ok(Outcome::Void("unknown kind")) };
+    let Some(user) = state.db.user_by_id(row.user_id).await.map_err(db_error)? else {
+        return Ok(Outcome::Void("the user no longer exists"));
+    };
+    let Some(tenant) = state.db.tenant_by_id(user.tenant_id).await.map_err(db_error)? else {
+        return Ok(Outcome::Void("the tenant no longer exists"));
+    };
+    let link = match kind {
+        MailKind::Activation => Some(Link::Activation),
+        MailKind::PasswordReset => Some(Link::PasswordReset),
+        MailKind::PasswordChanged => None,
+    };
+    let token = Token::generate();
+    let address = match link {
+        Some(link) => {
+            let now = state.clock.now();
+            let expires_at = now + link.lifetime_secs(&state.settings);
+            let stored = state
+                .db
+                .store_link_for_mail(row.id, &token.hash(), link.kind(), user.id, expires_at, now)
+                .await
+                .map_err(db_error)?;
+            if !stored {
+                return Ok(Outcome::Void("no longer applies (activated, deactivated or password changed)"));
+            }
+            Some(link.address(&state.settings, &token))
+        }
+        None => None,
+    };
+    let lang = Lang::from_code(&row.language).unwrap_or_default();
+    let rendered = render(
+        kind,
+        lang,
+        &messages::Facts {
+            name: &user.display_name,
+            login_name: &user.login_name,
+            tenant: &tenant.name,
+            link: address.as_deref(),
+            activation_hours: state.settings.activation_secs / 3600,
+            reset_minutes: state.settings.reset_secs / 60,
+            // When it happened, not when the message finally got out.
+            when: row.created_at,
+        },
+    );
+    let sent = state.mailer.transport.send(&state.mailer.from, &row.recipient, &rendered, row.id).await;
+    if let Some(link) = link {
+        let now = state.clock.now();
+        // The newest delivered link is the one that works; an undelivered one never does.
+        let retired = match &sent {
+            Ok(()) => state.db.retire_one_time_tokens(user.id, link.kind(), Some(&token.hash()), now).await,
+            Err(_) => state.db.retire_token(&token.hash(), now).await,
+        };
+        retired.map_err(db_error)?;
+    }
+    sent.map(|()| Outcome::Sent)
+}
