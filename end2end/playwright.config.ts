@@ -7,6 +7,9 @@ export const baseURL = `http://127.0.0.1:${port}`;
 /** A second instance whose Service lives on another origin (service.localhost resolves to loopback). */
 export const crossOriginCrm = `http://127.0.0.1:${port + 1}`;
 export const crossOriginService = `http://service.localhost:${port + 1}`;
+/** The suite's own SMTP server (smtp-sink.mjs) and where the tests read what it received. */
+export const smtpPort = port - 12;
+export const mailApi = `http://127.0.0.1:${port - 11}`;
 
 function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string) {
   return {
@@ -23,6 +26,8 @@ function server(instance: string, publicUrl: string, listenPort: number, service
       FRONTDOOR_SERVICE_URL: serviceUrl ?? '',
       FRONTDOOR_SITE_ROOT: path.resolve(__dirname, '..', 'site'),
       FRONTDOOR_BIN: process.env.FRONTDOOR_BIN ?? '',
+      FRONTDOOR_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      FRONTDOOR_MAIL_POLL_MS: '200',
       RUST_LOG: 'warn',
     },
   };
@@ -52,6 +57,13 @@ export default defineConfig({
     },
   },
   webServer: [
+    {
+      command: 'node smtp-sink.mjs',
+      url: `${mailApi}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { SMTP_PORT: String(smtpPort), SMTP_HTTP_PORT: String(port - 11) },
+    },
     server('main', baseURL, port),
     server('cross-origin', crossOriginCrm, port + 1, crossOriginService),
   ],

@@ -59,6 +59,21 @@ echo "server memory high-water mark: $(rss_peak)"
 say "CRM → Service hand-off"
 "$load" handoff "$URL" bench@bench.test Bench-Password-4711 200
 
+say "Password strength: the server's zxcvbn score"
+"$load" strength
+
+say "Password strength: one keystroke in the browser's worker (Chromium)"
+ensure_test_tools
+"$bin" user invite --tenant bench --email keys@bench.test --name "Key Stroke" >/dev/null
+link=""
+for _ in $(seq 50); do
+  # No SMTP here: the message is an .eml file; undo quoted-printable soft line breaks.
+  link=$(cat "$data"/mail/*.eml 2>/dev/null | perl -0pe 's/=\r?\n//g' | grep -o "http://[^ \"<]*/activate/[A-Za-z0-9_-]*" | head -1) || true
+  [ -n "$link" ] && break
+  sleep 0.2
+done
+(cd end2end && node bench/keystroke.mjs "$link")
+
 say "Authenticated /crm with 10,000 live sessions (SQLite)"
 "$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 10000
 crm_page

@@ -10,11 +10,15 @@ export CARGO_INCREMENTAL=0
 TRUNK_VERSION="0.21.14"
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock")"
 
-# Our own crates' artifacts from other checkouts (other paths) are never reused: drop day-old ones.
-if [ -d "$CARGO_TARGET_DIR/debug/deps" ]; then
-  find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -mtime +0 \( -name 'api-*' -o -name 'frontdoor-*' \
-    -o -name 'server-*' -o -name 'libserver-*' -o -name 'app-*' -o -name 'libapp-*' \) -delete 2>/dev/null || true
-fi
+# Our own crates' artifacts are keyed by the checkout's path, so other checkouts' (every CI
+# clone's) are never reused and would pile up by gigabytes: drop those not built in the last
+# half hour (a checkout in use rebuilds what it needs).
+for dir in "$CARGO_TARGET_DIR"/{debug,release}/{deps,examples}; do
+  [ -d "$dir" ] || continue
+  find "$dir" -maxdepth 1 -mmin +30 \( -name 'api-*' -o -name 'frontdoor-*' -o -name 'server-*' \
+    -o -name 'libserver-*' -o -name 'app-*' -o -name 'libapp-*' -o -name 'strength-*' \
+    -o -name 'libstrength-*' -o -name 'load-*' \) -exec rm -rf {} + 2>/dev/null || true
+done
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -202,3 +202,149 @@ impl LoginError {
         }
     }
 }
+
+/// The pages opened from an emailed link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    Activation,
+    PasswordReset,
+}
+
+/// Whose password is being chosen, as the page may show it. `user_inputs` are the person's own
+/// details, which the strength meter counts as easy guesses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordOwner {
+    pub name: String,
+    pub login_name: String,
+    pub tenant_name: String,
+    pub user_inputs: Vec<String>,
+    /// False for people who sign in only through single sign-on.
+    pub has_password: bool,
+}
+
+/// The person an emailed link was sent to, while the link still works; None when it does not.
+#[server(endpoint = "link_owner")]
+pub async fn link_owner(kind: LinkKind) -> Result<Option<PasswordOwner>, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    backend.link_owner(kind, &parts).await
+}
+
+/// The signed-in person, for Change password.
+#[server(endpoint = "password_owner")]
+pub async fn my_password_owner() -> Result<PasswordOwner, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    backend.my_password_owner(&parts).await
+}
+
+/// Where on a password form a message belongs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordField {
+    Current,
+    New,
+    Confirm,
+    Email,
+    Form,
+}
+
+/// Every way choosing, changing or recovering a password can fail, as the person is told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PasswordError {
+    #[error("no password given")]
+    EnterPassword,
+    #[error("password too short")]
+    TooShort,
+    #[error("password too long")]
+    TooLong,
+    #[error("the passwords differ")]
+    Mismatch,
+    #[error("the password contains the person's own details")]
+    ContainsPersonal,
+    #[error("password too easy to guess")]
+    TooWeak(strength::Strength),
+    #[error("no current password given")]
+    EnterCurrent,
+    #[error("wrong current password")]
+    WrongCurrent,
+    #[error("the account signs in with single sign-on")]
+    SsoOnly,
+    #[error("no email address given")]
+    EnterEmail,
+    #[error("not an email address")]
+    NotAnEmail,
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error("server busy")]
+    Busy,
+    #[error("the form could not be read")]
+    FormUnreadable,
+    #[error("unexpected error")]
+    Unexpected,
+}
+
+impl PasswordError {
+    pub fn msg(&self) -> Msg {
+        match self {
+            PasswordError::EnterPassword => Msg::EnterNewPassword,
+            PasswordError::TooShort => Msg::PasswordTooShort,
+            PasswordError::TooLong => Msg::PasswordTooLong,
+            PasswordError::Mismatch => Msg::PasswordsDiffer,
+            PasswordError::ContainsPersonal => Msg::PasswordContainsPersonal,
+            PasswordError::TooWeak(_) => Msg::PasswordTooWeak,
+            PasswordError::EnterCurrent => Msg::EnterCurrentPassword,
+            PasswordError::WrongCurrent => Msg::WrongCurrentPassword,
+            PasswordError::SsoOnly => Msg::SsoOnlyPassword,
+            PasswordError::EnterEmail => Msg::EnterEmail,
+            PasswordError::NotAnEmail => Msg::NotAnEmail,
+            PasswordError::TooManyRequests => Msg::TooManyResetRequests,
+            PasswordError::Busy => Msg::ServerBusy,
+            PasswordError::FormUnreadable => Msg::FormUnreadable,
+            PasswordError::Unexpected => Msg::Unexpected,
+        }
+    }
+
+    pub fn field(&self) -> PasswordField {
+        match self {
+            PasswordError::EnterPassword
+            | PasswordError::TooShort
+            | PasswordError::TooLong
+            | PasswordError::ContainsPersonal
+            | PasswordError::TooWeak(_) => PasswordField::New,
+            PasswordError::Mismatch => PasswordField::Confirm,
+            PasswordError::EnterCurrent | PasswordError::WrongCurrent => PasswordField::Current,
+            PasswordError::EnterEmail | PasswordError::NotAnEmail => PasswordField::Email,
+            _ => PasswordField::Form,
+        }
+    }
+
+    pub fn http_status(&self) -> u16 {
+        match self {
+            PasswordError::FormUnreadable => 400,
+            PasswordError::WrongCurrent => 403,
+            PasswordError::TooManyRequests => 429,
+            PasswordError::Busy => 503,
+            PasswordError::Unexpected => 500,
+            _ => 422,
+        }
+    }
+}
+
+/// What a refused password form hands back to the re-rendered page. Passwords are never echoed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordEcho {
+    pub error: Option<PasswordError>,
+    pub email: String,
+}
+
+/// How this installation recovers forgotten passwords.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordRecovery {
+    /// Online installations email a reset link; onsite ones send people to their administrator.
+    pub by_email: bool,
+    pub link_minutes: i64,
+}
+
+#[server(endpoint = "reset_policy")]
+pub async fn reset_policy() -> Result<PasswordRecovery, AppError> {
+    let (backend, _) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    Ok(backend.reset_policy())
+}

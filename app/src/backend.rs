@@ -1,7 +1,7 @@
 //! The port through which server functions reach the server's logic (database, sessions,
 //! hashing). The `server` crate implements [`Backend`] and provides it as context.
 
-use crate::api::{AppError, LoginError, SessionRow};
+use crate::api::{AppError, LinkKind, LoginError, PasswordOwner, PasswordRecovery, SessionRow};
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;
@@ -23,6 +23,9 @@ pub struct LoginSuccess {
 pub trait Backend: Send + Sync + 'static {
     async fn login(&self, form: LoginForm, request: &Parts) -> Result<LoginSuccess, LoginError>;
     async fn sessions(&self, request: &Parts) -> Result<Vec<SessionRow>, AppError>;
+    async fn link_owner(&self, kind: LinkKind, request: &Parts) -> Result<Option<PasswordOwner>, AppError>;
+    async fn my_password_owner(&self, request: &Parts) -> Result<PasswordOwner, AppError>;
+    fn reset_policy(&self) -> PasswordRecovery;
 }
 
 #[derive(Clone)]

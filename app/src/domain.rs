@@ -7,6 +7,43 @@ use serde::{Deserialize, Serialize};
 pub const MAX_USER_ID_CHARS: usize = 254;
 /// The longest password we accept anywhere (the policy allows 8–128).
 pub const MAX_PASSWORD_CHARS: usize = 128;
+/// The shortest password the policy accepts.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// The password policy's rules that need no dictionary: 8 to 128 characters (no composition
+/// rules), the confirmation matches, and none of the person's own details (`personal`: email,
+/// user ID, name) appears in it. The server then asks zxcvbn for a score of at least 3.
+pub fn check_password_choice(
+    password: &str,
+    confirm: &str,
+    personal: &[&str],
+) -> Result<(), crate::api::PasswordError> {
+    use crate::api::PasswordError;
+    let length = password.chars().count();
+    if length == 0 {
+        return Err(PasswordError::EnterPassword);
+    }
+    if length < MIN_PASSWORD_CHARS {
+        return Err(PasswordError::TooShort);
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(PasswordError::TooLong);
+    }
+    if password != confirm {
+        return Err(PasswordError::Mismatch);
+    }
+    let lowered = password.to_lowercase();
+    let mentions = |detail: &str| {
+        let detail = detail.trim().to_lowercase();
+        detail.chars().count() >= 4 && lowered.contains(&detail)
+    };
+    let local_parts = personal.iter().filter_map(|p| p.split_once('@').map(|(local, _)| local));
+    let words = personal.iter().flat_map(|p| p.split_whitespace());
+    if personal.iter().copied().chain(local_parts).chain(words).any(mentions) {
+        return Err(PasswordError::ContainsPersonal);
+    }
+    Ok(())
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LoginNameError {
@@ -154,6 +191,22 @@ pub fn format_utc(unix_seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn password_choice_rules() {
+        use crate::api::PasswordError as E;
+        let me = ["ada.lovelace@example.com", "Ada Lovelace"];
+        assert_eq!(check_password_choice("", "", &me), Err(E::EnterPassword));
+        assert_eq!(check_password_choice("short", "short", &me), Err(E::TooShort));
+        let long = "x".repeat(129);
+        assert_eq!(check_password_choice(&long, &long, &me), Err(E::TooLong));
+        assert_eq!(check_password_choice("orbit tulip canyon", "orbit tulip canyom", &me), Err(E::Mismatch));
+        assert_eq!(check_password_choice("ADA.LOVELACE-rocks", "ADA.LOVELACE-rocks", &me), Err(E::ContainsPersonal));
+        assert_eq!(check_password_choice("my lovelace tulip", "my lovelace tulip", &me), Err(E::ContainsPersonal));
+        assert_eq!(check_password_choice("orbit tulip canyon", "orbit tulip canyon", &me), Ok(()));
+        // Eight characters, counted as characters, not bytes.
+        assert_eq!(check_password_choice("ééééééé", "ééééééé", &[]), Err(E::TooShort));
+    }
 
     #[test]
     fn login_names_are_trimmed_and_lower_cased() {

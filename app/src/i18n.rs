@@ -62,9 +62,24 @@ impl Lang {
     }
 }
 
-/// The language of the page being rendered.
+/// The language of the page being rendered. On the server it is in context; an island in the
+/// browser reads it from `<html lang>`, which the server wrote.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    use_context::<Lang>().unwrap_or_else(page_lang)
+}
+
+#[cfg(feature = "hydrate")]
+fn page_lang() -> Lang {
+    document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn page_lang() -> Lang {
+    Lang::default()
 }
 
 /// Renders a message in the page's language.
@@ -137,10 +152,120 @@ messages! {
     FormUnreadable => "The form could not be read. Reload the page and try again.",
         "Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nogmaals.";
 
-    // Forgot password (until the reset flow exists)
+    // Forgot password
     ForgotHeading => "Forgot your password?", "Wachtwoord vergeten?";
     ForgotContactAdmin => "Contact your administrator to receive a new password.",
         "Neem contact op met uw beheerder om een nieuw wachtwoord te ontvangen.";
+    ForgotIntro => "Enter the email address of your account. We will send you a link to choose a new password.",
+        "Voer het e-mailadres van uw account in. We sturen u een link om een nieuw wachtwoord te kiezen.";
+    EmailAddress => "Email address", "E-mailadres";
+    ResetPasswordButton => "Reset Password", "Reset wachtwoord";
+    ForgotSent => "Check your email. If an account uses the address you entered, we have sent it a link to choose a new password. The link works for {minutes} minutes.",
+        "Controleer uw e-mail. Als een account het opgegeven adres gebruikt, hebben we er een link naartoe gestuurd om een nieuw wachtwoord te kiezen. De link werkt {minutes} minuten.";
+    EnterEmail => "Enter your email address.", "Voer uw e-mailadres in.";
+    NotAnEmail => "Enter an email address like name@example.com.", "Voer een e-mailadres in zoals naam@voorbeeld.nl.";
+    TooManyResetRequests => "Too many reset requests. Wait five minutes and try again.",
+        "Te veel resetverzoeken. Wacht vijf minuten en probeer het opnieuw.";
+
+    // Choosing a password: activation, reset, change
+    ActivateHeading => "Activate account", "Account activeren";
+    ActivateIntro => "Welcome, {name}. Choose the password for your account {login} in {tenant}.",
+        "Welkom, {name}. Kies het wachtwoord voor uw account {login} bij {tenant}.";
+    ConfirmPassword => "Confirm password", "Wachtwoord bevestigen";
+    Activate => "Activate", "Activeren";
+    ResetHeading => "Reset password", "Wachtwoord opnieuw instellen";
+    ResetIntro => "Choose a new password for your account {login} in {tenant}. You will be logged out everywhere.",
+        "Kies een nieuw wachtwoord voor uw account {login} bij {tenant}. U wordt overal afgemeld.";
+    RepeatPassword => "Repeat password", "Herhaal wachtwoord";
+    Reset => "Reset", "Opnieuw instellen";
+    PasswordWasReset => "Your password is changed. Log in with your new password.",
+        "Uw wachtwoord is gewijzigd. Meld u aan met uw nieuwe wachtwoord.";
+    ChangePasswordIntro => "Changing your password logs you out everywhere else.",
+        "Als u uw wachtwoord wijzigt, wordt u overal elders afgemeld.";
+    CurrentPassword => "Current password", "Huidig wachtwoord";
+    NewPassword => "New password", "Nieuw wachtwoord";
+    Ok => "OK", "OK";
+    PasswordChanged => "Your password is changed. You are logged out everywhere else.",
+        "Uw wachtwoord is gewijzigd. U bent overal elders afgemeld.";
+    PasswordRules => "Use 8 to 128 characters. A few unusual words are easier to remember than symbols, and harder to guess.",
+        "Gebruik 8 tot 128 tekens. Een paar ongebruikelijke woorden zijn makkelijker te onthouden dan symbolen, en moeilijker te raden.";
+    LinkInvalidHeading => "This link is no longer valid", "Deze link is niet meer geldig";
+    LinkInvalidActivation => "This link is no longer valid: it was used already, it expired, or a newer one was sent. If your account is active, log in. Otherwise ask your administrator to send the activation email again.",
+        "Deze link is niet meer geldig: hij is al gebruikt, verlopen, of er is een nieuwere verstuurd. Is uw account actief, meld u dan aan. Vraag anders uw beheerder de activeringsmail opnieuw te sturen.";
+    LinkInvalidReset => "This link is no longer valid: it was used already, it expired, or a newer one was sent. Ask for a new link below, or log in if you know your password.",
+        "Deze link is niet meer geldig: hij is al gebruikt, verlopen, of er is een nieuwere verstuurd. Vraag hieronder een nieuwe link aan, of meld u aan als u uw wachtwoord weet.";
+    AskForNewLink => "Send me a new link", "Stuur mij een nieuwe link";
+    SsoOnlyPassword => "Your account signs in with single sign-on, so its password is managed by your organisation's identity provider, not here.",
+        "Uw account meldt zich aan met eenmalige aanmelding. Het wachtwoord wordt daarom beheerd door de identiteitsprovider van uw organisatie, niet hier.";
+
+    // Password policy
+    EnterNewPassword => "Enter a password.", "Voer een wachtwoord in.";
+    PasswordTooShort => "A password has at least 8 characters.", "Een wachtwoord heeft minimaal 8 tekens.";
+    PasswordsDiffer => "The two passwords are not the same.", "De twee wachtwoorden zijn niet gelijk.";
+    PasswordContainsPersonal => "Do not use your name, email address or user ID in your password.",
+        "Gebruik uw naam, e-mailadres of gebruikers-ID niet in uw wachtwoord.";
+    PasswordTooWeak => "This password is too easy to guess. Choose one rated Good or Strong.",
+        "Dit wachtwoord is te makkelijk te raden. Kies er een met de beoordeling Goed of Sterk.";
+    EnterCurrentPassword => "Enter your current password.", "Voer uw huidige wachtwoord in.";
+    WrongCurrentPassword => "The current password is not right.", "Het huidige wachtwoord klopt niet.";
+
+    // Strength meter
+    PasswordStrength => "Password strength", "Wachtwoordsterkte";
+    StrengthWeak => "Weak", "Zwak";
+    StrengthFair => "Fair", "Redelijk";
+    StrengthGood => "Good", "Goed";
+    StrengthStrong => "Strong", "Sterk";
+    WarnStraightRows => "Straight rows of keys are easy to guess.", "Rechte rijen toetsen zijn makkelijk te raden.";
+    WarnShortKeyboard => "Short keyboard patterns are easy to guess.", "Korte toetsenbordpatronen zijn makkelijk te raden.";
+    WarnRepeatsAaa => "Repeats like \"aaa\" are easy to guess.", "Herhalingen zoals \"aaa\" zijn makkelijk te raden.";
+    WarnRepeatsAbcAbc => "Repeats like \"abcabcabc\" are only slightly harder to guess than \"abc\".",
+        "Herhalingen zoals \"abcabcabc\" zijn maar iets moeilijker te raden dan \"abc\".";
+    WarnTop10 => "This is a top-10 common password.", "Dit is een van de tien meest gebruikte wachtwoorden.";
+    WarnTop100 => "This is a top-100 common password.", "Dit is een van de honderd meest gebruikte wachtwoorden.";
+    WarnCommon => "This is a very common password.", "Dit is een veelgebruikt wachtwoord.";
+    WarnSimilarCommon => "This is similar to a commonly used password.", "Dit lijkt op een veelgebruikt wachtwoord.";
+    WarnSequences => "Sequences like \"abc\" or \"6543\" are easy to guess.", "Reeksen zoals \"abc\" of \"6543\" zijn makkelijk te raden.";
+    WarnRecentYears => "Recent years are easy to guess.", "Recente jaartallen zijn makkelijk te raden.";
+    WarnWordByItself => "A word by itself is easy to guess.", "Een los woord is makkelijk te raden.";
+    WarnDates => "Dates are often easy to guess.", "Datums zijn vaak makkelijk te raden.";
+    WarnNamesByThemselves => "Names and surnames by themselves are easy to guess.", "Losse voor- en achternamen zijn makkelijk te raden.";
+    WarnCommonNames => "Common names and surnames are easy to guess.", "Veelvoorkomende voor- en achternamen zijn makkelijk te raden.";
+    SuggestFewWords => "Use a few words, avoid common phrases.", "Gebruik een paar woorden en vermijd bekende uitdrukkingen.";
+    SuggestNoSymbols => "No need for symbols, digits, or uppercase letters.", "Symbolen, cijfers of hoofdletters zijn niet nodig.";
+    SuggestAnotherWord => "Add another word or two. Uncommon words are better.", "Voeg nog een of twee woorden toe. Ongebruikelijke woorden zijn beter.";
+    SuggestCapitalization => "Capitalization doesn't help very much.", "Hoofdletters helpen niet veel.";
+    SuggestAllUppercase => "All-uppercase is almost as easy to guess as all-lowercase.", "Alleen hoofdletters is bijna even makkelijk te raden als alleen kleine letters.";
+    SuggestReversed => "Reversed words aren't much harder to guess.", "Omgekeerde woorden zijn niet veel moeilijker te raden.";
+    SuggestSubstitutions => "Predictable substitutions like '@' instead of 'a' don't help very much.",
+        "Voorspelbare vervangingen zoals '@' in plaats van 'a' helpen niet veel.";
+    SuggestLongerKeyboard => "Use a longer keyboard pattern with more turns.", "Gebruik een langer toetsenbordpatroon met meer bochten.";
+    SuggestAvoidRepeats => "Avoid repeated words and characters.", "Vermijd herhaalde woorden en tekens.";
+    SuggestAvoidSequences => "Avoid sequences.", "Vermijd reeksen.";
+    SuggestAvoidRecentYears => "Avoid recent years.", "Vermijd recente jaartallen.";
+    SuggestAvoidYears => "Avoid years that are associated with you.", "Vermijd jaartallen die met u te maken hebben.";
+    SuggestAvoidDates => "Avoid dates and years that are associated with you.", "Vermijd datums en jaartallen die met u te maken hebben.";
+
+    // Email
+    MailGreeting => "Hello {name},", "Beste {name},";
+    MailActivationSubject => "Activate your account for {tenant}", "Activeer uw account voor {tenant}";
+    MailActivationBody => "Your administrator has added you as a user of {tenant}. Your user ID is {login}. Click Activate now to choose your password and start.",
+        "Uw beheerder heeft u toegevoegd als gebruiker van {tenant}. Uw gebruikers-ID is {login}. Klik op Nu activeren om uw wachtwoord te kiezen en te beginnen.";
+    ActivateNow => "Activate now", "Nu activeren";
+    MailActivationValidity => "The link works once, for {hours} hours.", "De link werkt één keer, gedurende {hours} uur.";
+    MailActivationIgnore => "If you did not expect this email, you can ignore it.", "Als u deze e-mail niet verwachtte, kunt u hem negeren.";
+    MailResetSubject => "Reset your password", "Uw wachtwoord opnieuw instellen";
+    MailResetBody => "Someone asked to reset the password of your account {login} in {tenant}. If that was you, choose a new password:",
+        "Iemand heeft gevraagd het wachtwoord van uw account {login} bij {tenant} opnieuw in te stellen. Was u dat, kies dan een nieuw wachtwoord:";
+    MailResetButton => "Choose a new password", "Kies een nieuw wachtwoord";
+    MailResetValidity => "The link works once, for {minutes} minutes.", "De link werkt één keer, gedurende {minutes} minuten.";
+    MailResetIgnore => "If you did not ask for this, ignore this email: your password stays as it is.",
+        "Heeft u hier niet om gevraagd, negeer deze e-mail dan: uw wachtwoord blijft zoals het is.";
+    MailChangedSubject => "Your password was changed", "Uw wachtwoord is gewijzigd";
+    MailChangedBody => "The password of your account {login} in {tenant} was changed on {when} (UTC). You have been logged out of your other sessions.",
+        "Het wachtwoord van uw account {login} bij {tenant} is gewijzigd op {when} (UTC). U bent afgemeld bij uw andere sessies.";
+    MailChangedNotYou => "If you did not do this, contact your administrator at once.",
+        "Heeft u dit niet gedaan, neem dan direct contact op met uw beheerder.";
+
     BackToLogin => "Back to log in", "Terug naar aanmelden";
 
     // CRM start page

@@ -7,6 +7,7 @@ pub mod backend;
 pub mod components;
 pub mod domain;
 pub mod i18n;
+pub mod islands;
 pub mod pages;
 pub mod routes;
 
@@ -32,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href="/pkg/frontdoor.css"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <leptos_meta::MetaTags/>
             </head>
             <body>
@@ -54,7 +55,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/t/:tenant/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/activate") view=pages::choose_password::ActivatePage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=pages::choose_password::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm") view=pages::crm::CrmPage ssr=SsrMode::Async/>
+                <Route path=path!("/crm/password") view=pages::change_password::ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/logout") view=pages::logout_confirm::CrmLogoutConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/service/logout") view=pages::logout_confirm::ServiceLogoutConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/sessions") view=pages::sessions::SessionsPage ssr=SsrMode::Async/>

@@ -2,6 +2,12 @@
 
 pub const LOGIN: &str = "/login";
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
+/// Opened from the "Activate now" email (`/activate/{token}` first, then this bare path).
+pub const ACTIVATE: &str = "/activate";
+/// Opened from the password-reset email (`/reset-password/{token}`, then this bare path).
+pub const RESET_PASSWORD: &str = "/reset-password";
+/// Personal settings → Change password.
+pub const CHANGE_PASSWORD: &str = "/crm/password";
 pub const CRM: &str = "/crm";
 pub const SESSIONS: &str = "/crm/sessions";
 pub const SESSIONS_END: &str = "/crm/sessions/end";

@@ -6,6 +6,7 @@
 //!   load rate URL USER PASSWORD PER_SECOND SECONDS      open loop: a fixed arrival rate
 //!   load handoff URL USER PASSWORD ROUNDS                CRM → Service hand-off round trips
 //!   load seed-sessions DATABASE_URL TENANT LOGIN COUNT   live sessions straight into the database
+//!   load strength                                        the server's zxcvbn score of one password, timed
 
 use secrecy::SecretString;
 use server::password::PasswordHasher;
@@ -86,6 +87,34 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     match arg(0).as_str() {
+        "strength" => {
+            let inputs = ["Bench Person", "bench.person@bench.test", "Bench", "bench"];
+            // Every prefix of a typed password: what the meter scores keystroke by keystroke.
+            let typed = "violet canyon drifts over seven lanterns, 1987!";
+            let mut times = Vec::new();
+            for round in 0..20 {
+                for end in 1..=typed.len() {
+                    let started = Instant::now();
+                    let verdict = strength::estimate(&typed[..end], &inputs);
+                    if round > 0 {
+                        times.push(started.elapsed());
+                    }
+                    std::hint::black_box(verdict);
+                }
+            }
+            times.sort();
+            let long = "x".repeat(128);
+            let started = Instant::now();
+            std::hint::black_box(strength::estimate(&long, &inputs));
+            println!(
+                "zxcvbn (native, {} keystrokes): p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms; 128 characters: {:.2} ms",
+                times.len(),
+                percentile(&times, 0.5).as_secs_f64() * 1e3,
+                percentile(&times, 0.99).as_secs_f64() * 1e3,
+                times.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+                started.elapsed().as_secs_f64() * 1e3
+            );
+        }
         "hash" => {
             let n: u32 = arg(1).parse().unwrap_or(20);
             let Ok(hasher) = PasswordHasher::start(1, 4) else { return };

@@ -5,7 +5,7 @@ use crate::session::{self, TENANT_COOKIE};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::context::CurrentSession;
-use app::api::{AppError, LoginError, SessionRow};
+use app::api::{AppError, LinkKind, LoginError, PasswordOwner, PasswordRecovery, SessionRow};
 use app::backend::{Backend, LoginForm, LoginSuccess};
 use app::domain::format_utc;
 use app::domain::ReturnPath;
@@ -58,5 +58,22 @@ impl Backend for AppState {
                 last_seen: format_utc(s.last_seen_at),
             })
             .collect())
+    }
+
+    async fn link_owner(&self, kind: LinkKind, request: &Parts) -> Result<Option<PasswordOwner>, AppError> {
+        let link = crate::links::Link::from_app(kind);
+        let owner = crate::passwords::link_owner(self, link, link.token_from(&request.headers)).await;
+        Ok(owner.map(|(user, tenant)| crate::passwords::owner(&user, &tenant)))
+    }
+
+    async fn my_password_owner(&self, request: &Parts) -> Result<PasswordOwner, AppError> {
+        let CurrentSession(me) = request.extensions.get::<CurrentSession>().ok_or(AppError::NotSignedIn)?;
+        let user = self.db.user_by_id(me.user_id).await.ok().flatten().ok_or(AppError::Unexpected)?;
+        let tenant = self.db.tenant_by_id(user.tenant_id).await.ok().flatten().ok_or(AppError::Unexpected)?;
+        Ok(crate::passwords::owner(&user, &tenant))
+    }
+
+    fn reset_policy(&self) -> PasswordRecovery {
+        PasswordRecovery { by_email: self.settings.reset_by_email, link_minutes: self.settings.reset_secs / 60 }
     }
 }

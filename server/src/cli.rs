@@ -3,7 +3,7 @@
 
 use crate::clock::Clock;
 use crate::config::{Cli, Command, RoleCommand, ServeArgs, SessionCommand, TenantCommand, UserCommand, UserRef};
-use crate::db::{Db, NewUser, UserStatus, ADMIN_ROLE};
+use crate::db::{Db, NewUser, PasswordChange, UserStatus, ADMIN_ROLE};
 use crate::password::PasswordHasher;
 use crate::startup::Application;
 use anyhow::{anyhow, bail, Context};
@@ -16,7 +16,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     db.migrate().await?;
     let clock = Clock::system();
     match cli.command {
-        Command::Serve(args) => serve(args, db, clock).await,
+        Command::Serve(mut args) => {
+            if args.mail.mail_dir.is_none() {
+                args.mail.mail_dir = Some(cli.storage.data_dir.join("mail"));
+            }
+            serve(args, db, clock).await
+        }
         Command::Migrate => {
             println!("The database schema is up to date.");
             Ok(())
@@ -44,42 +49,47 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn serve(args: ServeArgs, db: Db, clock: Clock) -> anyhow::Result<()> {
     let first_start = db.count_tenants().await? == 0;
     let app = Application::build(&args, db.clone(), clock.clone()).await?;
-    let public_url = app.state().settings.public_url.clone();
+    let settings = app.state().settings.clone();
+    let public_url = settings.public_url.clone();
     if first_start {
-        bootstrap(&db, &clock, &public_url).await?;
+        bootstrap(&db, &clock, &settings).await?;
     }
     tracing::info!(address = %app.addr(), "Frontdoor is listening");
     println!("Frontdoor is running at {public_url}/login");
     app.run_until_stopped().await.context("the server stopped with an error")
 }
 
-/// First start on an empty database: tenant `demo` and one administrator, told once.
-async fn bootstrap(db: &Db, clock: &Clock, public_url: &str) -> anyhow::Result<()> {
+/// First start on an empty database: tenant `demo` and one invited administrator, whose
+/// activation link is told once.
+async fn bootstrap(db: &Db, clock: &Clock, settings: &crate::state::Settings) -> anyhow::Result<()> {
     let now = clock.now();
     let tenant = db.create_tenant("demo", "Demo", now).await?;
     let role =
         db.role_by_name(tenant.id, ADMIN_ROLE).await?.ok_or_else(|| anyhow!("the built-in roles are missing"))?;
-    let password = crate::tokens::Token::generate().expose()[..20].to_string();
-    let hasher = PasswordHasher::start(1, 1)?;
-    let hash = hasher.hash(SecretString::from(password.clone())).await?;
-    db.create_user(
-        &NewUser {
-            tenant_id: tenant.id,
-            role_id: role.id,
-            login_name: "admin@demo.test",
-            email: Some("admin@demo.test"),
-            display_name: "Administrator",
-            status: UserStatus::Active,
-            password_hash: Some(hash),
-        },
-        now,
-    )
-    .await?;
+    let user_id = db
+        .create_user(
+            &NewUser {
+                tenant_id: tenant.id,
+                role_id: role.id,
+                login_name: "admin@demo.test",
+                email: Some("admin@demo.test"),
+                display_name: "Administrator",
+                status: UserStatus::Invited,
+                password_hash: None,
+                language: None,
+            },
+            now,
+        )
+        .await?;
+    let token = crate::tokens::Token::generate();
+    let link = crate::links::Link::Activation;
+    db.insert_one_time_token(&token.hash(), link.kind(), user_id, now + link.lifetime_secs(settings), None, now)
+        .await?;
     println!();
     println!("First start: created tenant \"demo\" and its administrator. This is shown only once.");
-    println!("  Log in at  {public_url}/login");
-    println!("  User ID    admin@demo.test");
-    println!("  Password   {password}");
+    println!("  User ID          admin@demo.test");
+    println!("  Choose a password at {}", link.address(settings, &token));
+    println!("  (the link works once, for {} hours)", settings.activation_secs / 3600);
     println!();
     Ok(())
 }
@@ -110,6 +120,14 @@ async fn find_tenant(db: &Db, slug: &str) -> anyhow::Result<crate::db::Tenant> {
     db.tenant_by_slug(slug).await?.ok_or_else(|| anyhow!("there is no tenant {slug:?} (see `frontdoor tenant list`)"))
 }
 
+async fn find_role(db: &Db, tenant: &crate::db::Tenant, name: &str) -> anyhow::Result<crate::db::Role> {
+    if let Some(role) = db.role_by_name(tenant.id, name).await? {
+        return Ok(role);
+    }
+    let names: Vec<String> = db.roles(tenant.id).await?.into_iter().map(|r| r.name).collect();
+    bail!("there is no role {name:?} in {}; roles: {}", tenant.slug, names.join(", "))
+}
+
 fn read_password_from_stdin() -> anyhow::Result<SecretString> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
@@ -136,10 +154,7 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
                 }
                 (None, None) => bail!("give --email (online users) or --username (onsite users)"),
             };
-            let Some(role) = db.role_by_name(tenant.id, &role).await? else {
-                let names: Vec<String> = db.roles(tenant.id).await?.into_iter().map(|r| r.name).collect();
-                bail!("there is no role {role:?} in {}; roles: {}", tenant.slug, names.join(", "));
-            };
+            let role = find_role(db, &tenant, &role).await?;
             let name = name.trim();
             if name.is_empty() {
                 bail!("the user needs a name");
@@ -151,19 +166,22 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
                 None
             };
             let status = if password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited };
-            db.create_user(
-                &NewUser {
-                    tenant_id: tenant.id,
-                    role_id: role.id,
-                    login_name: login_name.as_str(),
-                    email: email.as_ref().map(|e| e.as_str()),
-                    display_name: name,
-                    status,
-                    password_hash,
-                },
-                clock.now(),
-            )
-            .await?;
+            let user = NewUser {
+                tenant_id: tenant.id,
+                role_id: role.id,
+                login_name: login_name.as_str(),
+                email: email.as_ref().map(|e| e.as_str()),
+                display_name: name,
+                status,
+                password_hash,
+                language: None,
+            };
+            // Without a password, a user with an email address gets the activation email.
+            if status == UserStatus::Invited && user.email.is_some() {
+                db.invite_user(&user, clock.now()).await?;
+            } else {
+                db.create_user(&user, clock.now()).await?;
+            }
             println!(
                 "Created {} user {} in {} with role {:?}.",
                 status.as_str(),
@@ -178,6 +196,76 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
             for user in db.user_listing(tenant.id).await? {
                 println!("{:<36} {:<12} {:<16} {}", user.login_name, user.status, user.role, user.display_name);
             }
+        }
+        UserCommand::Invite { tenant, email, name, role, language } => {
+            let tenant = find_tenant(db, &tenant).await?;
+            let email = Email::parse(&email).map_err(|_| anyhow!("{email:?} is not an email address"))?;
+            let lang = app::i18n::Lang::from_code(&language)
+                .ok_or_else(|| anyhow!("the language is \"en\" (English) or \"nl\" (Dutch), not {language:?}"))?;
+            let role = find_role(db, &tenant, &role).await?;
+            let name = name.trim();
+            if name.is_empty() {
+                bail!("the user needs a name");
+            }
+            let user_id = db
+                .invite_user(
+                    &NewUser {
+                        tenant_id: tenant.id,
+                        role_id: role.id,
+                        login_name: email.as_str(),
+                        email: Some(email.as_str()),
+                        display_name: name,
+                        status: UserStatus::Invited,
+                        password_hash: None,
+                        language: Some(lang.code()),
+                    },
+                    clock.now(),
+                )
+                .await?;
+            let event = crate::db::AuditEvent {
+                tenant_id: Some(tenant.id),
+                user_id: Some(user_id),
+                event: "user.invite",
+                outcome: "success",
+                detail: Some("command line"),
+                ..Default::default()
+            };
+            db.audit(&event, clock.now()).await?;
+            println!(
+                "Invited {} to {} with role {:?}. The activation email is queued; `frontdoor serve` delivers it.",
+                email.as_str(),
+                tenant.slug,
+                role.name
+            );
+        }
+        UserCommand::SetPassword { who, password_stdin } => {
+            if !password_stdin {
+                bail!("give the password on standard input with --password-stdin");
+            }
+            let (tenant, user) = find_user(db, &who.tenant, &who.email).await?;
+            let password = read_password_from_stdin()?;
+            let hash = PasswordHasher::start(1, 1)?.hash(password).await?;
+            let change = PasswordChange {
+                password_hash: &hash,
+                redeem: None,
+                user_id: Some(user.id),
+                require: &[UserStatus::Invited, UserStatus::Active],
+                keep_session: None,
+                notify: user.email.is_some(),
+            };
+            if db.set_password(change, clock.now()).await?.is_none() {
+                bail!("{} in {} is deactivated; activate them first", user.login_name, tenant.slug);
+            }
+            let event = crate::db::AuditEvent {
+                tenant_id: Some(tenant.id),
+                user_id: Some(user.id),
+                event: "password.set",
+                outcome: "success",
+                detail: Some("command line"),
+                ..Default::default()
+            };
+            db.audit(&event, clock.now()).await?;
+            println!("Set a new password for {} in {}; their sessions have ended.", user.login_name, tenant.slug);
         }
         UserCommand::Deactivate(who) => set_status(db, clock, who, UserStatus::Deactivated).await?,
         UserCommand::Activate(who) => set_status(db, clock, who, UserStatus::Active).await?,

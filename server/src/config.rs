@@ -103,6 +103,49 @@ pub struct ServeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     #[arg(long, env = "FRONTDOOR_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+    /// `online`: people reset a forgotten password by email. `onsite`: they ask an
+    /// administrator (`frontdoor user set-password`).
+    #[arg(long, env = "FRONTDOOR_MODE", value_enum, default_value_t = Mode::Online)]
+    pub mode: Mode,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Online,
+    Onsite,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MailArgs {
+    /// Where email goes: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:pass@host:465`. Without it, each message is written as an
+    /// `.eml` file to the mail folder and its links are printed to the log.
+    #[arg(long, env = "FRONTDOOR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of every message.
+    #[arg(long, env = "FRONTDOOR_MAIL_FROM", default_value = "Frontdoor <frontdoor@localhost>")]
+    pub mail_from: String,
+    /// The folder for `.eml` files when there is no SMTP server. Default: `mail` in the data
+    /// directory.
+    #[arg(long, env = "FRONTDOOR_MAIL_DIR")]
+    pub mail_dir: Option<std::path::PathBuf>,
+    /// How long an activation link works, in hours.
+    #[arg(long, env = "FRONTDOOR_ACTIVATION_HOURS", default_value_t = 72)]
+    pub activation_hours: i64,
+    /// How long a password-reset link works, in minutes.
+    #[arg(long, env = "FRONTDOOR_RESET_MINUTES", default_value_t = 60)]
+    pub reset_minutes: i64,
+    /// The longest wait between two delivery attempts of a message, in seconds (the wait
+    /// doubles from 2 s after each failure).
+    #[arg(long, env = "FRONTDOOR_MAIL_RETRY_MAX_SECS", default_value_t = 900)]
+    pub mail_retry_max_secs: i64,
+    /// How often the sender looks for messages queued by other instances or the command line,
+    /// in milliseconds.
+    #[arg(long, env = "FRONTDOOR_MAIL_POLL_MS", default_value_t = 2000)]
+    pub mail_poll_ms: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -140,6 +183,29 @@ pub enum UserCommand {
     List {
         #[arg(long)]
         tenant: String,
+    },
+    /// Add a user who chooses their own password: creates them as `invited` and sends the
+    /// activation email (delivered by `frontdoor serve`).
+    Invite {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "User")]
+        role: String,
+        /// The language of their email and pages: `en` or `nl`.
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Give a user a new password, read from standard input (onsite installations). Clears
+    /// their lockout and ends their sessions.
+    SetPassword {
+        #[command(flatten)]
+        who: UserRef,
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// Deactivate a user; ends all their sessions.
     Deactivate(UserRef),

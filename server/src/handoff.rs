@@ -30,7 +30,7 @@ pub async fn mint(state: &AppState, crm: &SessionRecord) -> Result<Token, Handof
     }
     let ticket = Token::generate();
     let now = state.clock.now();
-    state.db.retire_one_time_tokens(crm.user_id, SERVICE_HANDOFF, now).await?;
+    state.db.retire_one_time_tokens(crm.user_id, SERVICE_HANDOFF, None, now).await?;
     state
         .db
         .insert_one_time_token(

@@ -197,7 +197,7 @@ impl Drop for AttemptTurn<'_> {
 
 /// Verifies one user's password, minding the soft lock: a locked account spends the same time
 /// on the dummy hash and fails without adding to its count. A right password clears the streak.
-async fn check_password(
+pub(crate) async fn check_password(
     state: &AppState,
     user: &UserRecord,
     password: SecretString,

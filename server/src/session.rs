@@ -64,7 +64,7 @@ const TOUCH_EVERY_SECS: i64 = 15;
 pub const TENANT_COOKIE: &str = "frontdoor_tenant";
 pub const LANGUAGE_COOKIE: &str = "frontdoor_lang";
 
-fn cookie(secure: bool, name: &str, path: &str, value: &str, max_age: i64, http_only: bool) -> HeaderValue {
+pub(crate) fn cookie(secure: bool, name: &str, path: &str, value: &str, max_age: i64, http_only: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let http_only = if http_only { "; HttpOnly" } else { "" };
     let text = format!("{name}={value}; Path={path}; Max-Age={max_age}{http_only}; SameSite=Lax{secure}");

@@ -22,6 +22,10 @@ pub struct Settings {
     pub service_origin: String,
     /// Service's cookie gets `Secure` and the `__Secure-` prefix when the Service URL is https.
     pub service_secure_cookies: bool,
+    /// Online installations email reset links; onsite ones do not (`--mode onsite`).
+    pub reset_by_email: bool,
+    pub activation_secs: i64,
+    pub reset_secs: i64,
 }
 
 impl Settings {
@@ -39,6 +43,9 @@ impl Settings {
             trust_forwarded_for,
             service_url,
             service_origin,
+            reset_by_email: true,
+            activation_secs: 72 * 3600,
+            reset_secs: 3600,
         })
     }
 
@@ -69,6 +76,9 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     pub ip_limiter: Arc<IpLimiter>,
     pub login_gates: Arc<crate::login::AttemptGates>,
+    /// Forgot-password requests, per IP and per address.
+    pub reset_limiter: Arc<crate::rate_limit::WindowLimiter>,
+    pub mailer: Arc<crate::mail::Mailer>,
     pub settings: Arc<Settings>,
     pub leptos: LeptosOptions,
 }

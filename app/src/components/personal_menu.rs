@@ -23,6 +23,7 @@ pub fn PersonalMenu(#[prop(default = MenuOf::Crm)] of: MenuOf) -> impl IntoView 
             <summary role="button">{t(Msg::PersonalSettings)}</summary>
             <ul>
                 {(of == MenuOf::Crm).then(|| view! {
+                    <li><a href=routes::CHANGE_PASSWORD>{t(Msg::ChangePassword)}</a></li>
                     <li><a href=routes::SESSIONS>{t(Msg::Sessions)}</a></li>
                 })}
                 <li class="wide-only">

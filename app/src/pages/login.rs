@@ -22,15 +22,37 @@ pub fn LoginPage() -> impl IntoView {
     let notice = match query.read_untracked().get("notice").as_deref() {
         Some("logged-out") => Some(Msg::LoggedOut),
         Some("session-ended") => Some(Msg::SessionEnded),
+        Some("password-reset") => Some(Msg::PasswordWasReset),
+        Some("no-crm-right") => Some(Msg::NoCrmRight),
         _ => None,
     };
     // Set by the server when a plain form post failed; empty otherwise.
-    let echo = SharedValue::new(|| use_context::<LoginEcho>().unwrap_or_default()).into_inner();
+    let echo = use_context::<LoginEcho>().unwrap_or_default();
+    let action = location.pathname.get_untracked();
 
+    view! {
+        <Title text=t(Msg::LoginHeading)/>
+        <TopBar/>
+        <main class="card">
+            <h1>{t(Msg::LoginHeading)}</h1>
+            {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+            <LoginForm action tenant next echo/>
+            <p>
+                <a href=routes::FORGOT_PASSWORD>{t(Msg::ForgotPassword)}</a>
+            </p>
+        </main>
+    }
+}
+
+/// The form itself: a plain post to `action` until the island is hydrated, then the `login`
+/// server function (no reload; the message appears next to the field and focus moves there).
+#[island]
+pub fn LoginForm(action: String, tenant: Option<String>, next: Option<String>, echo: LoginEcho) -> impl IntoView {
     let error = RwSignal::new(echo.error.clone());
     let user_ref = NodeRef::<Input>::new();
     let password_ref = NodeRef::<Input>::new();
     let login = ServerAction::<Login>::new();
+    Effect::new(move |_| crate::islands::mark_hydrated());
 
     Effect::new(move |_| match login.value().get() {
         Some(Ok(path)) => {
@@ -68,54 +90,45 @@ pub fn LoginPage() -> impl IntoView {
     let invalid = move |field: Field| move || error.get().is_some_and(|e| e.field() == field).then_some("true");
 
     view! {
-        <Title text=t(Msg::LoginHeading)/>
-        <TopBar/>
-        <main class="card">
-            <h1>{t(Msg::LoginHeading)}</h1>
-            {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
-            <FormError message=form_error/>
-            <form method="post" action=move || location.pathname.get() on:submit=on_submit novalidate>
-                {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
-                <div class="field">
-                    <label for="user-id">{t(Msg::UserId)}</label>
-                    <input
-                        id="user-id"
-                        name="user_id"
-                        type="text"
-                        autocomplete="username"
-                        autocapitalize="none"
-                        spellcheck="false"
-                        required
-                        value=echo.user_id
-                        aria-describedby="user-id-hint user-id-error"
-                        aria-invalid=invalid(Field::UserId)
-                        node_ref=user_ref
-                    />
-                    <p class="hint" id="user-id-hint">{t(Msg::UserIdHint)}</p>
-                    <FormError message=field_error(Field::UserId) id="user-id-error"/>
-                </div>
-                <div class="field">
-                    <label for="password">{t(Msg::Password)}</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        aria-describedby="password-error"
-                        aria-invalid=invalid(Field::Password)
-                        node_ref=password_ref
-                    />
-                    <FormError message=field_error(Field::Password) id="password-error"/>
-                </div>
-                <button type="submit" class="primary" aria-busy=move || login.pending().get().then_some("true")>
-                    {t(Msg::LogIn)}
-                </button>
-            </form>
-            <p>
-                <a href=routes::FORGOT_PASSWORD>{t(Msg::ForgotPassword)}</a>
-            </p>
-        </main>
+        <FormError message=form_error/>
+        <form method="post" action=action on:submit=on_submit novalidate>
+            {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
+            <div class="field">
+                <label for="user-id">{t(Msg::UserId)}</label>
+                <input
+                    id="user-id"
+                    name="user_id"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                    value=echo.user_id
+                    aria-describedby="user-id-hint user-id-error"
+                    aria-invalid=invalid(Field::UserId)
+                    node_ref=user_ref
+                />
+                <p class="hint" id="user-id-hint">{t(Msg::UserIdHint)}</p>
+                <FormError message=field_error(Field::UserId) id="user-id-error"/>
+            </div>
+            <div class="field">
+                <label for="password">{t(Msg::Password)}</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    aria-describedby="password-error"
+                    aria-invalid=invalid(Field::Password)
+                    node_ref=password_ref
+                />
+                <FormError message=field_error(Field::Password) id="password-error"/>
+            </div>
+            <button type="submit" class="primary" aria-busy=move || login.pending().get().then_some("true")>
+                {t(Msg::LogIn)}
+            </button>
+        </form>
     }
 }
 

@@ -1,3 +1,5 @@
+pub mod change_password;
+pub mod choose_password;
 pub mod crm;
 pub mod forgot_password;
 pub mod login;

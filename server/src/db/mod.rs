@@ -3,6 +3,8 @@
 
 mod audit;
 pub use audit::{AuditEvent, AuditRow};
+mod outbox;
+pub use outbox::{MailKind, OutboxRow};
 mod sessions;
 mod tenants;
 mod tokens;
@@ -11,8 +13,8 @@ mod users;
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
 pub use tenants::{CreateTenantError, ADMIN_ROLE, USER_ROLE};
 pub use tenants::{Role, Tenant};
-pub use tokens::SERVICE_HANDOFF;
-pub use users::{CreateUserError, NewUser, UserListing, UserRecord, UserStatus};
+pub use tokens::{ACTIVATION, PASSWORD_RESET, SERVICE_HANDOFF};
+pub use users::{CreateUserError, NewUser, PasswordChange, UserListing, UserRecord, UserStatus};
 
 use anyhow::Context;
 use sqlx::any::AnyPoolOptions;
@@ -71,8 +73,14 @@ impl Db {
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let files: &[(i64, &str, &str)] = match self.kind {
-            DbKind::Sqlite => &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))],
-            DbKind::Postgres => &[(1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql"))],
+            DbKind::Sqlite => &[
+                (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
+                (2, "mail", include_str!("../../migrations/sqlite/0002_mail.sql")),
+            ],
+            DbKind::Postgres => &[
+                (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
+                (2, "mail", include_str!("../../migrations/postgres/0002_mail.sql")),
+            ],
         };
         let migrations = files
             .iter()

@@ -1,5 +1,6 @@
+use super::outbox::{enqueue, MailKind};
 use super::{is_unique_violation, Db};
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserStatus {
@@ -38,6 +39,8 @@ pub struct UserRecord {
     pub display_name: String,
     pub status: String,
     pub password_hash: Option<String>,
+    pub language: Option<String>,
+    pub password_changed_at: i64,
     pub failure_streak: i64,
     pub locked_until: i64,
     pub failure_window_start: i64,
@@ -67,6 +70,7 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub status: UserStatus,
     pub password_hash: Option<String>,
+    pub language: Option<&'a str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,13 +82,152 @@ pub enum CreateUserError {
 }
 
 const USER_COLUMNS: &str = "id, tenant_id, role_id, login_name, email, display_name, status, password_hash, \
-     failure_streak, locked_until, failure_window_start, failure_window_count";
+     language, password_changed_at, failure_streak, locked_until, failure_window_start, failure_window_count";
 
 impl Db {
     pub async fn create_user(&self, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
-        sqlx::query_scalar(
-            "INSERT INTO users (tenant_id, role_id, login_name, email, display_name, status, password_hash, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        let mut tx = self.pool.begin().await?;
+        let id = insert_user(&mut tx, user, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Creates a user (status `invited`, no password) and queues their activation email, in
+    /// one transaction.
+    pub async fn invite_user(&self, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
+        let recipient = user.email.unwrap_or(user.login_name);
+        let mut tx = self.pool.begin().await?;
+        let id = insert_user(&mut tx, user, now).await?;
+        enqueue(&mut tx, MailKind::Activation, id, recipient, user.language, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRecord>> {
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// The accounts that use an email address, in any tenant (at most a handful).
+    pub async fn users_by_email(&self, email: &str) -> sqlx::Result<Vec<UserRecord>> {
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 ORDER BY id LIMIT 10"))
+            .bind(email)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Queues a message about a user (a reset link, say) on its own.
+    pub async fn queue_mail(&self, kind: MailKind, user: &UserRecord, now: i64) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let recipient = user.email.as_deref().unwrap_or(&user.login_name);
+        enqueue(&mut tx, kind, user.id, recipient, user.language.as_deref(), now).await?;
+        tx.commit().await
+    }
+
+    /// Sets a user's password and everything that goes with a new one, in one transaction:
+    /// the lockout is cleared, outstanding links stop working, sessions end (all, or all but
+    /// `keep`), and with `notify` the "your password was changed" email is queued. `require`
+    /// says which status the user must have; `redeem` is the link that authorises the change,
+    /// used up here. Returns the user as they were before, or None when nothing changed.
+    pub async fn set_password(&self, change: PasswordChange<'_>, now: i64) -> sqlx::Result<Option<UserRecord>> {
+        let mut tx = self.pool.begin().await?;
+        let user_id = match (change.redeem, change.user_id) {
+            (Some((token_hash, kind)), _) => {
+                let redeemed: Option<i64> = sqlx::query_scalar(
+                    "UPDATE one_time_tokens SET used_at = $1 \
+                     WHERE token_hash = $2 AND kind = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+                )
+                .bind(now)
+                .bind(token_hash)
+                .bind(kind)
+                .fetch_optional(&mut *tx)
+                .await?;
+                redeemed
+            }
+            (None, Some(id)) => Some(id),
+            (None, None) => None,
+        };
+        let Some(user_id) = user_id else { return Ok(None) };
+        let before: Option<UserRecord> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(before) = before else { return Ok(None) };
+        if !change.require.contains(&before.status().unwrap_or(UserStatus::Deactivated)) {
+            return Ok(None);
+        }
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, status = 'active', password_changed_at = $2, updated_at = $2, \
+             failure_streak = 0, locked_until = 0, failure_window_start = 0, failure_window_count = 0 WHERE id = $3",
+        )
+        .bind(change.password_hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        retire_links(&mut tx, user_id, "superseded by a password change", now).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(change.keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        if change.notify {
+            let recipient = before.email.as_deref().unwrap_or(&before.login_name);
+            enqueue(&mut tx, MailKind::PasswordChanged, user_id, recipient, before.language.as_deref(), now).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(before))
+    }
+
+    pub async fn set_language(&self, user_id: i64, language: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// A password change: see [`Db::set_password`].
+pub struct PasswordChange<'a> {
+    pub password_hash: &'a str,
+    /// The link (token hash and kind) that authorises the change, used up in the same step.
+    pub redeem: Option<(&'a str, &'a str)>,
+    /// The user, when no link is involved (change password, the command line).
+    pub user_id: Option<i64>,
+    pub require: &'a [UserStatus],
+    pub keep_session: Option<&'a str>,
+    pub notify: bool,
+}
+
+/// Every outstanding link of the user stops working, and queued messages that would mint one
+/// are voided with `reason` (notices still go out).
+async fn retire_links(tx: &mut Transaction<'_, Any>, user_id: i64, reason: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE outbox SET failed_at = $1, last_error = $2 \
+         WHERE user_id = $3 AND sent_at IS NULL AND failed_at IS NULL AND kind <> $4",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(user_id)
+    .bind(MailKind::PasswordChanged.as_str())
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+async fn insert_user(tx: &mut Transaction<'_, Any>, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
+    sqlx::query_scalar(
+            "INSERT INTO users (tenant_id, role_id, login_name, email, display_name, status, password_hash, language, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         )
         .bind(user.tenant_id)
         .bind(user.role_id)
@@ -93,8 +236,9 @@ impl Db {
         .bind(user.display_name)
         .bind(user.status.as_str())
         .bind(user.password_hash.as_deref())
+        .bind(user.language)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -103,8 +247,9 @@ impl Db {
                 e.into()
             }
         })
-    }
+}
 
+impl Db {
     /// The users with this login name: in one tenant, or (at most a handful) across tenants.
     pub async fn users_by_login(&self, login_name: &str, tenant_id: Option<i64>) -> sqlx::Result<Vec<UserRecord>> {
         match tenant_id {
@@ -156,6 +301,8 @@ impl Db {
         let Some(id) = id else { return Ok(false) };
         if status != UserStatus::Active {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            // Links sent before must not work again if the account is reactivated later.
+            retire_links(&mut tx, id, "the user was deactivated", now).await?;
         }
         tx.commit().await?;
         Ok(true)

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod context;
 pub mod forms;
+pub mod passwords;
 pub mod plain_page;
 pub mod render;
 pub mod service;
@@ -30,6 +31,12 @@ pub fn router(state: AppState) -> Router {
         .route(routes::LOGIN, post(forms::login))
         .route("/t/{tenant}/login", post(forms::tenant_login))
         .route(routes::LOGOUT, post(forms::logout))
+        .route(routes::FORGOT_PASSWORD, post(passwords::forgot))
+        .route(routes::ACTIVATE, post(passwords::activate))
+        .route(&format!("{}/{{token}}", routes::ACTIVATE), get(passwords::open_activation_link))
+        .route(routes::RESET_PASSWORD, post(passwords::reset))
+        .route(&format!("{}/{{token}}", routes::RESET_PASSWORD), get(passwords::open_reset_link))
+        .route(routes::CHANGE_PASSWORD, post(passwords::change))
         .route(routes::SESSIONS_END, post(sessions::end_one))
         .route(routes::SESSIONS_END_OTHERS, post(sessions::end_others))
         .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))

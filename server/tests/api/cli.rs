@@ -83,3 +83,33 @@ async fn administrators_manage_tenants_users_and_sessions_from_the_command_line(
     let (_, roles) = frontdoor(&app, &["role", "list", "--tenant", "initech"], None);
     assert!(roles.contains("crm,service,settings"), "{roles}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_queues_the_activation_email_and_set_password_replaces_a_password() {
+    let app = spawn_app().await;
+    app.tenant("acme").await;
+    let invite =
+        ["user", "invite", "--tenant", "acme", "--email", "Linus@Acme.test", "--name", "Linus", "--language", "nl"];
+    let (ok, out) = frontdoor(&app, &invite, None);
+    assert!(ok && out.contains("Invited linus@acme.test"), "{out}");
+    let (ok, out) = frontdoor(&app, &invite, None);
+    assert!(!ok && out.contains("already has a user"), "{out}");
+    let bad = ["user", "invite", "--tenant", "acme", "--email", "x@acme.test", "--name", "X", "--language", "fr"];
+    let (ok, out) = frontdoor(&app, &bad, None);
+    assert!(!ok && out.contains("\"nl\""), "{out}");
+    // The running server delivers what the command line queued, in the invitee's language.
+    let mails = app.wait_for_mails("linus@acme.test", 1).await;
+    assert!(mails[0].raw.contains("Nu activeren"));
+
+    let ada = app.ada().await;
+    let set = ["user", "set-password", "--tenant", "acme", "--email", ada.login.as_str(), "--password-stdin"];
+    let (ok, out) = frontdoor(&app, &set, Some("a brand new onsite password\n"));
+    assert!(ok, "{out}");
+    let client = browser();
+    let old = app.post_login(&client, "/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let new = app
+        .post_login(&client, "/login", &[("user_id", &ada.login), ("password", "a brand new onsite password")])
+        .await;
+    assert_eq!(new.status(), StatusCode::SEE_OTHER);
+}

@@ -13,7 +13,7 @@ pub struct TestApp {
     pub address: String,
     pub db_url: String,
     pub state: AppState,
-    _data: tempfile::TempDir,
+    pub data: tempfile::TempDir,
 }
 
 pub struct TestUser {
@@ -33,6 +33,16 @@ fn default_args() -> ServeArgs {
         hash_queue: Some(64),
         ip_failures_per_minute: 1000,
         trust_forwarded_for: false,
+        mode: server::config::Mode::Online,
+        mail: server::config::MailArgs {
+            smtp_url: None,
+            mail_from: "Frontdoor <frontdoor@localhost>".into(),
+            mail_dir: None,
+            activation_hours: 72,
+            reset_minutes: 60,
+            mail_retry_max_secs: 1,
+            mail_poll_ms: 100,
+        },
     }
 }
 
@@ -76,12 +86,13 @@ pub async fn spawn_app_on(url: &str, data: tempfile::TempDir, configure: impl Fn
     let db = Db::connect(url).await.expect("database");
     db.migrate().await.expect("migrations");
     let mut args = default_args();
+    args.mail.mail_dir = Some(data.path().join("mail"));
     configure(&mut args);
     let app = Application::build(&args, db, Clock::manual()).await.expect("server builds");
     let address = format!("http://{}", app.addr());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, db_url: url.to_string(), state, _data: data }
+    TestApp { address, db_url: url.to_string(), state, data }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them), and
@@ -135,6 +146,7 @@ impl TestApp {
                     display_name: "Ada Lovelace",
                     status,
                     password_hash: Some(hash),
+                    language: None,
                 },
                 self.state.clock.now(),
             )
@@ -227,4 +239,110 @@ pub fn without_nonces(body: &str) -> String {
 /// A client without a cookie jar, for sending a cookie by hand.
 pub fn bare_client() -> Client {
     Client::builder().redirect(Policy::none()).timeout(std::time::Duration::from_secs(30)).build().expect("client")
+}
+
+/// One delivered email, as written to the mail folder (no SMTP configured) or received by an
+/// SMTP server, with its quoted-printable soft line breaks undone.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub raw: String,
+}
+
+impl Mail {
+    pub fn parse(raw: &str) -> Mail {
+        Mail { raw: raw.replace("=\r\n", "").replace("=3D", "=") }
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        let prefix = format!("{name}: ");
+        self.raw.lines().find_map(|line| line.strip_prefix(&prefix)).map(str::to_string)
+    }
+
+    pub fn is_to(&self, address: &str) -> bool {
+        self.header("To").is_some_and(|to| to.to_lowercase().contains(&address.to_lowercase()))
+    }
+
+    /// The first link to `path` (`/activate/` or `/reset-password/`).
+    pub fn link(&self, path: &str) -> Option<String> {
+        let at = self.raw.find(path)?;
+        let start = self.raw[..at].rfind("http")?;
+        let end = self.raw[at..].find(|c: char| c.is_whitespace() || c == '"' || c == '<').map(|e| at + e)?;
+        Some(self.raw[start..end].to_string())
+    }
+}
+
+impl TestApp {
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        self.data.path().join("mail")
+    }
+
+    /// Every email written to the mail folder so far, oldest first.
+    pub fn mails(&self) -> Vec<Mail> {
+        let Ok(entries) = std::fs::read_dir(self.mail_dir()) else { return Vec::new() };
+        let mut names: Vec<_> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        names.sort();
+        names.iter().map(|p| Mail::parse(&std::fs::read_to_string(p).unwrap())).collect()
+    }
+
+    pub fn mails_to(&self, address: &str) -> Vec<Mail> {
+        self.mails().into_iter().filter(|m| m.is_to(address)).collect()
+    }
+
+    /// Waits (up to 10 s) until `count` emails to `address` have been delivered.
+    pub async fn wait_for_mails(&self, address: &str, count: usize) -> Vec<Mail> {
+        self.state.mailer.wake();
+        for _ in 0..200 {
+            let mails = self.mails_to(address);
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("expected {count} email(s) to {address}, found {}", self.mails_to(address).len());
+    }
+
+    /// Invites `email` to `tenant` the way `frontdoor user invite` does.
+    pub async fn invite(&self, tenant: &str, email: &str, language: &str) -> i64 {
+        let tenant_id = self.tenant(tenant).await;
+        let role = self.state.db.role_by_name(tenant_id, "User").await.unwrap().expect("role");
+        let id = self
+            .state
+            .db
+            .invite_user(
+                &NewUser {
+                    tenant_id,
+                    role_id: role.id,
+                    login_name: email,
+                    email: Some(email),
+                    display_name: "Grace Hopper",
+                    status: UserStatus::Invited,
+                    password_hash: None,
+                    language: Some(language),
+                },
+                self.state.clock.now(),
+            )
+            .await
+            .unwrap();
+        self.state.mailer.wake();
+        id
+    }
+}
+
+/// Opens an emailed link the way a browser does: the link answers with a redirect to the bare
+/// page and a cookie; the page is then fetched. Returns the page's status and text.
+pub async fn open_link(client: &Client, link: &str) -> (StatusCode, String) {
+    let first = client.get(link).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER, "an emailed link redirects to its page");
+    assert_eq!(first.headers().get("referrer-policy").unwrap(), "no-referrer", "the token never leaks as a referrer");
+    let location = first.headers().get(LOCATION).unwrap().to_str().unwrap().to_string();
+    assert!(!location.contains(link.rsplit('/').next().unwrap()), "the token leaves the address");
+    let base = link.split("/activate/").next().unwrap().split("/reset-password/").next().unwrap();
+    let page = client.get(format!("{base}{location}")).send().await.unwrap();
+    assert_eq!(page.headers().get("referrer-policy").unwrap(), "no-referrer");
+    let status = page.status();
+    (status, page.text().await.unwrap())
 }

@@ -9,6 +9,8 @@ mod cli;
 mod helpers;
 mod language;
 mod login;
+mod mail;
+mod passwords;
 mod scale_out;
 mod security;
 mod service;

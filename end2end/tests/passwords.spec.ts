@@ -1,0 +1,139 @@
+import { test, expect, Page } from '@playwright/test';
+import { frontdoor, hydrated, linkIn, logIn, mailsTo, users } from './fixtures';
+
+const strong = 'violet canyon drifts over seven lanterns';
+
+async function invite(email: string, name: string, language = 'en') {
+  frontdoor(['user', 'invite', '--tenant', 'acme', '--email', email, '--name', name, '--language', language]);
+  const [mail] = await mailsTo(email);
+  return mail;
+}
+
+const meter = (page: Page) => page.getByRole('meter', { name: 'Password strength' });
+
+test('an invitation email leads to an activated account, with a live strength meter', async ({ page }) => {
+  const mail = await invite('invitee@acme.test', 'Ingrid Invitee');
+  expect(mail.subject).toContain('Activate your account');
+  expect(mail.html).toContain('Activate now');
+
+  // Open the email itself and click its button, as a person would.
+  await page.setContent(mail.html);
+  await page.getByRole('link', { name: 'Activate now' }).click();
+  await expect(page).toHaveURL(/\/activate$/); // the token has left the address bar
+  await expect(page.getByRole('heading', { name: 'Activate account' })).toBeVisible();
+  await hydrated(page);
+
+  const password = page.getByLabel('Password', { exact: true });
+  await password.pressSequentially('password1');
+  await expect(meter(page)).toHaveText('Weak');
+  await expect(page.getByText('This is a very common password.')).toBeVisible();
+  await password.fill('');
+  await password.pressSequentially(strong);
+  await expect(meter(page)).toHaveText('Strong');
+  await expect(meter(page)).toHaveAttribute('aria-valuenow', '4');
+
+  await page.getByLabel('Confirm password').fill(strong);
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await expect(page).toHaveURL(/\/crm$/);
+  await expect(page.getByRole('heading', { name: 'Welcome, Ingrid Invitee' })).toBeVisible();
+});
+
+test('the login page does not download the strength estimator; the activation page does', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (request) => {
+    if (/\.(wasm|js)$/.test(new URL(request.url()).pathname)) wasm.push(new URL(request.url()).pathname);
+  });
+  await page.goto('/login');
+  await hydrated(page);
+  expect(wasm.some((p) => p.includes('strength'))).toBe(false);
+
+  const mail = await invite('bundle@acme.test', 'Bruno Bundle');
+  await page.goto(linkIn(mail, '/activate'));
+  await hydrated(page);
+  // Only the estimator knows this warning, so seeing it proves the worker ran.
+  await page.getByLabel('Password', { exact: true }).pressSequentially('password1');
+  await expect(page.getByText('This is a very common password.')).toBeVisible();
+  // The worker's own requests are reported to the page a moment later.
+  await expect.poll(() => wasm).toContain('/pkg/strength_bg.wasm');
+});
+
+test('activation works with JavaScript disabled, and the server enforces the policy', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const mail = await invite('nojs-invitee@acme.test', 'Nadia Nojs');
+  await page.goto(linkIn(mail, '/activate'));
+  await page.getByLabel('Password', { exact: true }).fill('qwertyuiop');
+  await page.getByLabel('Confirm password').fill('qwertyuiop');
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await expect(page.getByText('This password is too easy to guess.')).toBeVisible();
+  await page.getByLabel('Password', { exact: true }).fill(strong);
+  await page.getByLabel('Confirm password').fill(strong);
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await expect(page).toHaveURL(/\/crm$/);
+  await expect(page.getByRole('heading', { name: 'Welcome, Nadia Nojs' })).toBeVisible();
+  await context.close();
+});
+
+test('the Dutch activation email and page are in Dutch', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'nl-NL' });
+  const page = await context.newPage();
+  const mail = await invite('jan@acme.test', 'Jan Jansen', 'nl');
+  expect(mail.subject).toContain('Activeer uw account');
+  expect(mail.text).toContain('Nu activeren');
+  await page.goto(linkIn(mail, '/activate'));
+  await expect(page.getByRole('heading', { name: 'Account activeren' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Wachtwoord', { exact: true }).pressSequentially(strong);
+  await expect(page.getByRole('meter', { name: 'Wachtwoordsterkte' })).toHaveText('Sterk');
+  await page.getByLabel('Wachtwoord bevestigen').fill(strong);
+  await page.getByRole('button', { name: 'Activeren' }).click();
+  await expect(page.getByRole('heading', { name: 'Welkom, Jan Jansen' })).toBeVisible();
+  await context.close();
+});
+
+test('forgot password: email, reset, log in with the new password; the used link is refused', async ({ page }) => {
+  const user = users.resetter;
+  await page.goto('/login');
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await page.getByLabel('Email address').fill(user.login);
+  await page.getByRole('button', { name: 'Reset Password' }).click();
+  await expect(page.getByText('Check your email.')).toBeVisible();
+
+  const [mail] = await mailsTo(user.login);
+  const link = linkIn(mail, '/reset-password');
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'Reset password' })).toBeVisible();
+  await page.getByLabel('Password', { exact: true }).fill(strong);
+  await page.getByLabel('Repeat password').fill(strong);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(page.getByText('Your password is changed. Log in with your new password.')).toBeVisible();
+
+  await logIn(page, { ...user, password: strong });
+  await expect(page).toHaveURL(/\/crm$/);
+  const notices = await mailsTo(user.login, 2);
+  expect(notices[1].subject).toBe('Your password was changed');
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'This link is no longer valid' })).toBeVisible();
+});
+
+test('change password under Personal settings', async ({ page }) => {
+  const user = users.changer;
+  await logIn(page, user);
+  await expect(page).toHaveURL(/\/crm$/);
+  await page.getByRole('button', { name: 'Personal settings' }).click();
+  await page.getByRole('link', { name: 'Change password' }).click();
+  await page.getByLabel('Current password').fill('not my password');
+  await page.getByLabel('New password').fill(strong);
+  await page.getByLabel('Confirm password').fill(strong);
+  await page.getByRole('button', { name: 'OK' }).click();
+  await expect(page.getByText('The current password is not right.')).toBeVisible();
+
+  await page.getByLabel('Current password').fill(user.password);
+  await page.getByLabel('New password').fill(strong);
+  await page.getByLabel('Confirm password').fill(strong);
+  await page.getByRole('button', { name: 'OK' }).click();
+  await expect(page.getByText('Your password is changed.')).toBeVisible();
+  const [notice] = await mailsTo(user.login);
+  expect(notice.subject).toBe('Your password was changed');
+});
