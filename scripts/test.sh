@@ -10,7 +10,7 @@ cd "$ROOT"
 build_site
 
 say "Rust tests (SQLite)"
-cargo test --workspace --exclude frontend
+cargo test --workspace --exclude frontend --exclude frontend-passwords
 
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if command -v pg_isready >/dev/null && ! pg_isready -q -d "$PG_URL" && command -v pg_ctlcluster >/dev/null; then
@@ -23,7 +23,7 @@ if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   psql "$PG_URL" -Atqc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'fd\_test\_%'" \
     | psql "$PG_URL" -q >/dev/null 2>&1 || true
   # The same flags as above, so nothing is compiled again.
-  TEST_DATABASE_URL="$PG_URL" cargo test --workspace --exclude frontend
+  TEST_DATABASE_URL="$PG_URL" cargo test --workspace --exclude frontend --exclude frontend-passwords
 elif [ -n "${CI:-}" ]; then
   echo "PostgreSQL is not reachable at $PG_URL; CI requires it." >&2
   exit 1

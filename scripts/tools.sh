@@ -63,11 +63,18 @@ ensure_test_tools() {
   fi
 }
 
-# The browser bundle: frontend/ and style/ into site/pkg.
+# The browser bundles: frontend/ (with frontend/passwords/ and strength/) and style/ into site/pkg.
 build_site() {
   say "Building the browser bundle (trunk)"
   # trunk builds offline: fetch every target's crates first (a no-op when they are here).
-  (cd "$ROOT" && cargo fetch --locked && trunk build --offline --config Trunk.toml)
+  # Source paths in panic locations become relative: shorter, and no build machine's paths.
+  local remap="--remap-path-prefix=$HOME/.cargo/registry/src/= --remap-path-prefix=$ROOT/="
+  (cd "$ROOT" && cargo fetch --locked \
+    && export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remap" \
+    && trunk build --offline --config Trunk.toml \
+    && trunk build --offline --config Trunk.toml --dist site/pkg/passwords --public-url /pkg/passwords/ \
+      frontend/passwords/index.html)
   # Served precompressed (the server picks .gz when the browser accepts gzip).
-  gzip -9 -k -f "$ROOT"/site/pkg/*.wasm "$ROOT"/site/pkg/*.js "$ROOT"/site/pkg/*.css
+  gzip -9 -k -f "$ROOT"/site/pkg/*.wasm "$ROOT"/site/pkg/*.js "$ROOT"/site/pkg/*.css \
+    "$ROOT"/site/pkg/passwords/*.wasm "$ROOT"/site/pkg/passwords/*.js
 }

@@ -58,6 +58,22 @@ pub enum LoginError {
 }
 
 impl LoginError {
+    /// Every variant: the login island is sent the text of each, as it may show any of them.
+    pub const ALL: [LoginError; 12] = [
+        LoginError::EnterUserId,
+        LoginError::UserIdTooLong,
+        LoginError::EnterPassword,
+        LoginError::PasswordTooLong,
+        LoginError::WrongCredentials,
+        LoginError::NotActive,
+        LoginError::NoCrmRight,
+        LoginError::TooManyAttempts,
+        LoginError::Busy,
+        LoginError::UnknownTenant,
+        LoginError::FormUnreadable,
+        LoginError::Unexpected,
+    ];
+
     pub fn msg(&self) -> Msg {
         match self {
             LoginError::EnterUserId => Msg::EnterUserId,

@@ -62,6 +62,12 @@ pub struct LoginName(String);
 
 impl LoginName {
     pub fn parse(raw: &str) -> Result<Self, LoginNameError> {
+        Self::check(raw).map(|trimmed| LoginName(trimmed.to_lowercase()))
+    }
+
+    /// [`LoginName::parse`] without building the name: the browser's check before sending,
+    /// which spares the login bundle Unicode's case tables.
+    pub fn check(raw: &str) -> Result<&str, LoginNameError> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err(LoginNameError::Empty);
@@ -72,7 +78,7 @@ impl LoginName {
         if trimmed.chars().any(char::is_control) {
             return Err(LoginNameError::Invalid);
         }
-        Ok(LoginName(trimmed.to_lowercase()))
+        Ok(trimmed)
     }
 
     pub fn as_str(&self) -> &str {

@@ -82,9 +82,79 @@ fn page_lang() -> Lang {
     Lang::default()
 }
 
-/// Renders a message in the page's language.
+/// Renders a message in the page's language. In the browser only the [`Phrases`] an island
+/// was sent are known: the translation table itself stays on the server.
 pub fn t(msg: Msg) -> &'static str {
-    msg.text(use_lang())
+    #[cfg(feature = "hydrate")]
+    {
+        browser::phrase(msg)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        msg.text(use_lang())
+    }
+}
+
+/// The texts an island may show, translated on the server and sent along with the island's
+/// props. Shipping the whole table (both languages) would make it most of the WASM bundle.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phrases(Vec<(Msg, String)>);
+
+impl Phrases {
+    /// `msgs` in the page's language (on the server, where the table is).
+    pub fn of(msgs: impl IntoIterator<Item = Msg>) -> Self {
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let lang = use_lang();
+            let mut phrases: Vec<(Msg, String)> = Vec::new();
+            for msg in msgs {
+                if !phrases.iter().any(|(known, _)| *known == msg) {
+                    phrases.push((msg, msg.text(lang).to_owned()));
+                }
+            }
+            Phrases(phrases)
+        }
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = msgs;
+            Phrases::default()
+        }
+    }
+
+    /// Makes these the texts [`t`] returns in the browser; an island's first step.
+    pub fn install(self) {
+        #[cfg(feature = "hydrate")]
+        browser::install(self.0);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::Msg;
+    use std::cell::RefCell;
+
+    thread_local! {
+        // Installed once per page load, so leaking them to `&'static str` costs a few KB once.
+        // A list, not a map: a few dozen entries, and one hash table type fewer in the bundle.
+        static PHRASES: RefCell<Vec<(Msg, &'static str)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub fn install(phrases: Vec<(Msg, String)>) {
+        PHRASES.with_borrow_mut(|known| {
+            for (msg, text) in phrases {
+                if !known.iter().any(|(k, _)| *k == msg) {
+                    known.push((msg, Box::leak(text.into_boxed_str())));
+                }
+            }
+        });
+    }
+
+    pub fn phrase(msg: Msg) -> &'static str {
+        PHRASES.with_borrow(|known| known.iter().find(|(k, _)| *k == msg).map(|(_, text)| *text)).unwrap_or_else(|| {
+            leptos::logging::warn!("no phrase for message #{}", msg as u16);
+            ""
+        })
+    }
 }
 
 /// Renders a message with `{name}` placeholders filled in.
@@ -102,10 +172,13 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 
 macro_rules! messages {
     ($($key:ident => $en:literal, $nl:literal;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Msg { $($key),* }
 
         impl Msg {
+            /// Every message, in declaration order: a message travels as its index here.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
             pub fn text(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Nl) => $nl,)*
@@ -113,6 +186,21 @@ macro_rules! messages {
             }
         }
     };
+}
+
+// A message crosses to the browser as its number: its name would cost the bundle a table of
+// every name. Server and browser are built from the same source, so the numbers agree.
+impl Serialize for Msg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(*self as u16)
+    }
+}
+
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let index = u16::deserialize(deserializer)?;
+        Msg::ALL.get(usize::from(index)).copied().ok_or_else(|| serde::de::Error::custom("unknown message"))
+    }
 }
 
 messages! {
@@ -339,6 +427,27 @@ mod tests {
         assert_eq!(Lang::from_accept_language("en-GB,nl;q=0.9"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("fr, de"), None);
         assert_eq!(Lang::from_accept_language("nl;q=0"), None);
+    }
+
+    #[test]
+    fn a_message_travels_as_its_index() {
+        for (index, msg) in Msg::ALL.iter().enumerate() {
+            assert_eq!(*msg as usize, index);
+            let json = serde_json::to_string(msg).unwrap();
+            assert_eq!(json, index.to_string());
+            assert_eq!(serde_json::from_str::<Msg>(&json).unwrap(), *msg);
+        }
+        assert!(serde_json::from_str::<Msg>(&Msg::ALL.len().to_string()).is_err());
+    }
+
+    #[test]
+    fn phrases_carry_the_page_language() {
+        let owner = Owner::new();
+        owner.with(|| {
+            provide_context(Lang::Nl);
+            let phrases = Phrases::of([Msg::Password, Msg::LogIn, Msg::Password]);
+            assert_eq!(phrases, Phrases(vec![(Msg::Password, "Wachtwoord".into()), (Msg::LogIn, "Aanmelden".into())]));
+        });
     }
 
     #[test]

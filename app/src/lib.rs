@@ -26,6 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
     let lang = detect_lang();
+    #[cfg(feature = "ssr")]
+    let options = with_page_bundle(options);
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -41,6 +43,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Points the hydration script at the bundle with this page's islands.
+#[cfg(feature = "ssr")]
+fn with_page_bundle(mut options: LeptosOptions) -> LeptosOptions {
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        options.output_name = islands::bundle_for(parts.uri.path()).into();
+    }
+    options
 }
 
 /// Every page is rendered whole before it is sent (`SsrMode::Async`): the signed-in pages load

@@ -38,15 +38,17 @@ test('an invitation email leads to an activated account, with a live strength me
   await expect(page.getByRole('heading', { name: 'Welcome, Ingrid Invitee' })).toBeVisible();
 });
 
-test('the login page does not download the strength estimator; the activation page does', async ({ page }) => {
-  const wasm: string[] = [];
+test('the login page downloads neither the password bundle nor the estimator; the activation page does', async ({ page }) => {
+  const fetched: string[] = [];
   page.on('request', (request) => {
-    if (/\.(wasm|js)$/.test(new URL(request.url()).pathname)) wasm.push(new URL(request.url()).pathname);
+    if (/\.(wasm|js)$/.test(new URL(request.url()).pathname)) fetched.push(new URL(request.url()).pathname);
   });
   await page.goto('/login');
   await hydrated(page);
-  expect(wasm.some((p) => p.includes('strength'))).toBe(false);
+  expect(fetched).toContain('/pkg/frontend_bg.wasm');
+  expect(fetched.filter((p) => p.startsWith('/pkg/passwords/'))).toEqual([]);
 
+  fetched.length = 0;
   const mail = await invite('bundle@acme.test', 'Bruno Bundle');
   await page.goto(linkIn(mail, '/activate'));
   await hydrated(page);
@@ -54,7 +56,9 @@ test('the login page does not download the strength estimator; the activation pa
   await page.getByLabel('Password', { exact: true }).pressSequentially('password1');
   await expect(page.getByText('This is a very common password.')).toBeVisible();
   // The worker's own requests are reported to the page a moment later.
-  await expect.poll(() => wasm).toContain('/pkg/strength_bg.wasm');
+  await expect.poll(() => fetched).toContain('/pkg/passwords/strength_bg.wasm');
+  expect(fetched).toContain('/pkg/passwords/frontend-passwords_bg.wasm');
+  expect(fetched).not.toContain('/pkg/frontend_bg.wasm');
 });
 
 test('activation works with JavaScript disabled, and the server enforces the policy', async ({ browser }) => {
@@ -83,7 +87,11 @@ test('the Dutch activation email and page are in Dutch', async ({ browser }) => 
   await page.goto(linkIn(mail, '/activate'));
   await expect(page.getByRole('heading', { name: 'Account activeren' })).toBeVisible();
   await hydrated(page);
-  await page.getByLabel('Wachtwoord', { exact: true }).pressSequentially(strong);
+  const password = page.getByLabel('Wachtwoord', { exact: true });
+  await password.pressSequentially('password1');
+  await expect(page.getByRole('meter', { name: 'Wachtwoordsterkte' })).toHaveText('Zwak');
+  await password.fill('');
+  await password.pressSequentially(strong);
   await expect(page.getByRole('meter', { name: 'Wachtwoordsterkte' })).toHaveText('Sterk');
   await page.getByLabel('Wachtwoord bevestigen').fill(strong);
   await page.getByRole('button', { name: 'Activeren' }).click();

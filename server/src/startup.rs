@@ -53,7 +53,7 @@ impl Application {
             args.hash_workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
         let hasher = PasswordHasher::start(workers, args.hash_queue.unwrap_or(workers * 2))?;
         let leptos = LeptosOptions::builder()
-            .output_name("frontend") // trunk names the bundle after the package: pkg/frontend.js
+            .output_name(app::islands::LOGIN_BUNDLE) // the shell picks the page's bundle
             .site_root(args.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(addr)

@@ -41,6 +41,26 @@ pub enum Warning {
     CommonNames,
 }
 
+impl Warning {
+    /// Every warning: the page is sent the text of each, as the meter may show any of them.
+    pub const ALL: [Warning; 14] = [
+        Warning::StraightRowsOfKeys,
+        Warning::ShortKeyboardPatterns,
+        Warning::RepeatsLikeAaa,
+        Warning::RepeatsLikeAbcAbc,
+        Warning::Top10Password,
+        Warning::Top100Password,
+        Warning::CommonPassword,
+        Warning::SimilarToCommonPassword,
+        Warning::SequencesLikeAbc,
+        Warning::RecentYears,
+        Warning::WordByItself,
+        Warning::Dates,
+        Warning::NamesByThemselves,
+        Warning::CommonNames,
+    ];
+}
+
 /// zxcvbn's suggestions, one for one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Suggestion {
@@ -57,6 +77,25 @@ pub enum Suggestion {
     AvoidRecentYears,
     AvoidYearsAssociatedWithYou,
     AvoidDatesAssociatedWithYou,
+}
+
+impl Suggestion {
+    /// Every suggestion, for the same reason as [`Warning::ALL`].
+    pub const ALL: [Suggestion; 13] = [
+        Suggestion::UseAFewWords,
+        Suggestion::NoNeedForSymbols,
+        Suggestion::AddAnotherWord,
+        Suggestion::CapitalizationDoesntHelp,
+        Suggestion::AllUppercase,
+        Suggestion::ReversedWords,
+        Suggestion::PredictableSubstitutions,
+        Suggestion::LongerKeyboardPattern,
+        Suggestion::AvoidRepeats,
+        Suggestion::AvoidSequences,
+        Suggestion::AvoidRecentYears,
+        Suggestion::AvoidYearsAssociatedWithYou,
+        Suggestion::AvoidDatesAssociatedWithYou,
+    ];
 }
 
 /// What the page asks the worker: score `password`, knowing the person's name, email and

@@ -3,8 +3,8 @@
 
 use crate::api::{PasswordError, PasswordField};
 use crate::components::form_error::FormError;
-use crate::components::strength_meter::{suggestion_msg, warning_msg, StrengthMeter};
-use crate::i18n::{t, Msg};
+use crate::components::strength_meter::{self, suggestion_msg, warning_msg, StrengthMeter};
+use crate::i18n::{t, Msg, Phrases};
 use leptos::prelude::*;
 
 /// The message for `field`, if the error belongs there.
@@ -17,14 +17,19 @@ pub fn invalid(error: Option<&PasswordError>, field: PasswordField) -> Option<&'
     error.is_some_and(|e| e.field() == field).then_some("true")
 }
 
-/// An island: the live strength meter needs the browser; the rest is plain HTML.
-#[island]
+/// An island: the live strength meter needs the browser; the rest is plain HTML. It is in the
+/// password bundle (`frontend/passwords/`) only.
+#[cfg_attr(any(feature = "ssr", feature = "islands-passwords"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "islands-passwords")), component)]
 pub fn NewPasswordFields(
     new_label: Msg,
     confirm_label: Msg,
     user_inputs: Vec<String>,
     error: Option<PasswordError>,
+    /// [`new_password_phrases`] for the same labels and error.
+    phrases: Phrases,
 ) -> impl IntoView {
+    phrases.install();
     let password = RwSignal::new(String::new());
     Effect::new(move |_| crate::islands::mark_hydrated());
     // The server's own verdict on a refused password, so its reasons show without JavaScript.
@@ -69,4 +74,12 @@ pub fn NewPasswordFields(
             <FormError message=field_error(error.clone(), PasswordField::Confirm) id="confirm-password-error"/>
         </div>
     }
+}
+
+/// Every text [`NewPasswordFields`] may show: the labels, the rules, the refusal, the meter's.
+pub fn new_password_phrases(new_label: Msg, confirm_label: Msg, error: Option<&PasswordError>) -> Phrases {
+    let mut msgs = vec![new_label, confirm_label, Msg::PasswordRules];
+    msgs.extend(error.map(PasswordError::msg));
+    msgs.extend(strength_meter::messages());
+    Phrases::of(msgs)
 }

@@ -1,5 +1,5 @@
 //! The live password strength meter. In the browser every keystroke is scored by zxcvbn in a
-//! web worker of its own (`/pkg/strength_loader.js`), so only the pages where a password is
+//! web worker of its own (`/pkg/passwords/strength_loader.js`), so only the pages where a password is
 //! chosen download the estimator. Before the WASM has loaded (or without JavaScript) the meter
 //! is empty and the server scores the password when the form is sent.
 
@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use strength::{Strength, Suggestion, Warning};
 
 /// Where the worker's loader is served (built by Trunk from the `strength` crate).
-pub const WORKER_URL: &str = "/pkg/strength_loader.js";
+pub const WORKER_URL: &str = "/pkg/passwords/strength_loader.js";
 
 #[component]
 pub fn StrengthMeter(
@@ -70,6 +70,15 @@ pub fn StrengthMeter(
             </div>
         </div>
     }
+}
+
+/// Every text the meter may show.
+pub fn messages() -> impl Iterator<Item = Msg> {
+    [Msg::PasswordStrength]
+        .into_iter()
+        .chain((0..=4).map(level))
+        .chain(Warning::ALL.map(warning_msg))
+        .chain(Suggestion::ALL.map(suggestion_msg))
 }
 
 /// Weak / Fair / Good / Strong for zxcvbn's 0–4.

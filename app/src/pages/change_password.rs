@@ -4,7 +4,7 @@
 use crate::api::{my_password_owner, AppError, PasswordEcho, PasswordField, PasswordOwner};
 use crate::components::form_error::FormError;
 use crate::components::navigator::Navigator;
-use crate::components::password_fields::{field_error, invalid, NewPasswordFields};
+use crate::components::password_fields::{field_error, invalid, new_password_phrases, NewPasswordFields};
 use crate::components::personal_menu::PersonalMenu;
 use crate::components::signed_in::with_viewer;
 use crate::components::top_bar::TopBar;
@@ -49,6 +49,8 @@ fn ChangePasswordForm(echo: PasswordEcho, owner: Resource<Result<PasswordOwner, 
                         return view! { <p>{t(Msg::SsoOnlyPassword)}</p> }.into_any();
                     }
                     let current_invalid = invalid(echo.error.as_ref(), PasswordField::Current);
+                    let phrases =
+                        new_password_phrases(Msg::NewPassword, Msg::ConfirmPassword, echo.error.as_ref());
                     view! {
                         <p>{t(Msg::ChangePasswordIntro)}</p>
                         <FormError message=field_error(echo.error.clone(), PasswordField::Form)/>
@@ -75,6 +77,7 @@ fn ChangePasswordForm(echo: PasswordEcho, owner: Resource<Result<PasswordOwner, 
                                 confirm_label=Msg::ConfirmPassword
                                 user_inputs=owner.user_inputs
                                 error=echo.error
+                                phrases
                             />
                             <button type="submit" class="primary">{t(Msg::Ok)}</button>
                         </form>

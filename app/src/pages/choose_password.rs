@@ -4,7 +4,7 @@
 
 use crate::api::{link_owner, LinkKind, PasswordEcho, PasswordField, PasswordOwner};
 use crate::components::form_error::FormError;
-use crate::components::password_fields::{field_error, NewPasswordFields};
+use crate::components::password_fields::{field_error, new_password_phrases, NewPasswordFields};
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, tf, Msg};
 use crate::routes;
@@ -59,6 +59,7 @@ fn ChoosePasswordForm(kind: LinkKind, owner: PasswordOwner, echo: PasswordEcho) 
             (Msg::ResetHeading, Msg::ResetIntro, Msg::RepeatPassword, Msg::Reset, routes::RESET_PASSWORD)
         }
     };
+    let phrases = new_password_phrases(Msg::Password, confirm_label, echo.error.as_ref());
     let intro = tf(intro, &[("name", &owner.name), ("login", &owner.login_name), ("tenant", &owner.tenant_name)]);
     view! {
         <h1>{t(heading)}</h1>
@@ -72,6 +73,7 @@ fn ChoosePasswordForm(kind: LinkKind, owner: PasswordOwner, echo: PasswordEcho) 
                 confirm_label=confirm_label
                 user_inputs=owner.user_inputs
                 error=echo.error
+                phrases
             />
             <button type="submit" class="primary">{t(button)}</button>
         </form>

@@ -5,7 +5,7 @@ use crate::api::{Field, Login, LoginEcho, LoginError};
 use crate::components::form_error::FormError;
 use crate::components::top_bar::TopBar;
 use crate::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, Msg, Phrases};
 use crate::routes;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -36,7 +36,7 @@ pub fn LoginPage() -> impl IntoView {
         <main class="card">
             <h1>{t(Msg::LoginHeading)}</h1>
             {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
-            <LoginForm action tenant next echo/>
+            <LoginForm action tenant next echo phrases=login_form_phrases()/>
             <p>
                 <a href=routes::FORGOT_PASSWORD>{t(Msg::ForgotPassword)}</a>
             </p>
@@ -46,8 +46,18 @@ pub fn LoginPage() -> impl IntoView {
 
 /// The form itself: a plain post to `action` until the island is hydrated, then the `login`
 /// server function (no reload; the message appears next to the field and focus moves there).
-#[island]
-pub fn LoginForm(action: String, tenant: Option<String>, next: Option<String>, echo: LoginEcho) -> impl IntoView {
+/// An island in the login bundle (`frontend/`) only.
+#[cfg_attr(any(feature = "ssr", feature = "islands-login"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "islands-login")), component)]
+pub fn LoginForm(
+    action: String,
+    tenant: Option<String>,
+    next: Option<String>,
+    echo: LoginEcho,
+    /// [`login_form_phrases`], in the page's language.
+    phrases: Phrases,
+) -> impl IntoView {
+    phrases.install();
     let error = RwSignal::new(echo.error.clone());
     let user_ref = NodeRef::<Input>::new();
     let password_ref = NodeRef::<Input>::new();
@@ -132,9 +142,15 @@ pub fn LoginForm(action: String, tenant: Option<String>, next: Option<String>, e
     }
 }
 
+/// Every text [`LoginForm`] may show.
+pub fn login_form_phrases() -> Phrases {
+    let labels = [Msg::UserId, Msg::UserIdHint, Msg::Password, Msg::LogIn];
+    Phrases::of(labels.into_iter().chain(LoginError::ALL.iter().map(LoginError::msg)))
+}
+
 /// The checks worth doing before a round trip; the server repeats them.
 pub fn check_before_sending(user_id: &str, password: &str) -> Option<LoginError> {
-    match LoginName::parse(user_id) {
+    match LoginName::check(user_id) {
         Err(LoginNameError::Empty) => return Some(LoginError::EnterUserId),
         Err(LoginNameError::TooLong) => return Some(LoginError::UserIdTooLong),
         _ => {}
