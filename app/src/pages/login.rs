@@ -1,7 +1,7 @@
 //! The login page (`/login`, `/t/{tenant}/login`). A plain form post works before the WASM
 //! has loaded; once hydrated, the same form calls the `login` server function instead.
 
-use crate::api::{Field, Login, LoginEcho, LoginError};
+use crate::api::{login, Field, LoginEcho, LoginError};
 use crate::components::form_error::FormError;
 use crate::components::top_bar::TopBar;
 use crate::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
@@ -61,14 +61,16 @@ pub fn LoginForm(
     let error = RwSignal::new(echo.error.clone());
     let user_ref = NodeRef::<Input>::new();
     let password_ref = NodeRef::<Input>::new();
-    let login = ServerAction::<Login>::new();
+    let pending = RwSignal::new(false);
     Effect::new(move |_| crate::islands::mark_hydrated());
 
-    Effect::new(move |_| match login.value().get() {
-        Some(Ok(path)) => {
+    // Where the answer goes: the next page, or the message next to its field.
+    let answer = move |result: Result<String, LoginError>| match result {
+        Ok(path) => {
             let _ = window().location().set_href(&path);
         }
-        Some(Err(err)) => {
+        Err(err) => {
+            pending.set(false);
             let focus = if err.field() == Field::UserId { user_ref } else { password_ref };
             if let Some(password) = password_ref.get_untracked() {
                 password.set_value("");
@@ -78,20 +80,24 @@ pub fn LoginForm(
                 let _ = input.focus();
             }
         }
-        None => {}
-    });
+    };
 
     let tenant_for_submit = tenant.clone();
     let next_for_submit = next.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
         let user_id = user_ref.get_untracked().map(|i| i.value()).unwrap_or_default();
         let password = password_ref.get_untracked().map(|i| i.value()).unwrap_or_default();
         if let Some(problem) = check_before_sending(&user_id, &password) {
             error.set(Some(problem));
             return;
         }
-        login.dispatch(Login { tenant: tenant_for_submit.clone(), user_id, password, next: next_for_submit.clone() });
+        pending.set(true);
+        let (tenant, next) = (tenant_for_submit.clone(), next_for_submit.clone());
+        leptos::task::spawn_local(async move { answer(login(tenant, user_id, password, next).await) });
     };
 
     let field_error =
@@ -135,7 +141,7 @@ pub fn LoginForm(
                 />
                 <FormError message=field_error(Field::Password) id="password-error"/>
             </div>
-            <button type="submit" class="primary" aria-busy=move || login.pending().get().then_some("true")>
+            <button type="submit" class="primary" aria-busy=move || pending.get().then_some("true")>
                 {t(Msg::LogIn)}
             </button>
         </form>
