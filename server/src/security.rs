@@ -38,9 +38,10 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
             response = plain(StatusCode::PAYLOAD_TOO_LARGE, too_large_text(lang));
         }
         set(&mut response, header::CONTENT_SECURITY_POLICY, &content_security_policy(&nonce, &state.settings));
-        if !static_file {
-            set(&mut response, header::CACHE_CONTROL, "no-store");
-        }
+        // Pages are never stored. The bundles have no hash in their names, so a browser must
+        // ask (cheaply: 304) whether its copy is still current, or a new page could meet an old
+        // bundle after an upgrade.
+        set(&mut response, header::CACHE_CONTROL, if static_file { "no-cache" } else { "no-store" });
         response
     };
     set(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");

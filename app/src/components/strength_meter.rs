@@ -1,7 +1,7 @@
 //! The live password strength meter. In the browser every keystroke is scored by zxcvbn in a
-//! web worker of its own (`/pkg/passwords/strength_loader.js`), so only the pages where a password is
-//! chosen download the estimator. Before the WASM has loaded (or without JavaScript) the meter
-//! is empty and the server scores the password when the form is sent.
+//! web worker of its own (`/pkg/passwords/strength_loader.js`), so only the pages where a
+//! password is chosen download the estimator. Before the WASM has loaded (or without
+//! JavaScript) the meter is empty and the server scores the password when the form is sent.
 
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;

@@ -64,10 +64,13 @@ pub fn LoginForm(
     let pending = RwSignal::new(false);
     Effect::new(move |_| crate::islands::mark_hydrated());
 
-    // Where the answer goes: the next page, or the message next to its field.
+    // Where the answer goes: the next page, or the message next to its field. `pending` only
+    // guards against a second request while one is under way (a page restored by the back
+    // button must not find the form still locked).
     let answer = move |result: Result<String, LoginError>| match result {
         Ok(path) => {
             let _ = window().location().set_href(&path);
+            pending.set(false);
         }
         Err(err) => {
             pending.set(false);

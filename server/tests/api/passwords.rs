@@ -33,6 +33,7 @@ async fn an_invitation_email_leads_to_an_activated_account_and_a_crm_session() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Activate account") && page.contains("Confirm password"), "{page}");
     assert!(page.contains("role=\"meter\"") && page.contains("Password strength"));
+    assert!(page.contains("/pkg/passwords/frontend-passwords.js"), "the password pages' own bundle");
 
     let weak = post_form(&browser, app.url("/activate"), &[("password", "password1"), ("confirm", "password1")]).await;
     assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -22,6 +22,19 @@ async fn every_page_carries_the_security_headers_with_a_fresh_nonce() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_not_stored_and_bundles_are_revalidated() {
+    let app = spawn_app().await;
+    let client = browser();
+    let page = app.get(&client, "/login").await;
+    assert_eq!(page.headers().get("cache-control").unwrap(), "no-store");
+    let body = page.text().await.unwrap();
+    assert!(body.contains("/pkg/frontend.js"), "the login page loads the login bundle");
+    assert!(!body.contains("/pkg/passwords/"), "and nothing of the password pages' bundle");
+    let bundle = app.get(&client, "/pkg/frontend.js").await;
+    assert_eq!(bundle.headers().get("cache-control").unwrap(), "no-cache");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_post_from_another_site_is_refused() {
     let app = spawn_app().await;
     let ada = app.ada().await;
