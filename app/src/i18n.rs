@@ -101,7 +101,8 @@ pub fn t(msg: Msg) -> &'static str {
 pub struct Phrases(Vec<(Msg, String)>);
 
 impl Phrases {
-    /// `msgs` in the page's language (on the server, where the table is).
+    /// `msgs` in the page's language (on the server, where the table is). The browser never
+    /// calls it; its empty browser build keeps the password bundle 0.5 KB smaller.
     pub fn of(msgs: impl IntoIterator<Item = Msg>) -> Self {
         #[cfg(not(feature = "hydrate"))]
         {
