@@ -1,7 +1,7 @@
 //! The port through which server functions reach the server's logic (database, sessions,
 //! hashing). The `server` crate implements [`Backend`] and provides it as context.
 
-use crate::api::{AppError, LinkKind, LoginError, PasswordOwner, PasswordRecovery, SessionRow};
+use crate::model::{AppError, LinkKind, LoginError, PasswordOwner, PasswordRecovery, SessionRow};
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;

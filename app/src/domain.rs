@@ -13,12 +13,8 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 /// The password policy's rules that need no dictionary: 8 to 128 characters (no composition
 /// rules), the confirmation matches, and none of the person's own details (`personal`: email,
 /// user ID, name) appears in it. The server then asks zxcvbn for a score of at least 3.
-pub fn check_password_choice(
-    password: &str,
-    confirm: &str,
-    personal: &[&str],
-) -> Result<(), crate::api::PasswordError> {
-    use crate::api::PasswordError;
+pub fn check_password_choice(password: &str, confirm: &str, personal: &[&str]) -> Result<(), PasswordChoiceError> {
+    use PasswordChoiceError as PasswordError;
     let length = password.chars().count();
     if length == 0 {
         return Err(PasswordError::EnterPassword);
@@ -43,6 +39,45 @@ pub fn check_password_choice(
         return Err(PasswordError::ContainsPersonal);
     }
     Ok(())
+}
+
+/// Why a chosen password breaks the policy's dictionary-free rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordChoiceError {
+    #[error("no password given")]
+    EnterPassword,
+    #[error("password too short")]
+    TooShort,
+    #[error("password too long")]
+    TooLong,
+    #[error("the passwords differ")]
+    Mismatch,
+    #[error("the password contains the person's own details")]
+    ContainsPersonal,
+}
+
+/// The two kinds of emailed link: "Activate now" and the password reset. Each is also the kind
+/// of its one-time token and of the message that carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LinkKind {
+    Activation,
+    PasswordReset,
+}
+
+impl LinkKind {
+    pub const ALL: [LinkKind; 2] = [LinkKind::Activation, LinkKind::PasswordReset];
+
+    /// Its name in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Activation => "activation",
+            LinkKind::PasswordReset => "password-reset",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -159,9 +194,9 @@ impl ReturnPath {
         &self.0
     }
 
-    /// The return path or the CRM start page.
-    pub fn or_start(raw: Option<&str>) -> String {
-        raw.and_then(ReturnPath::parse).map(|p| p.0).unwrap_or_else(|| crate::routes::CRM.to_string())
+    /// The return path, or `fallback` when there is none or it is not safe.
+    pub fn or(raw: Option<&str>, fallback: &str) -> String {
+        raw.and_then(ReturnPath::parse).map(|p| p.0).unwrap_or_else(|| fallback.to_string())
     }
 }
 
@@ -200,7 +235,7 @@ mod tests {
 
     #[test]
     fn password_choice_rules() {
-        use crate::api::PasswordError as E;
+        use PasswordChoiceError as E;
         let me = ["ada.lovelace@example.com", "Ada Lovelace"];
         assert_eq!(check_password_choice("", "", &me), Err(E::EnterPassword));
         assert_eq!(check_password_choice("short", "short", &me), Err(E::TooShort));
@@ -245,7 +280,7 @@ mod tests {
         ] {
             assert!(ReturnPath::parse(bad).is_none(), "{bad:?} should be refused");
         }
-        assert_eq!(ReturnPath::or_start(Some("//evil.test")), "/crm");
+        assert_eq!(ReturnPath::or(Some("//evil.test"), "/crm"), "/crm");
     }
 
     #[test]

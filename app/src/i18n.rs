@@ -237,8 +237,11 @@ messages! {
         "De server is bezet. Probeer het zo opnieuw.";
     Unexpected => "Something went wrong on our side. Try again; if it keeps happening, contact your administrator.",
         "Er ging bij ons iets mis. Probeer het opnieuw; blijft het gebeuren, neem dan contact op met uw beheerder.";
-    UnknownTenant => "There is no tenant at this address. Check the link you were given.",
-        "Er is geen tenant op dit adres. Controleer de link die u hebt gekregen.";
+    TryAgainLater => "Frontdoor cannot reach its storage just now. Nothing was lost: try again in a moment.",
+        "Frontdoor kan zijn opslag nu niet bereiken. Er is niets verloren gegaan: probeer het zo opnieuw.";
+    ErrorReference => "Reference: {id}", "Referentie: {id}";
+    TwoSessionCookies => "Your browser sent two session cookies for this site. Clear this site's cookies and log in again.",
+        "Uw browser stuurde twee sessiecookies voor deze site. Wis de cookies van deze site en meld u opnieuw aan.";
     FormUnreadable => "The form could not be read. Reload the page and try again.",
         "Het formulier kon niet worden gelezen. Laad de pagina opnieuw en probeer het nogmaals.";
 
@@ -387,6 +390,8 @@ messages! {
     ColumnLastSeen => "Last seen", "Laatst gezien";
     ThisSession => "This session", "Deze sessie";
     LogOutEverywhereElse => "Log out everywhere else", "Overal elders afmelden";
+    LogOutEverywhereElseIntro => "To log out everywhere else, confirm with your password.",
+        "Bevestig met uw wachtwoord om u overal elders af te melden.";
     SessionLoggedOut => "That session is logged out.", "Die sessie is afgemeld.";
     OthersLoggedOut => "You are logged out everywhere else.", "U bent overal elders afgemeld.";
     AppCrm => "CRM", "CRM";

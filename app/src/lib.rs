@@ -1,13 +1,16 @@
 //! Frontdoor's Leptos application: pages, components, server functions and the pure domain
 //! rules shared by the browser and the server. Server-only code sits behind the `ssr` feature.
 
+// From the bottom up: each module imports only those above it.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod components;
 pub mod domain;
+pub mod hydration;
 pub mod i18n;
 pub mod islands;
+pub mod model;
 pub mod pages;
 pub mod routes;
 
@@ -49,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn with_page_bundle(mut options: LeptosOptions) -> LeptosOptions {
     if let Some(parts) = use_context::<http::request::Parts>() {
-        options.output_name = islands::bundle_for(parts.uri.path()).into();
+        options.output_name = hydration::bundle_for(parts.uri.path()).into();
     }
     options
 }

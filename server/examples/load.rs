@@ -9,7 +9,7 @@
 //!   load strength                                        the server's zxcvbn score of one password, timed
 
 use secrecy::SecretString;
-use server::password::PasswordHasher;
+use server::hashing::PasswordHasher;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -227,11 +227,12 @@ async fn main() {
                             public_id: &format!("seed{i:012}"),
                             user_id: user.id,
                             tenant_id: tenant.id,
-                            app: if i % 2 == 0 { "crm" } else { "service" },
+                            app: if i % 2 == 0 { server::db::App::Crm } else { server::db::App::Service },
                             expires_at: now + 36_000,
                             idle_timeout_secs: 1800,
                             ip: "127.0.0.1",
                             user_agent: "seeded",
+                            parent_hash: None,
                         },
                         now,
                     )

@@ -1,13 +1,17 @@
 //! The command line's actions: serve, migrate, and the administrator's tenant, user and role
 //! commands. Passwords come from standard input, never from the argument list.
 
+use crate::audit::{self, Event, Origin, Subject};
 use crate::clock::Clock;
 use crate::config::{Cli, Command, RoleCommand, ServeArgs, SessionCommand, TenantCommand, UserCommand, UserRef};
-use crate::db::{Db, NewUser, PasswordChange, UserStatus, ADMIN_ROLE};
-use crate::password::PasswordHasher;
+use crate::db::{Db, NewUser, PasswordChange, Tenant, TokenKind, UserStatus, ADMIN_ROLE};
+use crate::hashing::PasswordHasher;
+use crate::passwords::{check_policy, PolicySubject};
+use crate::settings::Settings;
 use crate::startup::Application;
 use anyhow::{anyhow, bail, Context};
-use app::domain::{Email, LoginName, TenantSlug, MAX_PASSWORD_CHARS};
+use app::domain::{Email, LoginName, TenantSlug};
+use app::i18n::Lang;
 use secrecy::SecretString;
 use std::io::BufRead;
 
@@ -17,7 +21,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let clock = Clock::system();
     match cli.command {
         Command::Serve(mut args) => {
-            if args.mail.mail_dir.is_none() {
+            // A local (http) installation keeps its mail in the data folder; a live one must say
+            // where mail goes (see `Application::build`).
+            let live = args.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
+            if args.mail.mail_dir.is_none() && !live {
                 args.mail.mail_dir = Some(cli.storage.data_dir.join("mail"));
             }
             serve(args, db, clock).await
@@ -34,9 +41,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{:<20} {:>5}  rights", "role", "level");
             for role in db.roles(tenant.id).await? {
                 let rights: Vec<&str> =
-                    [(role.can_crm, "crm"), (role.can_service, "service"), (role.can_admin, "settings")]
+                    [(role.rights.crm, "crm"), (role.rights.service, "service"), (role.rights.admin, "settings")]
                         .into_iter()
-                        .filter(|(on, _)| *on != 0)
+                        .filter(|(on, _)| *on)
                         .map(|(_, name)| name)
                         .collect();
                 println!("{:<20} {:>5}  {}", role.name, role.user_level, rights.join(","));
@@ -61,7 +68,7 @@ async fn serve(args: ServeArgs, db: Db, clock: Clock) -> anyhow::Result<()> {
 
 /// First start on an empty database: tenant `demo` and one invited administrator, whose
 /// activation link is told once.
-async fn bootstrap(db: &Db, clock: &Clock, settings: &crate::state::Settings) -> anyhow::Result<()> {
+async fn bootstrap(db: &Db, clock: &Clock, settings: &Settings) -> anyhow::Result<()> {
     let now = clock.now();
     let tenant = db.create_tenant("demo", "Demo", now).await?;
     let role =
@@ -82,13 +89,13 @@ async fn bootstrap(db: &Db, clock: &Clock, settings: &crate::state::Settings) ->
         )
         .await?;
     let token = crate::tokens::Token::generate();
-    let link = crate::links::Link::Activation;
-    db.insert_one_time_token(&token.hash(), link.kind(), user_id, now + link.lifetime_secs(settings), None, now)
-        .await?;
+    let kind = app::domain::LinkKind::Activation;
+    let expires_at = now + crate::links::lifetime_secs(settings, kind);
+    db.insert_one_time_token(&token.hash(), TokenKind::Link(kind), user_id, expires_at, None, now).await?;
     println!();
     println!("First start: created tenant \"demo\" and its administrator. This is shown only once.");
     println!("  User ID          admin@demo.test");
-    println!("  Choose a password at {}", link.address(settings, &token));
+    println!("  Choose a password at {}", crate::links::address(settings, kind, &token));
     println!("  (the link works once, for {} hours)", settings.activation_secs / 3600);
     println!();
     Ok(())
@@ -128,13 +135,20 @@ async fn find_role(db: &Db, tenant: &crate::db::Tenant, name: &str) -> anyhow::R
     bail!("there is no role {name:?} in {}; roles: {}", tenant.slug, names.join(", "))
 }
 
-fn read_password_from_stdin() -> anyhow::Result<SecretString> {
+/// A password from standard input, under the same policy as the pages (length, the person's
+/// own details, zxcvbn's score), with the reason in plain words when it is refused.
+async fn read_password_from_stdin(subject: &PolicySubject<'_>) -> anyhow::Result<SecretString> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
-    let length = password.chars().count();
-    if !(8..=MAX_PASSWORD_CHARS).contains(&length) {
-        bail!("a password has 8 to {MAX_PASSWORD_CHARS} characters");
+    if let Err(refusal) = check_policy(&password, &password, subject).await {
+        let mut reason = refusal.msg().text(Lang::En).to_string();
+        if let app::model::PasswordError::TooWeak(verdict) = &refusal {
+            if let Some(warning) = verdict.warning {
+                reason = format!("{reason} {}", app::components::strength_meter::warning_msg(warning).text(Lang::En));
+            }
+        }
+        bail!("the password is refused: {reason}");
     }
     Ok(SecretString::from(password))
 }
@@ -160,7 +174,13 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
                 bail!("the user needs a name");
             }
             let password_hash = if password_stdin {
-                let password = read_password_from_stdin()?;
+                let subject = PolicySubject {
+                    name,
+                    login_name: login_name.as_str(),
+                    email: email.as_ref().map(|e| e.as_str()),
+                    tenant: &tenant,
+                };
+                let password = read_password_from_stdin(&subject).await?;
                 Some(PasswordHasher::start(1, 1)?.hash(password).await?)
             } else {
                 None
@@ -194,7 +214,13 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
             let tenant = find_tenant(db, &tenant).await?;
             println!("{:<36} {:<12} {:<16} name", "user id", "status", "role");
             for user in db.user_listing(tenant.id).await? {
-                println!("{:<36} {:<12} {:<16} {}", user.login_name, user.status, user.role, user.display_name);
+                println!(
+                    "{:<36} {:<12} {:<16} {}",
+                    user.login_name,
+                    user.status.as_str(),
+                    user.role,
+                    user.display_name
+                );
             }
         }
         UserCommand::Invite { tenant, email, name, role, language } => {
@@ -222,15 +248,8 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
                     clock.now(),
                 )
                 .await?;
-            let event = crate::db::AuditEvent {
-                tenant_id: Some(tenant.id),
-                user_id: Some(user_id),
-                event: "user.invite",
-                outcome: "success",
-                detail: Some("command line"),
-                ..Default::default()
-            };
-            db.audit(&event, clock.now()).await?;
+            let subject = Subject::user(tenant.id, user_id);
+            audit::record(db, clock, Event::UserInvited, subject, Origin::CommandLine).await;
             println!(
                 "Invited {} to {} with role {:?}. The activation email is queued; `frontdoor serve` delivers it.",
                 email.as_str(),
@@ -243,28 +262,13 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
                 bail!("give the password on standard input with --password-stdin");
             }
             let (tenant, user) = find_user(db, &who.tenant, &who.email).await?;
-            let password = read_password_from_stdin()?;
+            let password = read_password_from_stdin(&PolicySubject::of(&user, &tenant)).await?;
             let hash = PasswordHasher::start(1, 1)?.hash(password).await?;
-            let change = PasswordChange {
-                password_hash: &hash,
-                redeem: None,
-                user_id: Some(user.id),
-                require: &[UserStatus::Invited, UserStatus::Active],
-                keep_session: None,
-                notify: user.email.is_some(),
-            };
-            if db.set_password(change, clock.now()).await?.is_none() {
+            let change = PasswordChange::Admin { user_id: user.id, notify: user.email.is_some() };
+            if db.set_password(&hash, change, clock.now()).await?.is_none() {
                 bail!("{} in {} is deactivated; activate them first", user.login_name, tenant.slug);
             }
-            let event = crate::db::AuditEvent {
-                tenant_id: Some(tenant.id),
-                user_id: Some(user.id),
-                event: "password.set",
-                outcome: "success",
-                detail: Some("command line"),
-                ..Default::default()
-            };
-            db.audit(&event, clock.now()).await?;
+            audit::record(db, clock, Event::PasswordSet, Subject::user(tenant.id, user.id), Origin::CommandLine).await;
             println!("Set a new password for {} in {}; their sessions have ended.", user.login_name, tenant.slug);
         }
         UserCommand::Deactivate(who) => set_status(db, clock, who, UserStatus::Deactivated).await?,
@@ -279,21 +283,15 @@ async fn set_status(db: &Db, clock: &Clock, who: UserRef, status: UserStatus) ->
     if !db.set_user_status(tenant.id, login_name.as_str(), status, clock.now()).await? {
         bail!("there is no user {} in {}", login_name.as_str(), tenant.slug);
     }
-    let event = crate::db::AuditEvent {
-        tenant_id: Some(tenant.id),
-        subject: Some(login_name.as_str()),
-        event: if status == UserStatus::Active { "user.activate" } else { "user.deactivate" },
-        outcome: "success",
-        detail: Some("command line"),
-        ..Default::default()
-    };
-    db.audit(&event, clock.now()).await?;
+    let event = if status == UserStatus::Active { Event::UserActivated } else { Event::UserDeactivated };
+    let subject = Subject { tenant_id: Some(tenant.id), user_id: None, typed: Some(login_name.as_str()) };
+    audit::record(db, clock, event, subject, Origin::CommandLine).await;
     let done = if status == UserStatus::Active { "activated" } else { "deactivated; their sessions have ended" };
     println!("User {} in {} is {done}.", login_name.as_str(), tenant.slug);
     Ok(())
 }
 
-async fn find_user(db: &Db, tenant: &str, login: &str) -> anyhow::Result<(crate::db::Tenant, crate::db::UserRecord)> {
+async fn find_user(db: &Db, tenant: &str, login: &str) -> anyhow::Result<(Tenant, crate::db::UserRecord)> {
     let tenant = find_tenant(db, tenant).await?;
     let login_name = LoginName::parse(login).map_err(|_| anyhow!("{login:?} is not a user ID"))?;
     let user = db
@@ -314,7 +312,7 @@ async fn sessions(command: SessionCommand, db: &Db, clock: &Clock) -> anyhow::Re
                 println!(
                     "{:<18} {:<8} {:<22} {:<16} {:<21} {}",
                     s.public_id,
-                    s.app,
+                    s.app.as_str(),
                     crate::user_agent::describe(&s.user_agent),
                     s.ip,
                     app::domain::format_utc(s.created_at),
@@ -329,16 +327,8 @@ async fn sessions(command: SessionCommand, db: &Db, clock: &Clock) -> anyhow::Re
                 (Some(id), false) => u64::from(db.delete_user_session(user.id, &id).await?),
                 (None, false) => bail!("give --id ID or --all"),
             };
-            let detail = format!("{ended} ended, command line");
-            let event = crate::db::AuditEvent {
-                tenant_id: Some(tenant.id),
-                user_id: Some(user.id),
-                event: "session.revoke",
-                outcome: "success",
-                detail: Some(&detail),
-                ..Default::default()
-            };
-            db.audit(&event, clock.now()).await?;
+            let event = Event::SessionsRevoked { count: ended };
+            audit::record(db, clock, event, Subject::user(tenant.id, user.id), Origin::CommandLine).await;
             println!("Ended {ended} session(s) of {} in {}.", user.login_name, tenant.slug);
         }
     }

@@ -103,6 +103,9 @@ pub struct ServeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     #[arg(long, env = "FRONTDOOR_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+    /// Days the audit trail keeps an event before the retention sweeper deletes it.
+    #[arg(long, env = "FRONTDOOR_AUDIT_DAYS", default_value_t = 400)]
+    pub audit_days: i64,
     /// `online`: people reset a forgotten password by email. `onsite`: they ask an
     /// administrator (`frontdoor user set-password`).
     #[arg(long, env = "FRONTDOOR_MODE", value_enum, default_value_t = Mode::Online)]
@@ -129,7 +132,8 @@ pub struct MailArgs {
     #[arg(long, env = "FRONTDOOR_MAIL_FROM", default_value = "Frontdoor <frontdoor@localhost>")]
     pub mail_from: String,
     /// The folder for `.eml` files when there is no SMTP server. Default: `mail` in the data
-    /// directory.
+    /// directory, and with an https public URL none: a live installation then needs
+    /// `--smtp-url`, or this folder named on purpose (its links are never logged).
     #[arg(long, env = "FRONTDOOR_MAIL_DIR")]
     pub mail_dir: Option<std::path::PathBuf>,
     /// How long an activation link works, in hours.

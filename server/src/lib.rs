@@ -1,25 +1,39 @@
-//! Frontdoor's server: configuration, storage, sessions, password hashing, rate limiting,
-//! security headers, the command line and the axum application.
+//! Frontdoor's server, in floors that import one way (README, "Layout"):
+//!
+//! - leaves, which import nothing of this crate: settings, client info, HTML escaping,
+//!   tokens, the clock, the soft lock's arithmetic, the command line's shape;
+//! - `db`: storage, with typed rows;
+//! - the flows, each taking only what it uses: audit, hashing, limits, links, sessions,
+//!   login, passwords, hand-off, mail, retention;
+//! - `web`: the router, sign-in per route group, one error type, the handlers;
+//! - `startup` and `cli`.
 // Leptos view types nest deeply; the password forms pass the default limit of 128.
 #![recursion_limit = "256"]
 
-pub mod backend;
-pub mod cli;
+pub mod client;
 pub mod clock;
 pub mod config;
-pub mod db;
-pub mod handoff;
-pub mod links;
-pub mod login;
-pub mod mail;
-pub mod password;
-pub mod passwords;
-pub mod rate_limit;
-pub mod security;
-pub mod session;
-pub mod startup;
-pub mod state;
+pub mod html;
+pub mod settings;
+pub mod softlock;
 pub mod telemetry;
 pub mod tokens;
 pub mod user_agent;
+
+pub mod db;
+
+pub mod audit;
+pub mod handoff;
+pub mod hashing;
+pub mod limits;
+pub mod links;
+pub mod login;
+pub mod mail;
+pub mod passwords;
+pub mod retention;
+pub mod sessions;
+
 pub mod web;
+
+pub mod cli;
+pub mod startup;

@@ -1,70 +1,30 @@
-//! Password login: one answer and one cost for unknown users, wrong passwords and locked
-//! accounts; a progressive soft lock per account; a per-IP limit on failures.
+//! Password login: one answer and one cost for unknown users, unknown tenants, wrong passwords
+//! and locked accounts; a progressive soft lock per account, and one per known device; a limit
+//! on failures per client; one attempt at a time per user ID.
 
-use crate::db::{AuditEvent, Tenant, UserRecord, UserStatus};
-use crate::password::HashError;
-use crate::session::{self, App};
-use crate::state::AppState;
-use crate::tokens::Token;
-use crate::web::client::ClientInfo;
-use app::api::LoginError;
+use crate::audit::{self, Event, LoginFailure, Origin, Subject};
+use crate::client::ClientInfo;
+use crate::clock::Clock;
+use crate::db::{App, Db, Device, Tenant, UserRecord, UserStatus};
+use crate::hashing::{HashError, PasswordHasher};
+use crate::limits::Limits;
+use crate::sessions::{NewToken, Sessions};
+use crate::tokens::{hash_token, Token};
 use app::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
+use app::model::LoginError;
 use secrecy::{ExposeSecret, SecretString};
-use std::collections::HashSet;
+use std::time::Duration;
 
-/// Failures allowed before the soft lock starts.
-pub const FREE_FAILURES: i64 = 3;
-/// The longest soft lock after a single failure, in seconds.
-pub const MAX_DELAY_SECS: i64 = 30;
-/// Failures per account per hour before it is locked for the rest of that hour.
-pub const HOURLY_CAP: i64 = 100;
-const HOUR: i64 = 3600;
+/// A refused password (wrong, unknown user or tenant, locked) is answered no sooner than this,
+/// so that the work behind the answer (one hash either way, a write for known accounts) cannot
+/// be told apart by its timing.
+pub const FAILED_ANSWER_FLOOR: Duration = Duration::from_millis(250);
 
-/// An account's failure bookkeeping.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Lockout {
-    pub streak: i64,
-    pub locked_until: i64,
-    pub window_start: i64,
-    pub window_count: i64,
-}
-
-impl Lockout {
-    pub fn of(user: &UserRecord) -> Self {
-        Lockout {
-            streak: user.failure_streak,
-            locked_until: user.locked_until,
-            window_start: user.failure_window_start,
-            window_count: user.failure_window_count,
-        }
-    }
-
-    pub fn is_locked(&self, now: i64) -> bool {
-        now < self.locked_until
-    }
-
-    /// The bookkeeping after one more failure: from the third failure in a row the account
-    /// waits 1 s, then 2 s, 4 s … up to 30 s; the 100th failure within an hour locks it until
-    /// that hour is over.
-    pub fn after_failure(self, now: i64) -> Lockout {
-        let (window_start, window_count) =
-            if now >= self.window_start + HOUR { (now, 1) } else { (self.window_start, self.window_count + 1) };
-        let streak = self.streak + 1;
-        let mut locked_until = 0;
-        if streak >= FREE_FAILURES {
-            let exponent = (streak - FREE_FAILURES).min(10) as u32;
-            locked_until = now + (1_i64 << exponent).min(MAX_DELAY_SECS);
-        }
-        if window_count >= HOURLY_CAP {
-            locked_until = locked_until.max(window_start + HOUR);
-        }
-        Lockout { streak, locked_until, window_start, window_count }
-    }
-
-    /// After a successful login: the streak is forgiven; the hourly count stands.
-    pub fn after_success(self) -> Lockout {
-        Lockout { streak: 0, locked_until: 0, ..self }
-    }
+pub struct Login<'a> {
+    pub db: &'a Db,
+    pub clock: &'a Clock,
+    pub hasher: &'a PasswordHasher,
+    pub limits: &'a Limits,
 }
 
 pub struct Attempt<'a> {
@@ -75,235 +35,233 @@ pub struct Attempt<'a> {
     pub user_id: &'a str,
     pub password: SecretString,
     pub client: &'a ClientInfo,
+    /// The device tokens this browser carries (from earlier logins).
+    pub devices: &'a [&'a str],
+    /// The CRM session this browser holds now: a login ends it.
+    pub previous_session: Option<&'a str>,
 }
 
 pub struct LoggedIn {
     pub user_id: i64,
     pub tenant: Tenant,
-    pub token: Token,
-    pub lifetime_secs: i64,
+    pub session: NewToken,
+    /// A device token for this browser's cookie, on its first login as this user.
+    pub new_device: Option<Token>,
 }
 
-fn unexpected(err: impl std::fmt::Display) -> LoginError {
-    tracing::error!(error = %err, "login failed unexpectedly");
-    LoginError::Unexpected
+/// A storage failure: logged here, once, and answered "try again".
+fn storage(err: sqlx::Error) -> LoginError {
+    tracing::error!(error = %err, "login: storage failed");
+    LoginError::Unavailable
 }
 
 fn from_hash_error(err: HashError) -> LoginError {
     match err {
         HashError::Busy => LoginError::Busy,
-        HashError::Internal(message) => unexpected(message),
+        HashError::Internal(message) => {
+            tracing::error!(error = %message, "login: hashing failed");
+            LoginError::Unexpected
+        }
     }
 }
 
-pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoggedIn, LoginError> {
-    let name = LoginName::parse(attempt.user_id).map_err(|e| match e {
-        LoginNameError::Empty => LoginError::EnterUserId,
-        LoginNameError::TooLong => LoginError::UserIdTooLong,
-        LoginNameError::Invalid => LoginError::WrongCredentials,
-    })?;
-    let password_len = attempt.password.expose_secret().chars().count();
-    if password_len == 0 {
-        return Err(LoginError::EnterPassword);
-    }
-    if password_len > MAX_PASSWORD_CHARS {
-        return Err(LoginError::PasswordTooLong);
-    }
-    let now = state.clock.now();
-    let client = attempt.client;
-    if state.ip_limiter.is_blocked(client.ip, now) {
-        audit(state, None, None, Some(name.as_str()), "failure", Some("ip limit"), client).await;
-        return Err(LoginError::TooManyAttempts);
+impl Login<'_> {
+    pub async fn log_in(&self, attempt: Attempt<'_>) -> Result<LoggedIn, LoginError> {
+        let started = tokio::time::Instant::now();
+        let outcome = self.attempt(attempt).await;
+        if matches!(outcome, Err(LoginError::WrongCredentials)) {
+            tokio::time::sleep_until(started + FAILED_ANSWER_FLOOR).await;
+        }
+        outcome
     }
 
-    let Some(_turn) = state.login_gates.try_enter(name.as_str()) else {
-        return Err(LoginError::Busy);
-    };
+    async fn attempt(&self, attempt: Attempt<'_>) -> Result<LoggedIn, LoginError> {
+        let name = LoginName::parse(attempt.user_id).map_err(|e| match e {
+            LoginNameError::Empty => LoginError::EnterUserId,
+            LoginNameError::TooLong => LoginError::UserIdTooLong,
+            LoginNameError::Invalid => LoginError::WrongCredentials,
+        })?;
+        let password_len = attempt.password.expose_secret().chars().count();
+        if password_len == 0 {
+            return Err(LoginError::EnterPassword);
+        }
+        if password_len > MAX_PASSWORD_CHARS {
+            return Err(LoginError::PasswordTooLong);
+        }
+        let now = self.clock.now();
+        let client = attempt.client;
+        if self.limits.ip_blocked(&client.key(), now).await.map_err(storage)? {
+            self.audit(Event::LoginFailed(LoginFailure::IpLimit), Subject::typed(name.as_str()), client).await;
+            return Err(LoginError::TooManyAttempts);
+        }
 
-    let named_tenant = match attempt.tenant_slug {
-        Some(slug) => Some(state.db.tenant_by_slug(slug).await.map_err(unexpected)?.ok_or(LoginError::UnknownTenant)?),
-        None => None,
-    };
-    // One account per attempt, so that one request costs one hash whatever the name: the
-    // tenant in the address, else the one this device logged in to last, else the oldest.
-    let mut candidates =
-        state.db.users_by_login(name.as_str(), named_tenant.as_ref().map(|t| t.id)).await.map_err(unexpected)?;
-    if candidates.len() > 1 {
-        if let Some(remembered) = attempt.remembered_tenant {
-            if let Some(tenant) = state.db.tenant_by_slug(remembered).await.map_err(unexpected)? {
-                if let Some(i) = candidates.iter().position(|u| u.tenant_id == tenant.id) {
-                    candidates.swap(0, i);
+        // A browser that logged in as this user before has a soft lock (and a turn) of its own.
+        let device_hashes: Vec<String> = attempt.devices.iter().map(|raw| hash_token(raw)).collect();
+        let device = self.db.device_of(name.as_str(), &device_hashes).await.map_err(storage)?;
+        let gate = match &device {
+            Some(device) => format!("{}\n{}", name.as_str(), device.token_hash),
+            None => name.as_str().to_string(),
+        };
+        let Some(_turn) = self.limits.attempt_turn(&gate).await else {
+            return Err(LoginError::Busy);
+        };
+
+        // An unknown tenant is answered like an unknown user: same status, message and cost.
+        let named_tenant = match attempt.tenant_slug {
+            Some(slug) => match self.db.tenant_by_slug(slug).await.map_err(storage)? {
+                Some(tenant) => Some(tenant),
+                None => {
+                    return self.refuse_unknown(attempt.password, &name, LoginFailure::UnknownTenant, client, now).await
+                }
+            },
+            None => None,
+        };
+        // One account per attempt, so that one request costs one hash whatever the name: the
+        // tenant in the address, else the one this device logged in to last, else the oldest.
+        let tenant_id = named_tenant.as_ref().map(|t| t.id);
+        let mut candidates = self.db.users_by_login(name.as_str(), tenant_id).await.map_err(storage)?;
+        if candidates.len() > 1 {
+            if let Some(remembered) = attempt.remembered_tenant {
+                if let Some(tenant) = self.db.tenant_by_slug(remembered).await.map_err(storage)? {
+                    if let Some(i) = candidates.iter().position(|u| u.tenant_id == tenant.id) {
+                        candidates.swap(0, i);
+                    }
                 }
             }
         }
-    }
-    let Some(user) = candidates.into_iter().next() else {
-        state.hasher.verify(attempt.password, None).await.map_err(from_hash_error)?;
-        audit(state, None, None, Some(name.as_str()), "failure", Some("unknown user"), client).await;
-        state.ip_limiter.record_failure(client.ip, now);
-        return Err(LoginError::WrongCredentials);
-    };
-    if !check_password(state, &user, attempt.password, client, now).await? {
-        state.ip_limiter.record_failure(client.ip, now);
-        return Err(LoginError::WrongCredentials);
-    }
-
-    if user.status() != Some(UserStatus::Active) {
-        audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("not active"), client).await;
-        return Err(LoginError::NotActive);
-    }
-    if !state.db.role_allows(user.role_id, App::Crm).await.map_err(unexpected)? {
-        audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("no crm right"), client).await;
-        return Err(LoginError::NoCrmRight);
-    }
-    let tenant = match named_tenant {
-        Some(tenant) => tenant,
-        None => tenant_by_id(state, user.tenant_id).await?.ok_or(LoginError::Unexpected)?,
-    };
-    let (token, lifetime_secs) =
-        session::create(state, user.id, &tenant, session::App::Crm, client).await.map_err(unexpected)?;
-    audit(state, Some(tenant.id), Some(user.id), None, "success", None, client).await;
-    tracing::info!(user_id = user.id, tenant = %tenant.slug, "login");
-    Ok(LoggedIn { user_id: user.id, tenant, token, lifetime_secs })
-}
-
-/// One attempt at a time per user ID (per instance). A second attempt on the same name while
-/// one is being checked is answered "busy" at once: parallel guesses cannot all pass through
-/// one unlocked moment, nothing piles up behind a single account, and unknown names behave
-/// exactly like known ones.
-#[derive(Default)]
-pub struct AttemptGates(std::sync::Mutex<HashSet<String>>);
-
-/// The right to check one user ID; released when dropped.
-pub struct AttemptTurn<'a> {
-    gates: &'a AttemptGates,
-    key: String,
-}
-
-impl AttemptGates {
-    pub fn try_enter(&self, key: &str) -> Option<AttemptTurn<'_>> {
-        let mut taken = self.0.lock().ok()?;
-        taken.insert(key.to_string()).then(|| AttemptTurn { gates: self, key: key.to_string() })
-    }
-}
-
-impl Drop for AttemptTurn<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut taken) = self.gates.0.lock() {
-            taken.remove(&self.key);
+        let Some(user) = candidates.into_iter().next() else {
+            return self.refuse_unknown(attempt.password, &name, LoginFailure::UnknownUser, client, now).await;
+        };
+        let device = device.filter(|d| d.user_id == user.id);
+        if !self.check(&user, device.as_ref(), attempt.password, client, now).await? {
+            self.limits.ip_failure(&client.key(), now).await.map_err(storage)?;
+            return Err(LoginError::WrongCredentials);
         }
-    }
-}
 
-/// Verifies one user's password, minding the soft lock: a locked account spends the same time
-/// on the dummy hash and fails without adding to its count. A right password clears the streak.
-pub(crate) async fn check_password(
-    state: &AppState,
-    user: &UserRecord,
-    password: SecretString,
-    client: &ClientInfo,
-    now: i64,
-) -> Result<bool, LoginError> {
-    // Read under this user ID's attempt gate, so no other attempt has changed it since.
-    let lockout = Lockout::of(user);
-    if lockout.is_locked(now) {
-        state.hasher.verify(password, None).await.map_err(from_hash_error)?;
-        audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("locked"), client).await;
-        return Ok(false);
-    }
-    let ok = state.hasher.verify(password, user.password_hash.clone()).await.map_err(from_hash_error)?;
-    let next = if ok { lockout.after_success() } else { lockout.after_failure(now) };
-    if next != lockout {
-        state.db.save_login_failures(user.id, &next).await.map_err(unexpected)?;
-    }
-    if !ok {
-        audit(state, Some(user.tenant_id), Some(user.id), None, "failure", Some("wrong password"), client).await;
-        if next.streak == FREE_FAILURES {
-            audit_event(state, Some(user.tenant_id), Some(user.id), None, "lockout", "locked", None, client).await;
+        let subject = Subject::user(user.tenant_id, user.id);
+        if user.status != UserStatus::Active {
+            self.audit(Event::LoginFailed(LoginFailure::NotActive), subject, client).await;
+            return Err(LoginError::NotActive);
         }
-    }
-    Ok(ok)
-}
-
-async fn tenant_by_id(state: &AppState, tenant_id: i64) -> Result<Option<Tenant>, LoginError> {
-    state.db.tenant_by_id(tenant_id).await.map_err(unexpected)
-}
-
-async fn audit(
-    state: &AppState,
-    tenant_id: Option<i64>,
-    user_id: Option<i64>,
-    subject: Option<&str>,
-    outcome: &str,
-    detail: Option<&str>,
-    client: &ClientInfo,
-) {
-    audit_event(state, tenant_id, user_id, subject, "login", outcome, detail, client).await
-}
-
-#[allow(clippy::too_many_arguments)]
-pub async fn audit_event(
-    state: &AppState,
-    tenant_id: Option<i64>,
-    user_id: Option<i64>,
-    subject: Option<&str>,
-    event: &str,
-    outcome: &str,
-    detail: Option<&str>,
-    client: &ClientInfo,
-) {
-    let ip = client.ip.to_string();
-    let record = AuditEvent {
-        tenant_id,
-        user_id,
-        subject,
-        event,
-        outcome,
-        ip: Some(&ip),
-        user_agent: Some(&client.user_agent),
-        detail,
-    };
-    if let Err(err) = state.db.audit(&record, state.clock.now()).await {
-        tracing::error!(error = %err, event, "could not write an audit event");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fresh() -> Lockout {
-        Lockout { streak: 0, locked_until: 0, window_start: 0, window_count: 0 }
-    }
-
-    #[test]
-    fn the_soft_lock_starts_at_the_third_failure_and_grows() {
-        let now = 10_000;
-        let l1 = fresh().after_failure(now);
-        let l2 = l1.after_failure(now);
-        assert!(!l2.is_locked(now));
-        let l3 = l2.after_failure(now);
-        assert_eq!(l3.locked_until, now + 1);
-        let l4 = l3.after_failure(now + 1);
-        assert_eq!(l4.locked_until, now + 1 + 2);
-        let mut l = l4;
-        for _ in 0..20 {
-            l = l.after_failure(now + 2);
+        if !self.db.role_allows(user.role_id, App::Crm).await.map_err(storage)? {
+            self.audit(Event::LoginFailed(LoginFailure::NoCrmRight), subject, client).await;
+            return Err(LoginError::NoCrmRight);
         }
-        assert_eq!(l.locked_until, now + 2 + MAX_DELAY_SECS);
-        assert_eq!(l.after_success().streak, 0);
-        assert!(!l.after_success().is_locked(now + 2));
+        let tenant = match named_tenant {
+            Some(tenant) => tenant,
+            None => self.db.tenant_by_id(user.tenant_id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?,
+        };
+        // A new session id at every login: the one this browser held ends.
+        if let Some(previous) = attempt.previous_session {
+            Sessions { db: self.db, clock: self.clock }.end_token(previous).await.map_err(storage)?;
+        }
+        let sessions = Sessions { db: self.db, clock: self.clock };
+        let session = sessions.create(user.id, &tenant, App::Crm, client, None).await.map_err(storage)?;
+        let new_device = match device {
+            Some(_) => None,
+            None => {
+                let token = Token::generate();
+                self.db.insert_device(&token.hash(), user.id, now).await.map_err(storage)?;
+                Some(token)
+            }
+        };
+        self.audit(Event::LoginSucceeded, subject, client).await;
+        tracing::info!(user_id = user.id, tenant = %tenant.slug, "login");
+        Ok(LoggedIn { user_id: user.id, tenant, session, new_device })
     }
 
-    #[test]
-    fn a_hundred_failures_in_an_hour_lock_the_rest_of_the_hour() {
-        let start = 50_000;
-        let mut l = fresh();
-        for i in 0..HOURLY_CAP {
-            l = l.after_failure(start + i * 31);
+    /// No such user (or tenant): the same hash, the same count against the client, the same
+    /// answer as a wrong password.
+    async fn refuse_unknown(
+        &self,
+        password: SecretString,
+        name: &LoginName,
+        why: LoginFailure,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<LoggedIn, LoginError> {
+        self.hasher.verify(password, None).await.map_err(from_hash_error)?;
+        self.audit(Event::LoginFailed(why), Subject::typed(name.as_str()), client).await;
+        self.limits.ip_failure(&client.key(), now).await.map_err(storage)?;
+        Err(LoginError::WrongCredentials)
+    }
+
+    /// Verifies one user's password, minding the soft lock (a known device's own, else the
+    /// account's): a locked attempt spends the same time on the dummy hash and fails without
+    /// adding to its count. A right password clears the streak. Call it under the user ID's
+    /// attempt turn, with the user read under it.
+    pub async fn check(
+        &self,
+        user: &UserRecord,
+        device: Option<&Device>,
+        password: SecretString,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<bool, LoginError> {
+        let subject = Subject::user(user.tenant_id, user.id);
+        let lockout = device.map_or(user.lockout, |d| d.lockout);
+        if lockout.is_locked(now) {
+            self.hasher.verify(password, None).await.map_err(from_hash_error)?;
+            self.audit(Event::LoginFailed(LoginFailure::Locked), subject, client).await;
+            return Ok(false);
         }
-        assert_eq!(l.locked_until, start + HOUR);
-        let later = l.after_success().after_failure(start + HOUR + 1);
-        assert_eq!(later.window_count, 1);
+        let right = self.hasher.verify(password, user.password_hash.clone()).await.map_err(from_hash_error)?;
+        // The hourly cap is for unknown devices only: strangers must not lock the owner out.
+        let next = if right { lockout.after_success() } else { lockout.after_failure(now, device.is_none()) };
+        match device {
+            Some(device) => self.db.save_device(&device.token_hash, &next, now).await.map_err(storage)?,
+            None if next != lockout => self.db.save_login_failures(user.id, &next).await.map_err(storage)?,
+            None => {}
+        }
+        if !right {
+            self.audit(Event::LoginFailed(LoginFailure::WrongPassword), subject, client).await;
+            if next.just_locked() {
+                self.audit(Event::LockedOut, subject, client).await;
+            }
+        }
+        Ok(right)
+    }
+
+    /// A signed-in person's password, asked again before something that needs it (Change
+    /// password, "Log out everywhere else"): checked like a login, under the per-client limit,
+    /// the attempt turn and the soft lock, so that a borrowed session cannot guess it quickly.
+    pub async fn confirm_password(
+        &self,
+        user_id: i64,
+        password: &str,
+        devices: &[&str],
+        client: &ClientInfo,
+    ) -> Result<bool, LoginError> {
+        let now = self.clock.now();
+        if self.limits.ip_blocked(&client.key(), now).await.map_err(storage)? {
+            return Err(LoginError::TooManyAttempts);
+        }
+        let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?;
+        let device_hashes: Vec<String> = devices.iter().map(|raw| hash_token(raw)).collect();
+        let device = self.db.device_of(&user.login_name, &device_hashes).await.map_err(storage)?;
+        let device = device.filter(|d| d.user_id == user.id);
+        let gate = match &device {
+            Some(device) => format!("{}\n{}", user.login_name, device.token_hash),
+            None => user.login_name.clone(),
+        };
+        let Some(_turn) = self.limits.attempt_turn(&gate).await else {
+            return Err(LoginError::Busy);
+        };
+        // Read again under the turn: the lockout counters must be the latest.
+        let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?;
+        let device = match device {
+            Some(_) => self.db.device_of(&user.login_name, &device_hashes).await.map_err(storage)?,
+            None => None,
+        }
+        .filter(|d| d.user_id == user.id);
+        let right = self.check(&user, device.as_ref(), SecretString::from(password.to_string()), client, now).await?;
+        if !right {
+            self.limits.ip_failure(&client.key(), now).await.map_err(storage)?;
+        }
+        Ok(right)
+    }
+
+    async fn audit(&self, event: Event, subject: Subject<'_>, client: &ClientInfo) {
+        audit::record(self.db, self.clock, event, subject, Origin::Client(client)).await;
     }
 }

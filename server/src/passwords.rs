@@ -1,15 +1,18 @@
 //! Choosing, changing and recovering passwords: the policy, activation from the emailed link,
 //! reset from the emailed link, change under Personal settings, and the reset request.
 
-use crate::db::{MailKind, PasswordChange, Tenant, UserRecord, UserStatus};
-use crate::links::Link;
-use crate::password::HashError;
-use crate::session;
-use crate::state::AppState;
+use crate::audit::{self, Event, Origin, Subject};
+use crate::client::ClientInfo;
+use crate::clock::Clock;
+use crate::db::{App, Db, MailKind, PasswordChange, Tenant, TokenKind, UserRecord, UserStatus};
+use crate::hashing::{HashError, PasswordHasher};
+use crate::limits::Limits;
+use crate::login::Login;
+use crate::mail::MailSignal;
+use crate::sessions::{NewToken, Sessions};
 use crate::tokens::hash_token;
-use crate::web::client::ClientInfo;
-use app::api::{PasswordError, PasswordOwner};
-use app::domain::{check_password_choice, Email};
+use app::domain::{check_password_choice, Email, LinkKind};
+use app::model::{LoginError, PasswordError, PasswordOwner};
 use secrecy::SecretString;
 use std::time::Duration;
 
@@ -17,33 +20,35 @@ use std::time::Duration;
 /// does not tell which addresses have accounts.
 pub const FORGOT_ANSWER_TIME: Duration = Duration::from_millis(400);
 
-fn unexpected(err: impl std::fmt::Display) -> PasswordError {
-    tracing::error!(error = %err, "a password change failed unexpectedly");
-    PasswordError::Unexpected
+/// Whose password is being chosen: the details it may not contain, and zxcvbn's context.
+pub struct PolicySubject<'a> {
+    pub name: &'a str,
+    pub login_name: &'a str,
+    pub email: Option<&'a str>,
+    pub tenant: &'a Tenant,
 }
 
-fn from_hash_error(err: HashError) -> PasswordError {
-    match err {
-        HashError::Busy => PasswordError::Busy,
-        HashError::Internal(message) => unexpected(message),
+impl<'a> PolicySubject<'a> {
+    pub fn of(user: &'a UserRecord, tenant: &'a Tenant) -> Self {
+        PolicySubject { name: &user.display_name, login_name: &user.login_name, email: user.email.as_deref(), tenant }
     }
-}
 
-/// The person's own details, which may not appear in their password at all.
-fn personal_details(user: &UserRecord) -> Vec<String> {
-    let mut details = vec![user.display_name.clone(), user.login_name.clone()];
-    if let Some(email) = user.email.as_ref().filter(|email| **email != user.login_name) {
-        details.push(email.clone());
+    /// The person's own details, which may not appear in their password at all.
+    fn personal_details(&self) -> Vec<String> {
+        let mut details = vec![self.name.to_string(), self.login_name.to_string()];
+        if let Some(email) = self.email.filter(|email| *email != self.login_name) {
+            details.push(email.to_string());
+        }
+        details
     }
-    details
-}
 
-/// What zxcvbn counts as easy guesses: the person's details and their tenant.
-pub fn user_inputs(user: &UserRecord, tenant: &Tenant) -> Vec<String> {
-    let mut inputs = personal_details(user);
-    inputs.push(tenant.name.clone());
-    inputs.push(tenant.slug.clone());
-    inputs
+    /// What zxcvbn counts as easy guesses: the person's details and their tenant.
+    pub fn user_inputs(&self) -> Vec<String> {
+        let mut inputs = self.personal_details();
+        inputs.push(self.tenant.name.clone());
+        inputs.push(self.tenant.slug.clone());
+        inputs
+    }
 }
 
 pub fn owner(user: &UserRecord, tenant: &Tenant) -> PasswordOwner {
@@ -51,22 +56,18 @@ pub fn owner(user: &UserRecord, tenant: &Tenant) -> PasswordOwner {
         name: user.display_name.clone(),
         login_name: user.login_name.clone(),
         tenant_name: tenant.name.clone(),
-        user_inputs: user_inputs(user, tenant),
+        user_inputs: PolicySubject::of(user, tenant).user_inputs(),
         has_password: user.password_hash.is_some(),
     }
 }
 
 /// The whole policy: 8–128 characters, the confirmation matches, none of the person's own
-/// details, and a zxcvbn score of at least 3 with those details as context.
-pub async fn check_policy(
-    password: &str,
-    confirm: &str,
-    user: &UserRecord,
-    tenant: &Tenant,
-) -> Result<(), PasswordError> {
-    let personal = personal_details(user);
+/// details, and a zxcvbn score of at least 3 with those details as context. The pages and the
+/// command line ask the same.
+pub async fn check_policy(password: &str, confirm: &str, subject: &PolicySubject<'_>) -> Result<(), PasswordError> {
+    let personal = subject.personal_details();
     check_password_choice(password, confirm, &personal.iter().map(String::as_str).collect::<Vec<_>>())?;
-    let inputs = user_inputs(user, tenant);
+    let inputs = subject.user_inputs();
     let password = password.to_string();
     // zxcvbn takes a few milliseconds; long passwords more. Off the async workers.
     let verdict = tokio::task::spawn_blocking(move || {
@@ -74,7 +75,10 @@ pub async fn check_policy(
         strength::estimate(&password, &inputs)
     })
     .await
-    .map_err(unexpected)?;
+    .map_err(|err| {
+        tracing::error!(error = %err, "the strength estimator failed");
+        PasswordError::Unexpected
+    })?;
     if verdict.is_acceptable() {
         Ok(())
     } else {
@@ -82,25 +86,26 @@ pub async fn check_policy(
     }
 }
 
-/// The user and tenant behind a link the browser holds, while it still works and the account
-/// is in the state the link is for.
-pub async fn link_owner(state: &AppState, link: Link, raw_token: Option<&str>) -> Option<(UserRecord, Tenant)> {
-    let raw = raw_token?;
-    let db = &state.db;
-    let user_id = db.peek_one_time_token(&hash_token(raw), link.kind(), state.clock.now()).await.ok()??;
-    let user = db.user_by_id(user_id).await.ok()??;
-    if user.status() != Some(link_status(link)) || (link == Link::PasswordReset && user.password_hash.is_none()) {
-        return None;
+/// A storage failure: logged here, once, and answered "try again".
+fn storage(err: sqlx::Error) -> PasswordError {
+    tracing::error!(error = %err, "passwords: storage failed");
+    PasswordError::Unavailable
+}
+
+fn from_hash_error(err: HashError) -> PasswordError {
+    match err {
+        HashError::Busy => PasswordError::Busy,
+        HashError::Internal(message) => {
+            tracing::error!(error = %message, "passwords: hashing failed");
+            PasswordError::Unexpected
+        }
     }
-    let tenant = db.tenant_by_id(user.tenant_id).await.ok()??;
-    Some((user, tenant))
 }
 
 /// What a successful activation leaves: a CRM session, unless the role has no CRM right.
 pub struct Activated {
     pub tenant: Tenant,
-    /// The session's token and lifetime.
-    pub session: Option<(crate::tokens::Token, i64)>,
+    pub session: Option<NewToken>,
 }
 
 /// Why a form posted from a link did not go through.
@@ -116,195 +121,195 @@ impl From<PasswordError> for LinkRefusal {
     }
 }
 
-/// The password the link's owner chose, under the policy, in one step with using the link up.
-/// A reset also ends every session, clears the lockout and queues the notice.
-async fn set_from_link(
-    state: &AppState,
-    link: Link,
-    raw_token: Option<&str>,
-    password: &str,
-    confirm: &str,
-) -> Result<(UserRecord, Tenant), LinkRefusal> {
-    let (user, tenant) = link_owner(state, link, raw_token).await.ok_or(LinkRefusal::Invalid)?;
-    check_policy(password, confirm, &user, &tenant).await?;
-    let hash = state.hasher.hash(SecretString::from(password.to_string())).await.map_err(from_hash_error)?;
-    let token_hash = hash_token(raw_token.unwrap_or_default());
-    let change = PasswordChange {
-        password_hash: &hash,
-        redeem: Some((&token_hash, link.kind())),
-        user_id: None,
-        require: &[link_status(link)],
-        keep_session: None,
-        notify: link == Link::PasswordReset,
-    };
-    state.db.set_password(change, state.clock.now()).await.map_err(unexpected)?.ok_or(LinkRefusal::Invalid)?;
-    Ok((user, tenant))
-}
-
 /// The account status a link is for.
-fn link_status(link: Link) -> UserStatus {
-    match link {
-        Link::Activation => UserStatus::Invited,
-        Link::PasswordReset => UserStatus::Active,
+fn link_status(kind: LinkKind) -> UserStatus {
+    match kind {
+        LinkKind::Activation => UserStatus::Invited,
+        LinkKind::PasswordReset => UserStatus::Active,
     }
 }
 
-/// Sets the password of an invited user from their activation link, activates them and logs
-/// them in.
-pub async fn activate(
-    state: &AppState,
-    raw_token: Option<&str>,
-    password: &str,
-    confirm: &str,
-    client: &ClientInfo,
-) -> Result<Activated, LinkRefusal> {
-    let (user, tenant) = set_from_link(state, Link::Activation, raw_token, password, confirm).await?;
-    crate::login::audit_event(state, Some(tenant.id), Some(user.id), None, "account.activate", "success", None, client)
-        .await;
-    tracing::info!(user_id = user.id, tenant = %tenant.slug, "account activated");
-    let session = if state.db.role_allows(user.role_id, session::App::Crm).await.map_err(unexpected)? {
-        Some(session::create(state, user.id, &tenant, session::App::Crm, client).await.map_err(unexpected)?)
-    } else {
-        None
-    };
-    Ok(Activated { tenant, session })
+pub struct Passwords<'a> {
+    pub db: &'a Db,
+    pub clock: &'a Clock,
+    pub hasher: &'a PasswordHasher,
+    pub limits: &'a Limits,
+    pub mail: &'a MailSignal,
 }
 
-/// Sets a new password from a reset link: ends every session of the user, clears their
-/// lockout, and queues the "your password was changed" notice.
-pub async fn reset(
-    state: &AppState,
-    raw_token: Option<&str>,
-    password: &str,
-    confirm: &str,
-    client: &ClientInfo,
-) -> Result<(), LinkRefusal> {
-    let (user, tenant) = set_from_link(state, Link::PasswordReset, raw_token, password, confirm).await?;
-    state.mailer.wake();
-    crate::login::audit_event(state, Some(tenant.id), Some(user.id), None, "password.reset", "success", None, client)
-        .await;
-    Ok(())
+impl Passwords<'_> {
+    fn sessions(&self) -> Sessions<'_> {
+        Sessions { db: self.db, clock: self.clock }
+    }
+
+    async fn audit(&self, event: Event, user: &UserRecord, client: &ClientInfo) {
+        audit::record(self.db, self.clock, event, Subject::user(user.tenant_id, user.id), Origin::Client(client)).await;
+    }
+
+    /// The user and tenant behind a link the browser holds, while it still works and the account
+    /// is in the state the link is for. A storage failure is an error, never "no longer valid".
+    pub async fn link_owner(&self, kind: LinkKind, raw_token: &str) -> sqlx::Result<Option<(UserRecord, Tenant)>> {
+        let token_kind = TokenKind::Link(kind);
+        let Some(user_id) = self.db.peek_one_time_token(&hash_token(raw_token), token_kind, self.clock.now()).await?
+        else {
+            return Ok(None);
+        };
+        let Some(user) = self.db.user_by_id(user_id).await? else { return Ok(None) };
+        if user.status != link_status(kind) || (kind == LinkKind::PasswordReset && user.password_hash.is_none()) {
+            return Ok(None);
+        }
+        Ok(self.db.tenant_by_id(user.tenant_id).await?.map(|tenant| (user, tenant)))
+    }
+
+    /// The password the link's owner chose, under the policy, in one step with using the link
+    /// up. A reset also ends every session, clears the lockout and queues the notice.
+    async fn set_from_link(
+        &self,
+        kind: LinkKind,
+        raw_token: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<(UserRecord, Tenant), LinkRefusal> {
+        let (user, tenant) = self.link_owner(kind, raw_token).await.map_err(storage)?.ok_or(LinkRefusal::Invalid)?;
+        check_policy(password, confirm, &PolicySubject::of(&user, &tenant)).await?;
+        let hash = self.hasher.hash(SecretString::from(password.to_string())).await.map_err(from_hash_error)?;
+        let token_hash = hash_token(raw_token);
+        let change = PasswordChange::Link { token_hash: &token_hash, kind };
+        self.db.set_password(&hash, change, self.clock.now()).await.map_err(storage)?.ok_or(LinkRefusal::Invalid)?;
+        self.mail.wake();
+        Ok((user, tenant))
+    }
+
+    /// Sets the password of an invited user from their activation link, activates them and
+    /// logs them in.
+    pub async fn activate(
+        &self,
+        raw_token: &str,
+        password: &str,
+        confirm: &str,
+        client: &ClientInfo,
+    ) -> Result<Activated, LinkRefusal> {
+        let (user, tenant) = self.set_from_link(LinkKind::Activation, raw_token, password, confirm).await?;
+        self.audit(Event::AccountActivated, &user, client).await;
+        tracing::info!(user_id = user.id, tenant = %tenant.slug, "account activated");
+        let session = if self.db.role_allows(user.role_id, App::Crm).await.map_err(storage)? {
+            Some(self.sessions().create(user.id, &tenant, App::Crm, client, None).await.map_err(storage)?)
+        } else {
+            None
+        };
+        Ok(Activated { tenant, session })
+    }
+
+    /// Sets a new password from a reset link: ends every session of the user, clears their
+    /// lockout, and queues the "your password was changed" notice.
+    pub async fn reset(
+        &self,
+        raw_token: &str,
+        password: &str,
+        confirm: &str,
+        client: &ClientInfo,
+    ) -> Result<(), LinkRefusal> {
+        let (user, _) = self.set_from_link(LinkKind::PasswordReset, raw_token, password, confirm).await?;
+        self.audit(Event::PasswordReset, &user, client).await;
+        Ok(())
+    }
+
+    /// Change password under Personal settings: the current password first (checked like a
+    /// login), then the policy. Every session ends, this browser gets a new one (returned), and
+    /// the notice is queued.
+    pub async fn change(
+        &self,
+        login: &Login<'_>,
+        user_id: i64,
+        form: &ChangeForm<'_>,
+        client: &ClientInfo,
+    ) -> Result<NewToken, PasswordError> {
+        let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
+        let tenant = self.db.tenant_by_id(user.tenant_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
+        if user.password_hash.is_none() {
+            return Err(PasswordError::SsoOnly);
+        }
+        if form.current.is_empty() {
+            return Err(PasswordError::EnterCurrent);
+        }
+        check_policy(form.password, form.confirm, &PolicySubject::of(&user, &tenant)).await?;
+        let right = login.confirm_password(user.id, form.current, form.devices, client).await.map_err(confirm_error)?;
+        if !right {
+            self.audit(Event::PasswordChangeRefused, &user, client).await;
+            return Err(PasswordError::WrongCurrent);
+        }
+        let hash = self.hasher.hash(SecretString::from(form.password.to_string())).await.map_err(from_hash_error)?;
+        let now = self.clock.now();
+        let change = PasswordChange::Own { user_id: user.id };
+        self.db.set_password(&hash, change, now).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
+        self.mail.wake();
+        self.audit(Event::PasswordChanged, &user, client).await;
+        // Every session ended, this browser's too: it carries on with a new token.
+        self.sessions().create(user.id, &tenant, App::Crm, client, None).await.map_err(storage)
+    }
+
+    /// "Forgot your password?": queues a reset link for every active account with this address.
+    /// The answer is the same, in about the same time, whether or not there is one.
+    pub async fn request_reset(&self, email: &str, client: &ClientInfo) -> Result<(), PasswordError> {
+        let started = tokio::time::Instant::now();
+        let email = match Email::parse(email) {
+            Ok(email) => email,
+            Err(_) if email.trim().is_empty() => return Err(PasswordError::EnterEmail),
+            Err(_) => return Err(PasswordError::NotAnEmail),
+        };
+        let now = self.clock.now();
+        let client_key = format!("reset-client {}", client.key().as_str());
+        let by_client = self.limits.take_request(&client_key, now).await.map_err(storage)?;
+        let allowed = by_client
+            && self.limits.take_request(&format!("reset-address {}", email.as_str()), now).await.map_err(storage)?;
+        if !allowed {
+            let subject = Subject::typed(email.as_str());
+            audit::record(self.db, self.clock, Event::ResetRequestLimited, subject, Origin::Client(client)).await;
+            return Err(PasswordError::TooManyRequests);
+        }
+        if let Err(err) = self.queue_resets(&email, client, now).await {
+            // The person is told what an unknown address is told; the error is ours to see.
+            tracing::error!(error = %err, "could not queue a password reset");
+        }
+        tokio::time::sleep_until(started + FORGOT_ANSWER_TIME).await;
+        Ok(())
+    }
+
+    /// A reset link for every active account with this address that has a password (accounts
+    /// that sign in only through single sign-on have their password managed elsewhere).
+    async fn queue_resets(&self, email: &Email, client: &ClientInfo, now: i64) -> sqlx::Result<()> {
+        let accounts = self.db.users_by_email(email.as_str()).await?;
+        let mut queued = 0;
+        for user in accounts.iter().filter(|u| u.status == UserStatus::Active && u.password_hash.is_some()) {
+            self.db.queue_mail(MailKind::Link(LinkKind::PasswordReset), user, now).await?;
+            self.audit(Event::ResetRequested, user, client).await;
+            queued += 1;
+        }
+        if queued == 0 {
+            let subject = Subject::typed(email.as_str());
+            audit::record(self.db, self.clock, Event::ResetRequestUnknown, subject, Origin::Client(client)).await;
+        } else {
+            self.mail.wake();
+        }
+        Ok(())
+    }
 }
 
-/// Change password under Personal settings: the current password first, then the policy.
-/// Keeps `keep_session`, ends the others, and queues the notice.
-pub async fn change(
-    state: &AppState,
-    user_id: i64,
-    keep_session: &str,
-    current: &str,
-    password: &str,
-    confirm: &str,
-    client: &ClientInfo,
-) -> Result<(), PasswordError> {
-    let user = state.db.user_by_id(user_id).await.map_err(unexpected)?.ok_or(PasswordError::Unexpected)?;
-    let tenant = state.db.tenant_by_id(user.tenant_id).await.map_err(unexpected)?.ok_or(PasswordError::Unexpected)?;
-    if user.password_hash.is_none() {
-        return Err(PasswordError::SsoOnly);
-    }
-    if current.is_empty() {
-        return Err(PasswordError::EnterCurrent);
-    }
-    check_policy(password, confirm, &user, &tenant).await?;
-    // The current password is checked like a login: one attempt at a time per user ID, under
-    // the soft lock and the per-IP limit, so a borrowed session cannot guess it quickly.
-    let now = state.clock.now();
-    if state.ip_limiter.is_blocked(client.ip, now) {
-        return Err(PasswordError::TooManyRequests);
-    }
-    let Some(_turn) = state.login_gates.try_enter(&user.login_name) else {
-        return Err(PasswordError::Busy);
-    };
-    // Read again under the gate: the lockout counters must be the latest.
-    let user = state.db.user_by_id(user_id).await.map_err(unexpected)?.ok_or(PasswordError::Unexpected)?;
-    let secret = SecretString::from(current.to_string());
-    let right = crate::login::check_password(state, &user, secret, client, now).await.map_err(|e| match e {
-        app::api::LoginError::Busy => PasswordError::Busy,
+/// The Change password form.
+pub struct ChangeForm<'a> {
+    pub current: &'a str,
+    pub password: &'a str,
+    pub confirm: &'a str,
+    /// The device tokens this browser carries.
+    pub devices: &'a [&'a str],
+}
+
+/// How a refused re-check of the current password is told on a password form.
+pub fn confirm_error(err: LoginError) -> PasswordError {
+    match err {
+        LoginError::TooManyAttempts => PasswordError::TooManyAttempts,
+        LoginError::Busy => PasswordError::Busy,
+        LoginError::Unavailable => PasswordError::Unavailable,
         _ => PasswordError::Unexpected,
-    })?;
-    if !right {
-        state.ip_limiter.record_failure(client.ip, now);
-        crate::login::audit_event(
-            state,
-            Some(tenant.id),
-            Some(user.id),
-            None,
-            "password.change",
-            "failure",
-            None,
-            client,
-        )
-        .await;
-        return Err(PasswordError::WrongCurrent);
     }
-    let hash = state.hasher.hash(SecretString::from(password.to_string())).await.map_err(from_hash_error)?;
-    let change = PasswordChange {
-        password_hash: &hash,
-        redeem: None,
-        user_id: Some(user.id),
-        require: &[UserStatus::Active],
-        keep_session: Some(keep_session),
-        notify: true,
-    };
-    state.db.set_password(change, now).await.map_err(unexpected)?.ok_or(PasswordError::Unexpected)?;
-    state.mailer.wake();
-    crate::login::audit_event(state, Some(tenant.id), Some(user.id), None, "password.change", "success", None, client)
-        .await;
-    Ok(())
-}
-
-/// "Forgot your password?": queues a reset link for every active account with this address.
-/// The answer is the same, in about the same time, whether or not there is one.
-pub async fn request_reset(state: &AppState, email: &str, client: &ClientInfo) -> Result<(), PasswordError> {
-    let started = tokio::time::Instant::now();
-    let email = match Email::parse(email) {
-        Ok(email) => email,
-        Err(_) if email.trim().is_empty() => return Err(PasswordError::EnterEmail),
-        Err(_) => return Err(PasswordError::NotAnEmail),
-    };
-    let now = state.clock.now();
-    let by_ip = state.reset_limiter.try_take(&format!("ip {}", crate::rate_limit::client_key(client.ip)), now);
-    let by_address = by_ip && state.reset_limiter.try_take(&format!("address {}", email.as_str()), now);
-    if !by_address {
-        crate::login::audit_event(
-            state,
-            None,
-            None,
-            Some(email.as_str()),
-            "password.reset-request",
-            "failure",
-            Some("rate limit"),
-            client,
-        )
-        .await;
-        return Err(PasswordError::TooManyRequests);
-    }
-    if let Err(err) = queue_resets(state, &email, client, now).await {
-        // The person is told what an unknown address is told; the error is ours to see.
-        tracing::error!(error = %err, "could not queue a password reset");
-    }
-    tokio::time::sleep_until(started + FORGOT_ANSWER_TIME).await;
-    Ok(())
-}
-
-/// A reset link for every active account with this address that has a password (accounts
-/// that sign in only through single sign-on have their password managed elsewhere).
-async fn queue_resets(state: &AppState, email: &Email, client: &ClientInfo, now: i64) -> sqlx::Result<()> {
-    let accounts = state.db.users_by_email(email.as_str()).await?;
-    let mut queued = 0;
-    for user in accounts.iter().filter(|u| u.status() == Some(UserStatus::Active) && u.password_hash.is_some()) {
-        state.db.queue_mail(MailKind::PasswordReset, user, now).await?;
-        let (tenant, id) = (Some(user.tenant_id), Some(user.id));
-        crate::login::audit_event(state, tenant, id, None, "password.reset-request", "success", None, client).await;
-        queued += 1;
-    }
-    if queued == 0 {
-        let subject = Some(email.as_str());
-        let detail = Some("no account");
-        crate::login::audit_event(state, None, None, subject, "password.reset-request", "success", detail, client)
-            .await;
-    } else {
-        state.mailer.wake();
-    }
-    Ok(())
 }

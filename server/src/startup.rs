@@ -3,11 +3,13 @@
 
 use crate::clock::Clock;
 use crate::config::{Mode, ServeArgs};
-use crate::db::Db;
-use crate::mail::{Mailer, Transport};
-use crate::password::PasswordHasher;
-use crate::rate_limit::{IpLimiter, WindowLimiter};
-use crate::state::{AppState, Settings};
+use crate::db::{Db, DbKind};
+use crate::hashing::PasswordHasher;
+use crate::limits::Limits;
+use crate::mail::{MailSignal, Mailer, Sender, Transport};
+use crate::retention::Sweeper;
+use crate::settings::Settings;
+use crate::web::AppState;
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use axum::Router;
@@ -18,14 +20,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-/// Forgot-password requests allowed per IP and per address in each window.
-const RESET_REQUESTS_PER_WINDOW: u32 = 5;
-const RESET_WINDOW_SECS: i64 = 300;
+/// How often each instance sweeps expired rows.
+const SWEEP_EVERY: Duration = Duration::from_secs(600);
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    sender: Sender,
+    sweeper: Sweeper,
     addr: SocketAddr,
 }
 
@@ -40,8 +43,20 @@ impl Application {
         settings.reset_by_email = args.mode == Mode::Online;
         settings.activation_secs = args.mail.activation_hours.max(1) * 3600;
         settings.reset_secs = args.mail.reset_minutes.max(1) * 60;
-        let mail_dir = args.mail.mail_dir.clone().unwrap_or_else(|| PathBuf::from("data/mail"));
-        let transport = Transport::new(args.mail.smtp_url.as_deref(), mail_dir)?;
+        let settings = Arc::new(settings);
+
+        let smtp_url = args.mail.smtp_url.as_deref().filter(|u| !u.is_empty());
+        let live = settings.secure_cookies;
+        let mail_dir = match (&args.mail.mail_dir, smtp_url) {
+            (Some(dir), _) => dir.clone(),
+            (None, None) if live => anyhow::bail!(
+                "the public URL is https but no --smtp-url is given: live links would only be written to files. \
+                 Give --smtp-url, or --mail-dir to keep the messages in a folder on purpose."
+            ),
+            (None, _) => PathBuf::from("data/mail"),
+        };
+        // Links go to the log only on a local (http) installation without SMTP.
+        let transport = Transport::new(smtp_url, mail_dir, !live)?;
         tracing::info!(transport = %transport.describe(), "mail");
         let mailer = Mailer::new(
             transport,
@@ -52,25 +67,30 @@ impl Application {
         let workers =
             args.hash_workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
         let hasher = PasswordHasher::start(workers, args.hash_queue.unwrap_or(workers * 2))?;
+        let limits = match db.kind {
+            DbKind::Postgres => Limits::shared(db.clone(), args.ip_failures_per_minute),
+            DbKind::Sqlite => Limits::in_memory(args.ip_failures_per_minute),
+        };
         let leptos = LeptosOptions::builder()
-            .output_name(app::islands::LOGIN_BUNDLE) // the shell picks the page's bundle
+            .output_name(app::hydration::LOGIN_BUNDLE) // the shell picks the page's bundle
             .site_root(args.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let signal = Arc::new(MailSignal::default());
         let state = AppState {
-            db,
-            clock,
+            db: db.clone(),
+            clock: clock.clone(),
+            settings: settings.clone(),
             hasher: Arc::new(hasher),
-            ip_limiter: Arc::new(IpLimiter::new(args.ip_failures_per_minute)),
-            login_gates: Arc::default(),
-            reset_limiter: Arc::new(WindowLimiter::new(RESET_REQUESTS_PER_WINDOW, RESET_WINDOW_SECS)),
-            mailer: Arc::new(mailer),
-            settings: Arc::new(settings),
+            limits: Arc::new(limits),
+            mail: signal.clone(),
             leptos,
         };
-        let router = crate::web::router(state.clone());
-        Ok(Application { listener, router, state, addr })
+        let sender = Sender { db: db.clone(), clock: clock.clone(), settings, mailer: Arc::new(mailer), signal };
+        let sweeper = Sweeper { db, clock, audit_keep_secs: args.audit_days.max(1) * 24 * 3600, every: SWEEP_EVERY };
+        let router = crate::web::router(state.clone())?;
+        Ok(Application { listener, router, state, sender, sweeper, addr })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -81,8 +101,14 @@ impl Application {
         &self.state
     }
 
+    /// The mail sender (tests deliver the outbox through it).
+    pub fn sender(&self) -> &Sender {
+        &self.sender
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(crate::mail::run_sender(self.state.clone()));
+        tokio::spawn(self.sender.run());
+        tokio::spawn(self.sweeper.run());
         // Pages stream in several writes; without TCP_NODELAY, Nagle and delayed ACKs add 40 ms.
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);

@@ -1,5 +1,6 @@
 pub mod form_error;
 pub mod language_switch;
+pub mod login_form;
 pub mod navigator;
 pub mod password_fields;
 pub mod personal_menu;

@@ -31,7 +31,7 @@ pub fn NewPasswordFields(
 ) -> impl IntoView {
     phrases.install();
     let password = RwSignal::new(String::new());
-    Effect::new(move |_| crate::islands::mark_hydrated());
+    Effect::new(move |_| crate::hydration::mark_hydrated());
     // The server's own verdict on a refused password, so its reasons show without JavaScript.
     let server_feedback = match &error {
         Some(PasswordError::TooWeak(verdict)) => Some(verdict.clone()),

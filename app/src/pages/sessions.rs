@@ -1,7 +1,9 @@
 //! Personal settings → Sessions: every place this person is logged in, with a way out of each.
 
-use crate::api::{my_sessions, SessionRow};
+use crate::api::{my_sessions, PasswordEcho, PasswordField, SessionRow};
+use crate::components::form_error::FormError;
 use crate::components::navigator::Navigator;
+use crate::components::password_fields::{field_error, invalid};
 use crate::components::personal_menu::PersonalMenu;
 use crate::components::signed_in::with_viewer;
 use crate::components::top_bar::TopBar;
@@ -69,9 +71,13 @@ pub fn SessionsPage() -> impl IntoView {
         _ => None,
     };
     let sessions = Resource::new_blocking(|| (), |_| my_sessions());
+    // Set by the server when "Log out everywhere else" was refused.
+    let echo = StoredValue::new(use_context::<PasswordEcho>().unwrap_or_default());
     view! {
         <Title text=t(Msg::SessionsHeading)/>
-        {with_viewer(routes::LOGIN, move |viewer| view! {
+        {with_viewer(routes::LOGIN, move |viewer| {
+            let echo = echo.get_value();
+            view! {
             <TopBar><PersonalMenu/></TopBar>
             <div class="app-layout">
                 <Navigator viewer=viewer/>
@@ -87,11 +93,29 @@ pub fn SessionsPage() -> impl IntoView {
                             }
                         })}
                     </Suspense>
-                    <form method="post" action=routes::SESSIONS_END_OTHERS>
+                    <form method="post" action=routes::SESSIONS_END_OTHERS class="end-others" novalidate>
+                        <p>{t(Msg::LogOutEverywhereElseIntro)}</p>
+                        <FormError message=field_error(echo.error.clone(), PasswordField::Form)/>
+                        <div class="field">
+                            <label for="end-others-password">{t(Msg::Password)}</label>
+                            <input
+                                id="end-others-password"
+                                name="password"
+                                type="password"
+                                autocomplete="current-password"
+                                required
+                                aria-describedby="end-others-password-error"
+                                aria-invalid=invalid(echo.error.as_ref(), PasswordField::Current)
+                            />
+                            <FormError
+                                message=field_error(echo.error.clone(), PasswordField::Current)
+                                id="end-others-password-error"
+                            />
+                        </div>
                         <button type="submit" class="secondary">{t(Msg::LogOutEverywhereElse)}</button>
                     </form>
                 </main>
             </div>
-        })}
+        }})}
     }
 }

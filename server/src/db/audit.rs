@@ -1,9 +1,9 @@
 use super::Db;
 use sqlx::FromRow;
 
-/// One line of the append-only audit trail.
+/// One line of the append-only audit trail, as stored (the `audit` flow names the events).
 #[derive(Clone, Debug, Default)]
-pub struct AuditEvent<'a> {
+pub struct AuditRecord<'a> {
     pub tenant_id: Option<i64>,
     pub user_id: Option<i64>,
     /// What the actor typed or was known as (a login name), when there is no user id.
@@ -26,7 +26,7 @@ pub struct AuditRow {
 }
 
 impl Db {
-    pub async fn audit(&self, event: &AuditEvent<'_>, now: i64) -> sqlx::Result<()> {
+    pub async fn audit(&self, event: &AuditRecord<'_>, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO audit_events (at, tenant_id, user_id, subject, event, outcome, ip, user_agent, detail) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

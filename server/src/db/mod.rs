@@ -1,19 +1,28 @@
 //! Storage through sqlx's `Any` driver: a SQLite file by default, PostgreSQL when the URL
 //! says `postgres://`. Both share one query set (numbered `$n` parameters, Unix-second times).
 
+//!
+//! Rows are typed where they are read: statuses, apps and kinds become enums, flags `bool`.
+//! This floor knows nothing of the flows above it.
+
 mod audit;
-pub use audit::{AuditEvent, AuditRow};
+mod devices;
+mod limits;
 mod outbox;
-pub use outbox::{MailKind, OutboxRow};
+mod retention;
 mod sessions;
 mod tenants;
 mod tokens;
 mod users;
 
-pub use sessions::{NewSession, SessionRecord, SessionSummary};
-pub use tenants::{CreateTenantError, ADMIN_ROLE, USER_ROLE};
-pub use tenants::{Role, Tenant};
-pub use tokens::{ACTIVATION, PASSWORD_RESET, SERVICE_HANDOFF};
+pub use audit::{AuditRecord, AuditRow};
+pub use devices::Device;
+pub use limits::{AttemptLock, Window};
+pub use outbox::{MailKind, OutboxRow};
+pub use retention::Swept;
+pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};
+pub use tenants::{CreateTenantError, Role, Tenant, ADMIN_ROLE, USER_ROLE};
+pub use tokens::TokenKind;
 pub use users::{CreateUserError, NewUser, PasswordChange, UserListing, UserRecord, UserStatus};
 
 use anyhow::Context;
@@ -50,7 +59,7 @@ impl Db {
             ensure_sqlite_folder(url)?;
         }
         let options = AnyPoolOptions::new()
-            .max_connections(if kind == DbKind::Sqlite { 8 } else { 16 })
+            .max_connections(if kind == DbKind::Sqlite { 8 } else { 32 })
             .acquire_timeout(Duration::from_secs(10));
         let options = if kind == DbKind::Sqlite {
             options.after_connect(|conn, _meta| {
@@ -76,10 +85,12 @@ impl Db {
             DbKind::Sqlite => &[
                 (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
                 (2, "mail", include_str!("../../migrations/sqlite/0002_mail.sql")),
+                (3, "layers", include_str!("../../migrations/sqlite/0003_layers.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
                 (2, "mail", include_str!("../../migrations/postgres/0002_mail.sql")),
+                (3, "layers", include_str!("../../migrations/postgres/0003_layers.sql")),
             ],
         };
         let migrations = files
@@ -124,4 +135,17 @@ pub fn redact(url: &str) -> String {
 /// Whether an error is a violated unique constraint (a duplicate slug, login name, …).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// A text column decoded into its enum (a status, an app, a kind).
+pub(crate) fn column<T: std::str::FromStr<Err = String>>(row: &sqlx::any::AnyRow, name: &str) -> sqlx::Result<T> {
+    use sqlx::Row;
+    let raw: String = row.try_get(name)?;
+    raw.parse().map_err(|e: String| sqlx::Error::ColumnDecode { index: name.to_string(), source: e.into() })
+}
+
+/// A 0/1 column as a `bool`.
+pub(crate) fn flag(row: &sqlx::any::AnyRow, name: &str) -> sqlx::Result<bool> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(name)? != 0)
 }

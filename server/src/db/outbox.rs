@@ -1,38 +1,47 @@
 //! The outbox: every email is a row first, written in the same transaction as the change that
 //! causes it. The sender (`crate::mail`) delivers rows, retries with backoff, and marks them.
 
-use super::Db;
-use sqlx::{Any, FromRow, Transaction};
+use super::{column, Db};
+use app::domain::LinkKind;
+use sqlx::any::AnyRow;
+use sqlx::{Any, FromRow, Row, Transaction};
 
-/// What a message is about; the sender renders it in the recipient's language when it is
-/// delivered, minting the link (if it has one) at that moment.
+/// What a message is about: a link (minted when the message is delivered) or the notice that
+/// a password changed. The sender renders it in the recipient's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MailKind {
-    Activation,
-    PasswordReset,
+    Link(LinkKind),
     PasswordChanged,
 }
 
 impl MailKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            MailKind::Activation => "activation",
-            MailKind::PasswordReset => "password-reset",
+            MailKind::Link(kind) => kind.as_str(),
             MailKind::PasswordChanged => "password-changed",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [MailKind::Activation, MailKind::PasswordReset, MailKind::PasswordChanged]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        match raw {
+            "password-changed" => Some(MailKind::PasswordChanged),
+            _ => LinkKind::parse(raw).map(MailKind::Link),
+        }
     }
 }
 
-#[derive(Clone, Debug, FromRow)]
+impl std::str::FromStr for MailKind {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        MailKind::parse(raw).ok_or_else(|| format!("unknown mail kind {raw:?}"))
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct OutboxRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: MailKind,
     pub user_id: i64,
     pub recipient: String,
     pub language: String,
@@ -42,6 +51,24 @@ pub struct OutboxRow {
     pub sent_at: Option<i64>,
     pub failed_at: Option<i64>,
     pub last_error: Option<String>,
+}
+
+impl FromRow<'_, AnyRow> for OutboxRow {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(OutboxRow {
+            id: row.try_get("id")?,
+            kind: column(row, "kind")?,
+            user_id: row.try_get("user_id")?,
+            recipient: row.try_get("recipient")?,
+            language: row.try_get("language")?,
+            created_at: row.try_get("created_at")?,
+            attempts: row.try_get("attempts")?,
+            next_attempt_at: row.try_get("next_attempt_at")?,
+            sent_at: row.try_get("sent_at")?,
+            failed_at: row.try_get("failed_at")?,
+            last_error: row.try_get("last_error")?,
+        })
+    }
 }
 
 const COLUMNS: &str =

@@ -1,79 +1,187 @@
-use super::Db;
-use sqlx::FromRow;
+use super::{column, flag, Db, UserStatus};
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
+
+/// The apps a session can belong to. A token of one app is never accepted by another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum App {
+    Crm,
+    Service,
+}
+
+impl App {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            App::Crm => "crm",
+            App::Service => "service",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [App::Crm, App::Service].into_iter().find(|app| app.as_str() == raw)
+    }
+}
+
+impl std::str::FromStr for App {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        App::parse(raw).ok_or_else(|| format!("unknown app {raw:?}"))
+    }
+}
 
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
     pub public_id: &'a str,
     pub user_id: i64,
     pub tenant_id: i64,
-    pub app: &'a str,
+    pub app: App,
     pub expires_at: i64,
     pub idle_timeout_secs: i64,
     pub ip: &'a str,
     pub user_agent: &'a str,
+    /// The session this one was handed off from; it ends with it.
+    pub parent_hash: Option<&'a str>,
+}
+
+/// What a role allows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rights {
+    pub crm: bool,
+    pub service: bool,
+    pub admin: bool,
+}
+
+impl Rights {
+    pub fn allows(&self, app: App) -> bool {
+        match app {
+            App::Crm => self.crm,
+            App::Service => self.service,
+        }
+    }
+
+    pub(super) fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Rights { crm: flag(row, "can_crm")?, service: flag(row, "can_service")?, admin: flag(row, "can_admin")? })
+    }
 }
 
 /// A session with what every request needs to know about its user, tenant and role.
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, Debug)]
 pub struct SessionRecord {
     pub token_hash: String,
     pub public_id: String,
     pub user_id: i64,
     pub tenant_id: i64,
-    pub app: String,
+    pub app: App,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub idle_timeout_secs: i64,
     pub display_name: String,
     pub login_name: String,
-    pub status: String,
+    pub status: UserStatus,
     pub tenant_slug: String,
     pub tenant_name: String,
-    pub can_crm: i64,
-    pub can_service: i64,
-    pub can_admin: i64,
+    pub rights: Rights,
+    pub parent_hash: Option<String>,
+    /// When the session it was handed off from (if any) times out: its absolute limit, and
+    /// its idle limit as of its last use.
+    pub parent_expires_at: Option<i64>,
+    pub parent_idle_until: Option<i64>,
+}
+
+impl SessionRecord {
+    pub fn is_expired(&self, now: i64) -> bool {
+        let parent_expired = self.parent_hash.is_some()
+            && (self.parent_expires_at.is_none_or(|at| now >= at) || self.parent_idle_until.is_none_or(|at| now >= at));
+        now >= self.expires_at || now >= self.last_seen_at + self.idle_timeout_secs || parent_expired
+    }
+}
+
+impl FromRow<'_, AnyRow> for SessionRecord {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(SessionRecord {
+            token_hash: row.try_get("token_hash")?,
+            public_id: row.try_get("public_id")?,
+            user_id: row.try_get("user_id")?,
+            tenant_id: row.try_get("tenant_id")?,
+            app: column(row, "app")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            expires_at: row.try_get("expires_at")?,
+            idle_timeout_secs: row.try_get("idle_timeout_secs")?,
+            display_name: row.try_get("display_name")?,
+            login_name: row.try_get("login_name")?,
+            status: column(row, "status")?,
+            tenant_slug: row.try_get("tenant_slug")?,
+            tenant_name: row.try_get("tenant_name")?,
+            rights: Rights::from_row(row)?,
+            parent_hash: row.try_get("parent_hash")?,
+            parent_expires_at: row.try_get("parent_expires_at")?,
+            parent_idle_until: row.try_get("parent_idle_until")?,
+        })
+    }
 }
 
 /// One row of the sessions list.
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, Debug)]
 pub struct SessionSummary {
     pub token_hash: String,
     pub public_id: String,
-    pub app: String,
+    pub app: App,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub ip: String,
     pub user_agent: String,
 }
 
+impl FromRow<'_, AnyRow> for SessionSummary {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(SessionSummary {
+            token_hash: row.try_get("token_hash")?,
+            public_id: row.try_get("public_id")?,
+            app: column(row, "app")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            ip: row.try_get("ip")?,
+            user_agent: row.try_get("user_agent")?,
+        })
+    }
+}
+
 impl Db {
     pub async fn insert_session(&self, session: &NewSession<'_>, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, public_id, user_id, tenant_id, app, created_at, last_seen_at, expires_at, \
-             idle_timeout_secs, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10)",
+             idle_timeout_secs, ip, user_agent, parent_hash) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)",
         )
         .bind(session.token_hash)
         .bind(session.public_id)
         .bind(session.user_id)
         .bind(session.tenant_id)
-        .bind(session.app)
+        .bind(session.app.as_str())
         .bind(now)
         .bind(session.expires_at)
         .bind(session.idle_timeout_secs)
         .bind(session.ip)
         .bind(session.user_agent)
+        .bind(session.parent_hash)
         .execute(&self.pool)
         .await
         .map(|_| ())
     }
 
+    /// The session with this token hash, with its user, tenant, role and (for a handed-off
+    /// session) its parent's limits. A parent that was deleted leaves `parent_hash` dangling
+    /// only for an instant: the foreign key deletes the child with it.
     pub async fn session_by_hash(&self, token_hash: &str) -> sqlx::Result<Option<SessionRecord>> {
         sqlx::query_as(
             "SELECT s.token_hash, s.public_id, s.user_id, s.tenant_id, s.app, s.created_at, s.last_seen_at, s.expires_at, \
-                    s.idle_timeout_secs, u.display_name, u.login_name, u.status, t.slug AS tenant_slug, t.name AS tenant_name, \
-                    r.can_crm, r.can_service, r.can_admin \
-             FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id JOIN roles r ON r.id = u.role_id \
+                    s.idle_timeout_secs, s.parent_hash, u.display_name, u.login_name, u.status, \
+                    t.slug AS tenant_slug, t.name AS tenant_name, r.can_crm, r.can_service, r.can_admin, \
+                    p.expires_at AS parent_expires_at, p.last_seen_at + p.idle_timeout_secs AS parent_idle_until \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id \
+             JOIN roles r ON r.id = u.role_id LEFT JOIN sessions p ON p.token_hash = s.parent_hash \
              WHERE s.token_hash = $1",
         )
         .bind(token_hash)
@@ -81,16 +189,19 @@ impl Db {
         .await
     }
 
-    pub async fn touch_session(&self, token_hash: &str, now: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+    /// Marks a session (and the session it was handed off from: working in Service keeps the
+    /// CRM session alive) as seen now.
+    pub async fn touch_session(&self, token_hash: &str, parent_hash: Option<&str>, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 OR token_hash = $3")
             .bind(now)
             .bind(token_hash)
+            .bind(parent_hash.unwrap_or(token_hash))
             .execute(&self.pool)
             .await
             .map(|_| ())
     }
 
-    /// Ends one session; false when it had already ended.
+    /// Ends one session (and every session handed off from it); false when it had already ended.
     pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<bool> {
         let done =
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
@@ -119,13 +230,17 @@ impl Db {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Ends every session of a user but one (or all, with `keep` None); returns how many ended.
+    /// Ends every session of a user but one and those handed off from it (or all, with `keep`
+    /// None); returns how many ended.
     pub async fn delete_user_sessions(&self, user_id: i64, keep: Option<&str>) -> sqlx::Result<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(user_id)
-            .bind(keep.unwrap_or(""))
-            .execute(&self.pool)
-            .await?;
+        let keep = keep.unwrap_or("");
+        let done = sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 AND (parent_hash IS NULL OR parent_hash <> $2)",
+        )
+        .bind(user_id)
+        .bind(keep)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected())
     }
 

@@ -1,5 +1,6 @@
-use super::{is_unique_violation, Db};
-use sqlx::FromRow;
+use super::{is_unique_violation, App, Db, Rights};
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 #[derive(Clone, Debug, FromRow)]
 pub struct Tenant {
@@ -10,24 +11,42 @@ pub struct Tenant {
     pub absolute_timeout_secs: i64,
     pub service_idle_timeout_secs: i64,
     pub service_absolute_timeout_secs: i64,
-    pub tos_version: i64,
 }
 
-#[derive(Clone, Debug, FromRow)]
+impl Tenant {
+    /// (idle, absolute) session limits in seconds for one app.
+    pub fn session_limits(&self, app: App) -> (i64, i64) {
+        match app {
+            App::Crm => (self.idle_timeout_secs, self.absolute_timeout_secs),
+            App::Service => (self.service_idle_timeout_secs, self.service_absolute_timeout_secs),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct Role {
     pub id: i64,
     pub name: String,
     pub user_level: i64,
-    pub can_crm: i64,
-    pub can_service: i64,
-    pub can_admin: i64,
+    pub rights: Rights,
+}
+
+impl FromRow<'_, AnyRow> for Role {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Role {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            user_level: row.try_get("user_level")?,
+            rights: Rights::from_row(row)?,
+        })
+    }
 }
 
 pub const ADMIN_ROLE: &str = "User level 0";
 pub const USER_ROLE: &str = "User";
 
 const TENANT_COLUMNS: &str = "id, slug, name, idle_timeout_secs, absolute_timeout_secs, \
-     service_idle_timeout_secs, service_absolute_timeout_secs, tos_version";
+     service_idle_timeout_secs, service_absolute_timeout_secs";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateTenantError {
@@ -111,18 +130,18 @@ impl Db {
         .bind(tenant_id)
         .bind(&role.name)
         .bind(role.user_level)
-        .bind(role.can_crm)
-        .bind(role.can_service)
-        .bind(role.can_admin)
+        .bind(i64::from(role.rights.crm))
+        .bind(i64::from(role.rights.service))
+        .bind(i64::from(role.rights.admin))
         .fetch_one(&self.pool)
         .await
     }
 
     /// Whether a role gives the right to use an app.
-    pub async fn role_allows(&self, role_id: i64, app: crate::session::App) -> sqlx::Result<bool> {
+    pub async fn role_allows(&self, role_id: i64, app: App) -> sqlx::Result<bool> {
         let column = match app {
-            crate::session::App::Crm => "can_crm",
-            crate::session::App::Service => "can_service",
+            App::Crm => "can_crm",
+            App::Service => "can_service",
         };
         let allowed: Option<i64> = sqlx::query_scalar(&format!("SELECT {column} FROM roles WHERE id = $1"))
             .bind(role_id)
@@ -141,18 +160,19 @@ impl Db {
         .await
     }
 
-    /// Sets a tenant's idle and absolute session limits for one app (`crm` or `service`).
+    /// Sets a tenant's idle and absolute session limits for one app.
     pub async fn set_session_timeouts(
         &self,
         tenant_id: i64,
-        app: &str,
+        app: App,
         idle_secs: i64,
         absolute_secs: i64,
     ) -> sqlx::Result<()> {
-        let sql = if app == "service" {
-            "UPDATE tenants SET service_idle_timeout_secs = $1, service_absolute_timeout_secs = $2 WHERE id = $3"
-        } else {
-            "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3"
+        let sql = match app {
+            App::Service => {
+                "UPDATE tenants SET service_idle_timeout_secs = $1, service_absolute_timeout_secs = $2 WHERE id = $3"
+            }
+            App::Crm => "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3",
         };
         sqlx::query(sql).bind(idle_secs).bind(absolute_secs).bind(tenant_id).execute(&self.pool).await.map(|_| ())
     }

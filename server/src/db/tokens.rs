@@ -1,16 +1,29 @@
-use super::Db;
+use super::{Db, UserStatus};
+use app::domain::LinkKind;
 use sqlx::{Any, Executor};
 
-/// The kinds of one-time token. A token only ever redeems as its own kind.
-pub const SERVICE_HANDOFF: &str = "service-handoff";
-pub const ACTIVATION: &str = "activation";
-pub const PASSWORD_RESET: &str = "password-reset";
+/// The kinds of one-time token: an emailed link's, or a Service hand-off ticket. A token only
+/// ever redeems as its own kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Link(LinkKind),
+    ServiceHandoff,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Link(kind) => kind.as_str(),
+            TokenKind::ServiceHandoff => "service-handoff",
+        }
+    }
+}
 
 impl Db {
     pub async fn insert_one_time_token(
         &self,
         token_hash: &str,
-        kind: &str,
+        kind: TokenKind,
         user_id: i64,
         expires_at: i64,
         data: Option<&str>,
@@ -24,7 +37,7 @@ impl Db {
     pub async fn retire_one_time_tokens(
         &self,
         user_id: i64,
-        kind: &str,
+        kind: TokenKind,
         keep: Option<&str>,
         now: i64,
     ) -> sqlx::Result<()> {
@@ -33,7 +46,7 @@ impl Db {
         )
         .bind(now)
         .bind(user_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(keep.unwrap_or(""))
         .execute(&self.pool)
         .await
@@ -50,7 +63,7 @@ impl Db {
         &self,
         outbox_id: i64,
         token_hash: &str,
-        kind: &str,
+        kind: TokenKind,
         user_id: i64,
         expires_at: i64,
         now: i64,
@@ -70,10 +83,12 @@ impl Db {
                 .bind(user_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let applies = match user {
-            Some((status, _, _)) if kind == ACTIVATION => status == "invited",
+        let applies = match user.map(|(status, changed, has)| (UserStatus::parse(&status), changed, has == 1)) {
+            Some((status, _, _)) if kind == TokenKind::Link(LinkKind::Activation) => {
+                status == Some(UserStatus::Invited)
+            }
             Some((status, changed_at, has_password)) => {
-                status == "active" && has_password == 1 && changed_at <= requested_at
+                status == Some(UserStatus::Active) && has_password && changed_at <= requested_at
             }
             None => false,
         };
@@ -96,12 +111,12 @@ impl Db {
     }
 
     /// The user a link belongs to, when it is still usable; does not use it up.
-    pub async fn peek_one_time_token(&self, token_hash: &str, kind: &str, now: i64) -> sqlx::Result<Option<i64>> {
+    pub async fn peek_one_time_token(&self, token_hash: &str, kind: TokenKind, now: i64) -> sqlx::Result<Option<i64>> {
         sqlx::query_scalar(
             "SELECT user_id FROM one_time_tokens WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > $3",
         )
         .bind(token_hash)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(now)
         .fetch_optional(&self.pool)
         .await
@@ -112,7 +127,7 @@ impl Db {
     pub async fn redeem_one_time_token(
         &self,
         token_hash: &str,
-        kind: &str,
+        kind: TokenKind,
         now: i64,
     ) -> sqlx::Result<Option<(i64, Option<String>)>> {
         sqlx::query_as(
@@ -121,7 +136,7 @@ impl Db {
         )
         .bind(now)
         .bind(token_hash)
-        .bind(kind)
+        .bind(kind.as_str())
         .fetch_optional(&self.pool)
         .await
     }
@@ -130,7 +145,7 @@ impl Db {
 async fn insert_token<'e>(
     executor: impl Executor<'e, Database = Any>,
     token_hash: &str,
-    kind: &str,
+    kind: TokenKind,
     user_id: i64,
     expires_at: i64,
     data: Option<&str>,
@@ -140,7 +155,7 @@ async fn insert_token<'e>(
         "INSERT INTO one_time_tokens (token_hash, kind, user_id, created_at, expires_at, data) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_hash)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(user_id)
     .bind(now)
     .bind(expires_at)

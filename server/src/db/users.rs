@@ -1,6 +1,10 @@
 use super::outbox::{enqueue, MailKind};
-use super::{is_unique_violation, Db};
-use sqlx::{Any, FromRow, Transaction};
+use super::tokens::TokenKind;
+use super::{column, is_unique_violation, Db};
+use crate::softlock::Lockout;
+use app::domain::LinkKind;
+use sqlx::any::AnyRow;
+use sqlx::{Any, FromRow, Row, Transaction};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserStatus {
@@ -28,8 +32,16 @@ impl UserStatus {
     }
 }
 
+impl std::str::FromStr for UserStatus {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        UserStatus::parse(raw).ok_or_else(|| format!("unknown user status {raw:?}"))
+    }
+}
+
 /// A user as stored. Deliberately not `Debug`: it carries the password hash.
-#[derive(Clone, FromRow)]
+#[derive(Clone)]
 pub struct UserRecord {
     pub id: i64,
     pub tenant_id: i64,
@@ -37,29 +49,55 @@ pub struct UserRecord {
     pub login_name: String,
     pub email: Option<String>,
     pub display_name: String,
-    pub status: String,
+    pub status: UserStatus,
     pub password_hash: Option<String>,
     pub language: Option<String>,
     pub password_changed_at: i64,
-    pub failure_streak: i64,
-    pub locked_until: i64,
-    pub failure_window_start: i64,
-    pub failure_window_count: i64,
+    /// The soft lock for attempts from unknown devices.
+    pub lockout: Lockout,
 }
 
-impl UserRecord {
-    pub fn status(&self) -> Option<UserStatus> {
-        UserStatus::parse(&self.status)
+impl FromRow<'_, AnyRow> for UserRecord {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(UserRecord {
+            id: row.try_get("id")?,
+            tenant_id: row.try_get("tenant_id")?,
+            role_id: row.try_get("role_id")?,
+            login_name: row.try_get("login_name")?,
+            email: row.try_get("email")?,
+            display_name: row.try_get("display_name")?,
+            status: column(row, "status")?,
+            password_hash: row.try_get("password_hash")?,
+            language: row.try_get("language")?,
+            password_changed_at: row.try_get("password_changed_at")?,
+            lockout: Lockout {
+                streak: row.try_get("failure_streak")?,
+                locked_until: row.try_get("locked_until")?,
+                window_start: row.try_get("failure_window_start")?,
+                window_count: row.try_get("failure_window_count")?,
+            },
+        })
     }
 }
 
 /// One row of `frontdoor user list`.
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, Debug)]
 pub struct UserListing {
     pub login_name: String,
     pub display_name: String,
-    pub status: String,
+    pub status: UserStatus,
     pub role: String,
+}
+
+impl FromRow<'_, AnyRow> for UserListing {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(UserListing {
+            login_name: row.try_get("login_name")?,
+            display_name: row.try_get("display_name")?,
+            status: column(row, "status")?,
+            role: row.try_get("role")?,
+        })
+    }
 }
 
 pub struct NewUser<'a> {
@@ -98,7 +136,7 @@ impl Db {
         let recipient = user.email.unwrap_or(user.login_name);
         let mut tx = self.pool.begin().await?;
         let id = insert_user(&mut tx, user, now).await?;
-        enqueue(&mut tx, MailKind::Activation, id, recipient, user.language, now).await?;
+        enqueue(&mut tx, MailKind::Link(LinkKind::Activation), id, recipient, user.language, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -127,27 +165,31 @@ impl Db {
     }
 
     /// Sets a user's password and everything that goes with a new one, in one transaction:
-    /// the lockout is cleared, outstanding links stop working, sessions end (all, or all but
-    /// `keep`), and with `notify` the "your password was changed" email is queued. `require`
-    /// says which status the user must have; `redeem` is the link that authorises the change,
-    /// used up here. Returns the user as they were before, or None when nothing changed.
-    pub async fn set_password(&self, change: PasswordChange<'_>, now: i64) -> sqlx::Result<Option<UserRecord>> {
+    /// the lockout is cleared, outstanding links stop working, every session ends (the caller
+    /// gives this browser a new one where that is right), and the "your password was changed"
+    /// email is queued where the change calls for it. Returns the user as they were before, or
+    /// None when nothing changed (a used link, a user no longer in the state the change is for).
+    pub async fn set_password(
+        &self,
+        password_hash: &str,
+        change: PasswordChange<'_>,
+        now: i64,
+    ) -> sqlx::Result<Option<UserRecord>> {
         let mut tx = self.pool.begin().await?;
-        let user_id = match (change.redeem, change.user_id) {
-            (Some((token_hash, kind)), _) => {
+        let user_id = match change {
+            PasswordChange::Link { token_hash, kind } => {
                 let redeemed: Option<i64> = sqlx::query_scalar(
                     "UPDATE one_time_tokens SET used_at = $1 \
                      WHERE token_hash = $2 AND kind = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
                 )
                 .bind(now)
                 .bind(token_hash)
-                .bind(kind)
+                .bind(TokenKind::Link(kind).as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
                 redeemed
             }
-            (None, Some(id)) => Some(id),
-            (None, None) => None,
+            PasswordChange::Own { user_id } | PasswordChange::Admin { user_id, .. } => Some(user_id),
         };
         let Some(user_id) = user_id else { return Ok(None) };
         let before: Option<UserRecord> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
@@ -155,52 +197,63 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(before) = before else { return Ok(None) };
-        if !change.require.contains(&before.status().unwrap_or(UserStatus::Deactivated)) {
+        if !change.applies_to(before.status) {
             return Ok(None);
         }
         sqlx::query(
             "UPDATE users SET password_hash = $1, status = 'active', password_changed_at = $2, updated_at = $2, \
              failure_streak = 0, locked_until = 0, failure_window_start = 0, failure_window_count = 0 WHERE id = $3",
         )
-        .bind(change.password_hash)
+        .bind(password_hash)
         .bind(now)
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        retire_links(&mut tx, user_id, "superseded by a password change", now).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        sqlx::query("UPDATE devices SET failure_streak = 0, locked_until = 0 WHERE user_id = $1")
             .bind(user_id)
-            .bind(change.keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
-        if change.notify {
+        retire_links(&mut tx, user_id, "superseded by a password change", now).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        if change.notifies() {
             let recipient = before.email.as_deref().unwrap_or(&before.login_name);
             enqueue(&mut tx, MailKind::PasswordChanged, user_id, recipient, before.language.as_deref(), now).await?;
         }
         tx.commit().await?;
         Ok(Some(before))
     }
-
-    pub async fn set_language(&self, user_id: i64, language: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
-            .bind(language)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-    }
 }
 
-/// A password change: see [`Db::set_password`].
-pub struct PasswordChange<'a> {
-    pub password_hash: &'a str,
-    /// The link (token hash and kind) that authorises the change, used up in the same step.
-    pub redeem: Option<(&'a str, &'a str)>,
-    /// The user, when no link is involved (change password, the command line).
-    pub user_id: Option<i64>,
-    pub require: &'a [UserStatus],
-    pub keep_session: Option<&'a str>,
-    pub notify: bool,
+/// Who sets a password, and on what authority: see [`Db::set_password`].
+#[derive(Clone, Copy, Debug)]
+pub enum PasswordChange<'a> {
+    /// From an emailed link (its token hash), used up in the same step: activation for an
+    /// invited user, a reset for an active one (who is told).
+    Link { token_hash: &'a str, kind: LinkKind },
+    /// The person themself, under Personal settings (an active user, who is told).
+    Own { user_id: i64 },
+    /// An administrator, for an invited or active user; `notify` tells them.
+    Admin { user_id: i64, notify: bool },
+}
+
+impl PasswordChange<'_> {
+    fn applies_to(&self, status: UserStatus) -> bool {
+        match self {
+            PasswordChange::Link { kind: LinkKind::Activation, .. } => status == UserStatus::Invited,
+            PasswordChange::Link { kind: LinkKind::PasswordReset, .. } | PasswordChange::Own { .. } => {
+                status == UserStatus::Active
+            }
+            PasswordChange::Admin { .. } => status != UserStatus::Deactivated,
+        }
+    }
+
+    fn notifies(&self) -> bool {
+        match self {
+            PasswordChange::Link { kind, .. } => *kind == LinkKind::PasswordReset,
+            PasswordChange::Own { .. } => true,
+            PasswordChange::Admin { notify, .. } => *notify,
+        }
+    }
 }
 
 /// Every outstanding link of the user stops working, and queued messages that would mint one
@@ -308,7 +361,7 @@ impl Db {
         Ok(true)
     }
 
-    pub async fn save_login_failures(&self, user_id: i64, lockout: &crate::login::Lockout) -> sqlx::Result<()> {
+    pub async fn save_login_failures(&self, user_id: i64, lockout: &Lockout) -> sqlx::Result<()> {
         sqlx::query(
             "UPDATE users SET failure_streak = $1, locked_until = $2, failure_window_start = $3, failure_window_count = $4 \
              WHERE id = $5",

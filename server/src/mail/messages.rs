@@ -2,8 +2,8 @@
 //! language, built from the translation layer. Links come from the configured public URL.
 
 use crate::db::MailKind;
-use crate::web::plain_page::escape;
-use app::domain::format_utc;
+use crate::html::escape;
+use app::domain::{format_utc, LinkKind};
 use app::i18n::{fill, Lang, Msg};
 
 pub struct Facts<'a> {
@@ -37,13 +37,13 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         ("when", &when),
     ];
     let (subject, paragraphs, button, after): (Msg, &[Msg], Option<Msg>, &[Msg]) = match kind {
-        MailKind::Activation => (
+        MailKind::Link(LinkKind::Activation) => (
             Msg::MailActivationSubject,
             &[Msg::MailGreeting, Msg::MailActivationBody],
             Some(Msg::ActivateNow),
             &[Msg::MailActivationValidity, Msg::MailActivationIgnore],
         ),
-        MailKind::PasswordReset => (
+        MailKind::Link(LinkKind::PasswordReset) => (
             Msg::MailResetSubject,
             &[Msg::MailGreeting, Msg::MailResetBody],
             Some(Msg::MailResetButton),
@@ -106,7 +106,8 @@ mod tests {
 
     #[test]
     fn activation_mail_carries_the_link_in_both_parts_and_escapes_names() {
-        let mail = render(MailKind::Activation, Lang::En, &facts(Some("https://crm.example/activate/abc")));
+        let mail =
+            render(MailKind::Link(LinkKind::Activation), Lang::En, &facts(Some("https://crm.example/activate/abc")));
         assert!(mail.text.contains("Activate now: https://crm.example/activate/abc"));
         assert!(mail.html.contains("href=\"https://crm.example/activate/abc\""));
         assert!(mail.html.contains("Ada &lt;Lovelace&gt;"));
@@ -115,7 +116,7 @@ mod tests {
 
     #[test]
     fn dutch_mail_is_dutch() {
-        let mail = render(MailKind::Activation, Lang::Nl, &facts(Some("https://x/activate/abc")));
+        let mail = render(MailKind::Link(LinkKind::Activation), Lang::Nl, &facts(Some("https://x/activate/abc")));
         assert!(mail.text.contains("Nu activeren"), "{}", mail.text);
         let changed = render(MailKind::PasswordChanged, Lang::Nl, &facts(None));
         assert!(changed.subject.contains("wachtwoord"), "{}", changed.subject);

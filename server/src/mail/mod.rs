@@ -11,9 +11,10 @@ mod transport;
 pub use messages::{render, Rendered};
 pub use transport::{SendError, Transport};
 
-use crate::db::{MailKind, OutboxRow};
-use crate::links::Link;
-use crate::state::AppState;
+use crate::clock::Clock;
+use crate::db::{Db, MailKind, OutboxRow, TokenKind};
+use crate::links;
+use crate::settings::Settings;
 use crate::tokens::Token;
 use app::i18n::Lang;
 use std::sync::Arc;
@@ -24,69 +25,143 @@ use tokio::sync::Notify;
 const CLAIM_SECS: i64 = 120;
 const BATCH: i64 = 20;
 
-/// The sender's settings and its wake-up call.
+/// Tells the sender that a message is waiting (after the transaction that queued it).
+#[derive(Default)]
+pub struct MailSignal(Notify);
+
+impl MailSignal {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The sender: what it reads (the outbox, the users), how it delivers, and when it wakes.
+#[derive(Clone)]
+pub struct Sender {
+    pub db: Db,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+    pub mailer: Arc<Mailer>,
+    pub signal: Arc<MailSignal>,
+}
+
+/// How messages leave: the transport, the sender address, the retry ceiling and how often to
+/// look for messages queued elsewhere.
 pub struct Mailer {
     pub transport: Transport,
     pub from: lettre::message::Mailbox,
     pub retry_max_secs: i64,
     pub poll: Duration,
-    wakeup: Notify,
 }
 
 impl Mailer {
     pub fn new(transport: Transport, from: &str, retry_max_secs: i64, poll: Duration) -> anyhow::Result<Self> {
         let from = from.parse().map_err(|e| anyhow::anyhow!("the mail sender {from:?} is not an address: {e}"))?;
-        Ok(Mailer { transport, from, retry_max_secs: retry_max_secs.max(1), poll, wakeup: Notify::new() })
-    }
-
-    /// Tells the sender that a message is waiting (after the transaction that queued it).
-    pub fn wake(&self) {
-        self.wakeup.notify_one();
+        Ok(Mailer { transport, from, retry_max_secs: retry_max_secs.max(1), poll })
     }
 }
 
-/// Delivers the outbox until the process ends.
-pub async fn run_sender(state: AppState) {
-    let mailer: Arc<Mailer> = state.mailer.clone();
-    loop {
-        if let Err(err) = deliver_due(&state).await {
-            tracing::error!(error = %err, "the mail sender could not read the outbox");
-        }
-        tokio::select! {
-            _ = mailer.wakeup.notified() => {}
-            _ = tokio::time::sleep(mailer.poll) => {}
+impl Sender {
+    /// Delivers the outbox until the process ends.
+    pub async fn run(self) {
+        loop {
+            if let Err(err) = self.deliver_due().await {
+                tracing::error!(error = %err, "the mail sender could not read the outbox");
+            }
+            tokio::select! {
+                _ = self.signal.0.notified() => {}
+                _ = tokio::time::sleep(self.mailer.poll) => {}
+            }
         }
     }
-}
 
-/// One pass over the due messages; returns how many were delivered.
-pub async fn deliver_due(state: &AppState) -> sqlx::Result<usize> {
-    let mut delivered = 0;
-    for row in state.db.due_mail(state.clock.now(), BATCH).await? {
-        // A pass can take a while (each SMTP attempt up to its timeout): every claim is made
-        // with the time of its own, so it never starts out expired.
-        let now = state.clock.now();
-        if !state.db.claim_mail(row.id, now, now + CLAIM_SECS).await? {
-            continue;
+    /// One pass over the due messages; returns how many were delivered.
+    pub async fn deliver_due(&self) -> sqlx::Result<usize> {
+        let db = &self.db;
+        let mut delivered = 0;
+        for row in db.due_mail(self.clock.now(), BATCH).await? {
+            // A pass can take a while (each SMTP attempt up to its timeout): every claim is made
+            // with the time of its own, so it never starts out expired.
+            let now = self.clock.now();
+            if !db.claim_mail(row.id, now, now + CLAIM_SECS).await? {
+                continue;
+            }
+            match self.deliver(&row).await {
+                Ok(Outcome::Sent) => {
+                    db.mail_sent(row.id, self.clock.now()).await?;
+                    delivered += 1;
+                }
+                Ok(Outcome::Void(reason)) => db.mail_failed(row.id, self.clock.now(), reason).await?,
+                Err(SendError::Permanent(reason)) => {
+                    tracing::error!(id = row.id, kind = row.kind.as_str(), %reason, "the mail server refused a message for good");
+                    db.mail_failed(row.id, self.clock.now(), &reason).await?;
+                }
+                Err(SendError::Transient(reason)) => {
+                    let wait = backoff(row.attempts + 1, self.mailer.retry_max_secs);
+                    tracing::warn!(id = row.id, kind = row.kind.as_str(), %reason, retry_in_secs = wait, "could not deliver a message");
+                    db.mail_retry(row.id, self.clock.now() + wait, &reason).await?;
+                }
+            }
         }
-        match deliver(state, &row).await {
-            Ok(Outcome::Sent) => {
-                state.db.mail_sent(row.id, state.clock.now()).await?;
-                delivered += 1;
-            }
-            Ok(Outcome::Void(reason)) => state.db.mail_failed(row.id, state.clock.now(), reason).await?,
-            Err(SendError::Permanent(reason)) => {
-                tracing::error!(id = row.id, kind = %row.kind, %reason, "the mail server refused a message for good");
-                state.db.mail_failed(row.id, state.clock.now(), &reason).await?;
-            }
-            Err(SendError::Transient(reason)) => {
-                let wait = backoff(row.attempts + 1, state.mailer.retry_max_secs);
-                tracing::warn!(id = row.id, kind = %row.kind, %reason, retry_in_secs = wait, "could not deliver a message");
-                state.db.mail_retry(row.id, state.clock.now() + wait, &reason).await?;
-            }
-        }
+        Ok(delivered)
     }
-    Ok(delivered)
+
+    async fn deliver(&self, row: &OutboxRow) -> Result<Outcome, SendError> {
+        let (db, settings) = (&self.db, &self.settings);
+        let db_error = |e: sqlx::Error| SendError::Transient(format!("database: {e}"));
+        let Some(user) = db.user_by_id(row.user_id).await.map_err(db_error)? else {
+            return Ok(Outcome::Void("the user no longer exists"));
+        };
+        let Some(tenant) = db.tenant_by_id(user.tenant_id).await.map_err(db_error)? else {
+            return Ok(Outcome::Void("the tenant no longer exists"));
+        };
+        let link = match row.kind {
+            MailKind::Link(kind) => Some(kind),
+            MailKind::PasswordChanged => None,
+        };
+        let token = Token::generate();
+        let address = match link {
+            Some(kind) => {
+                let now = self.clock.now();
+                let expires_at = now + links::lifetime_secs(settings, kind);
+                let stored = db
+                    .store_link_for_mail(row.id, &token.hash(), TokenKind::Link(kind), user.id, expires_at, now)
+                    .await
+                    .map_err(db_error)?;
+                if !stored {
+                    return Ok(Outcome::Void("no longer applies (activated, deactivated or password changed)"));
+                }
+                Some(links::address(settings, kind, &token))
+            }
+            None => None,
+        };
+        let lang = Lang::from_code(&row.language).unwrap_or_default();
+        let rendered = render(
+            row.kind,
+            lang,
+            &messages::Facts {
+                name: &user.display_name,
+                login_name: &user.login_name,
+                tenant: &tenant.name,
+                link: address.as_deref(),
+                activation_hours: settings.activation_secs / 3600,
+                reset_minutes: settings.reset_secs / 60,
+                // When it happened, not when the message finally got out.
+                when: row.created_at,
+            },
+        );
+        let sent = self.mailer.transport.send(&self.mailer.from, &row.recipient, &rendered, row.id).await;
+        if let Some(kind) = link {
+            let now = self.clock.now();
+            // The newest delivered link is the one that works; an undelivered one never does.
+            let retired = match &sent {
+                Ok(()) => db.retire_one_time_tokens(user.id, TokenKind::Link(kind), Some(&token.hash()), now).await,
+                Err(_) => db.retire_token(&token.hash(), now).await,
+            };
+            retired.map_err(db_error)?;
+        }
+        sent.map(|()| Outcome::Sent)
+    }
 }
 
 /// Seconds to wait after the `attempts`-th failure: 2, 4, 8, … up to `max`.
@@ -99,63 +174,4 @@ enum Outcome {
     Sent,
     /// The message no longer applies (the user was activated or removed meanwhile).
     Void(&'static str),
-}
-
-async fn deliver(state: &AppState, row: &OutboxRow) -> Result<Outcome, SendError> {
-    let db_error = |e: sqlx::Error| SendError::Transient(format!("database: {e}"));
-    let Some(kind) = MailKind::parse(&row.kind) else { return Ok(Outcome::Void("unknown kind")) };
-    let Some(user) = state.db.user_by_id(row.user_id).await.map_err(db_error)? else {
-        return Ok(Outcome::Void("the user no longer exists"));
-    };
-    let Some(tenant) = state.db.tenant_by_id(user.tenant_id).await.map_err(db_error)? else {
-        return Ok(Outcome::Void("the tenant no longer exists"));
-    };
-    let link = match kind {
-        MailKind::Activation => Some(Link::Activation),
-        MailKind::PasswordReset => Some(Link::PasswordReset),
-        MailKind::PasswordChanged => None,
-    };
-    let token = Token::generate();
-    let address = match link {
-        Some(link) => {
-            let now = state.clock.now();
-            let expires_at = now + link.lifetime_secs(&state.settings);
-            let stored = state
-                .db
-                .store_link_for_mail(row.id, &token.hash(), link.kind(), user.id, expires_at, now)
-                .await
-                .map_err(db_error)?;
-            if !stored {
-                return Ok(Outcome::Void("no longer applies (activated, deactivated or password changed)"));
-            }
-            Some(link.address(&state.settings, &token))
-        }
-        None => None,
-    };
-    let lang = Lang::from_code(&row.language).unwrap_or_default();
-    let rendered = render(
-        kind,
-        lang,
-        &messages::Facts {
-            name: &user.display_name,
-            login_name: &user.login_name,
-            tenant: &tenant.name,
-            link: address.as_deref(),
-            activation_hours: state.settings.activation_secs / 3600,
-            reset_minutes: state.settings.reset_secs / 60,
-            // When it happened, not when the message finally got out.
-            when: row.created_at,
-        },
-    );
-    let sent = state.mailer.transport.send(&state.mailer.from, &row.recipient, &rendered, row.id).await;
-    if let Some(link) = link {
-        let now = state.clock.now();
-        // The newest delivered link is the one that works; an undelivered one never does.
-        let retired = match &sent {
-            Ok(()) => state.db.retire_one_time_tokens(user.id, link.kind(), Some(&token.hash()), now).await,
-            Err(_) => state.db.retire_token(&token.hash(), now).await,
-        };
-        retired.map_err(db_error)?;
-    }
-    sent.map(|()| Outcome::Sent)
 }

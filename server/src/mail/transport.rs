@@ -10,7 +10,12 @@ use std::time::Duration;
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(PathBuf),
+    /// `.eml` files in a folder; with `log_links`, each message's link is logged too (a local
+    /// installation's way to its first activation link, never a live https one).
+    Files {
+        dir: PathBuf,
+        log_links: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -23,7 +28,7 @@ pub enum SendError {
 
 impl Transport {
     /// From `--smtp-url` (credentials may be in it; it is never logged) or the mail folder.
-    pub fn new(smtp_url: Option<&str>, mail_dir: PathBuf) -> anyhow::Result<Self> {
+    pub fn new(smtp_url: Option<&str>, mail_dir: PathBuf, log_links: bool) -> anyhow::Result<Self> {
         match smtp_url.filter(|u| !u.is_empty()) {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -32,14 +37,14 @@ impl Transport {
                     .build();
                 Ok(Transport::Smtp(transport))
             }
-            None => Ok(Transport::Files(mail_dir)),
+            None => Ok(Transport::Files { dir: mail_dir, log_links }),
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
             Transport::Smtp(_) => "SMTP".to_string(),
-            Transport::Files(dir) => format!("files in {}", dir.display()),
+            Transport::Files { dir, .. } => format!("files in {}", dir.display()),
         }
     }
 
@@ -69,7 +74,7 @@ impl Transport {
                     SendError::Transient(e.to_string())
                 }
             }),
-            Transport::Files(dir) => {
+            Transport::Files { dir, log_links } => {
                 let io = |e: std::io::Error| SendError::Transient(format!("cannot write to {}: {e}", dir.display()));
                 tokio::fs::create_dir_all(dir).await.map_err(io)?;
                 let name = format!("{id:08}.eml");
@@ -78,7 +83,7 @@ impl Transport {
                 let path = dir.join(name);
                 tokio::fs::rename(&partial, &path).await.map_err(io)?;
                 // No mail server: the log is how a newcomer finds the link.
-                match &rendered.link {
+                match rendered.link.as_ref().filter(|_| *log_links) {
                     Some(link) => tracing::info!(file = %path.display(), %link, "mail written (no SMTP configured)"),
                     None => tracing::info!(file = %path.display(), "mail written (no SMTP configured)"),
                 }

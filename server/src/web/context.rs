@@ -1,40 +1,43 @@
-//! Per-request context: who the client is, which language to speak, and whose session this is.
-//! Anonymous visits to signed-in pages are sent to the right login page, and back afterwards.
+//! Per-request context: an id, who the client is, which language to speak; a tracing span per
+//! request (id, route, status, latency; never a path's raw parameters, which may be tokens);
+//! and the error pages, written here with the request's id on them.
 
+use super::cookies::{self, LANGUAGE_COOKIE};
+use super::error::{ErrorPage, WebError};
+use super::plain_page::plain_page;
+use super::state::AppState;
+use crate::client::{forwarded_for, ClientInfo};
 use crate::db::SessionRecord;
-use crate::session::{self, App, NoSession, LANGUAGE_COOKIE};
-use crate::state::AppState;
-use crate::web::client::ClientInfo;
-use app::domain::{encode_query_component, ReturnPath};
-use app::i18n::Lang;
-use app::routes;
-use axum::extract::{Request, State};
+use crate::html::escape;
+use app::i18n::{fill, Lang, Msg};
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
-use http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue};
+use rand::RngCore;
+use std::net::SocketAddr;
+use tracing::Instrument;
 
-/// The session behind the request, when there is one.
+/// The request's id: in the log, in the `X-Request-Id` header and on error pages.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// The session behind the request, put there by the route group's sign-in layer.
 #[derive(Clone, Debug)]
 pub struct CurrentSession(pub SessionRecord);
 
-/// Which app's session a path needs, and whether an anonymous GET is sent to log in.
-fn session_needed(path: &str) -> Option<(App, bool)> {
-    let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
-    if path == routes::SERVICE_SESSION {
-        None
-    } else if under(routes::SERVICE) {
-        Some((App::Service, true))
-    } else if under(routes::CRM) || under(routes::SETTINGS) {
-        Some((App::Crm, true))
-    } else if path.starts_with("/api/") || path == routes::LOGOUT {
-        Some((App::Crm, false))
-    } else {
-        None
+impl<S: Send + Sync> FromRequestParts<S> for CurrentSession {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+        parts.extensions.get::<CurrentSession>().cloned().ok_or(WebError::NotSignedIn)
     }
 }
 
+/// A saved choice (the switch, a cookie) wins over `Accept-Language`; English otherwise.
 pub fn language(headers: &HeaderMap) -> Lang {
-    session::read_cookie(headers, LANGUAGE_COOKIE)
+    cookies::first(headers, LANGUAGE_COOKIE)
         .and_then(Lang::from_code)
         .or_else(|| {
             headers
@@ -45,82 +48,70 @@ pub fn language(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-pub async fn request_context(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The client: the peer's address, or with `trust_forwarded_for` what the proxy in front said.
+pub fn client_of(parts: &Parts, trust_forwarded_for: bool) -> ClientInfo {
+    let forwarded = trust_forwarded_for
+        .then(|| forwarded_for(parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok())))
+        .flatten();
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match forwarded.or(peer) {
+        Some(ip) => ClientInfo::new(ip, user_agent),
+        None => ClientInfo::local(),
+    }
+}
+
+/// The client as this layer recorded it.
+pub fn client(parts: &Parts) -> ClientInfo {
+    parts.extensions.get::<ClientInfo>().cloned().unwrap_or_else(ClientInfo::local)
+}
+
+pub fn lang(parts: &Parts) -> Lang {
+    parts.extensions.get::<Lang>().copied().unwrap_or_default()
+}
+
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub async fn request_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let id = new_request_id();
     let (mut parts, body) = request.into_parts();
-    let client = ClientInfo::of(&parts, state.settings.trust_forwarded_for);
-    parts.extensions.insert(client);
-    parts.extensions.insert(language(&parts.headers));
-    let path = parts.uri.path().to_string();
-    if let Some((app, gated)) = session_needed(&path) {
-        match session::resolve(&state, &parts.headers, app).await {
-            Ok(record) if path.starts_with(routes::SETTINGS) && record.can_admin == 0 => {
-                // Settings and maintenance needs the admin right; others go back to the CRM.
-                return Redirect::to(routes::CRM).into_response();
-            }
-            Ok(record) => {
-                parts.extensions.insert(session::viewer(&record));
-                parts.extensions.insert(CurrentSession(record));
-            }
-            Err(reason) if gated && parts.method == Method::GET => {
-                let ended = reason == NoSession::Ended;
-                let target = match app {
-                    App::Crm => {
-                        let here = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or(&path);
-                        login_address(here, ended)
-                    }
-                    App::Service => service_login_address(&state, ended),
-                };
-                return Redirect::to(&target).into_response();
-            }
-            Err(_) => {}
-        }
-    }
-    next.run(Request::from_parts(parts, body)).await
-}
+    let lang = language(&parts.headers);
+    parts.extensions.insert(client_of(&parts, state.settings.trust_forwarded_for));
+    parts.extensions.insert(lang);
+    parts.extensions.insert(RequestId(id.clone()));
+    let route = parts.extensions.get::<MatchedPath>().map_or("(none)", |p| p.as_str()).to_string();
+    let method = parts.method.clone();
+    request = Request::from_parts(parts, body);
 
-/// Ends the request's session (if it has one) and records it; `detail` names the app when it
-/// is not the CRM.
-pub async fn end_current_session(
-    state: &AppState,
-    parts: &http::request::Parts,
-    detail: Option<&str>,
-) -> Result<(), StatusCode> {
-    let Some(CurrentSession(record)) = parts.extensions.get::<CurrentSession>() else { return Ok(()) };
-    if let Err(err) = state.db.delete_session(&record.token_hash).await {
-        tracing::error!(error = %err, "logout could not end the session");
-        return Err(StatusCode::INTERNAL_SERVER_ERROR);
+    let span = tracing::info_span!("request", id = %id, %method, %route);
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    if let Some(ErrorPage(msg)) = response.extensions_mut().remove::<ErrorPage>() {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let body = format!(
+            r#"<h1>{heading}</h1><p role="alert" class="error">{text}</p><p class="hint">{reference}</p><p><a href="/login">{back}</a></p>"#,
+            heading = escape(Msg::ProductName.text(lang)),
+            text = escape(msg.text(lang)),
+            reference = escape(&fill(Msg::ErrorReference.text(lang), &[("id", &id)])),
+            back = escape(Msg::BackToLogin.text(lang)),
+        );
+        response = (status, plain_page(lang, Msg::ProductName.text(lang), &body)).into_response();
+        response.headers_mut().extend(headers);
     }
-    let client = ClientInfo::of_request(parts);
-    crate::login::audit_event(
-        state,
-        Some(record.tenant_id),
-        Some(record.user_id),
-        None,
-        "logout",
-        "success",
-        detail,
-        &client,
-    )
-    .await;
-    Ok(())
-}
-
-/// The login page, remembering where to come back to.
-pub fn login_address(return_to: &str, session_ended: bool) -> String {
-    let mut address = routes::LOGIN.to_string();
-    let mut separator = '?';
-    if let Some(path) = ReturnPath::parse(return_to) {
-        address.push_str(&format!("{separator}next={}", encode_query_component(path.as_str())));
-        separator = '&';
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
     }
-    if session_ended {
-        address.push_str(&format!("{separator}notice=session-ended"));
-    }
-    address
-}
-
-/// The Service log in page, on the CRM's side (it needs the CRM session to hand over).
-pub fn service_login_address(state: &AppState, session_ended: bool) -> String {
-    let notice = if session_ended { "?notice=session-ended" } else { "" };
-    format!("{}{}{notice}", state.settings.public_url, routes::CRM_SERVICE)
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| match status {
+        500.. => tracing::warn!(status, latency_ms, "answered"),
+        400.. => tracing::info!(status, latency_ms, "answered"),
+        _ => tracing::debug!(status, latency_ms, "answered"),
+    });
+    response
 }

@@ -1,14 +1,17 @@
 //! The plain HTML form posts: login before the WASM has loaded (or without JavaScript at all),
 //! log out, and the language switch.
 
-use crate::session::{self, App};
-use crate::state::AppState;
-use crate::web::context::end_current_session;
-use crate::web::{read_form, render};
-use app::api::{LoginEcho, LoginError};
+use super::context::{client, CurrentSession};
+use super::cookies;
+use super::error::WebError;
+use super::state::AppState;
+use super::{read_form, render};
+use crate::audit::{self, Event, Origin, Subject};
+use crate::db::App;
 use app::backend::{Backend, LoginForm};
 use app::domain::ReturnPath;
 use app::i18n::Lang;
+use app::model::{LoginEcho, LoginError};
 use app::routes;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -45,7 +48,7 @@ async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> 
     };
     let user_id = fields.user_id.clone();
     let form = LoginForm { tenant, user_id: fields.user_id, password: fields.password, next: fields.next };
-    match state.login(form, &parts).await {
+    match Backend::login(&state, form, &parts).await {
         Ok(success) => {
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(location) = HeaderValue::from_str(&success.redirect) {
@@ -74,20 +77,31 @@ async fn failed(
     let echo = LoginEcho { user_id: user_id.chars().take(400).collect(), error: Some(error) };
     let mut response = render::page(state, parts, move || provide_context(echo.clone())).await;
     *response.status_mut() = status;
+
     if let Some(seconds) = retry_after {
         response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }
 
-pub async fn logout(State(state): State<AppState>, request: Request) -> Response {
+/// `POST /logout`: ends this browser's CRM session (and the Service session handed off from it).
+pub async fn logout(State(state): State<AppState>, request: Request) -> Result<Response, WebError> {
     let (parts, _) = request.into_parts();
-    if let Err(status) = end_current_session(&state, &parts, None).await {
-        return status.into_response();
-    }
+    end_current_session(&state, &parts, App::Crm).await?;
     let mut response = Redirect::to(&format!("{}?notice=logged-out", routes::LOGIN)).into_response();
-    response.headers_mut().append(SET_COOKIE, session::clear_session_cookie(&state.settings, App::Crm));
-    response
+    response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Crm));
+    Ok(response)
+}
+
+/// Ends the request's session of `app`, if it has one, and records it.
+pub async fn end_current_session(state: &AppState, parts: &http::request::Parts, app: App) -> Result<(), WebError> {
+    let Some(CurrentSession(record)) = parts.extensions.get::<CurrentSession>() else { return Ok(()) };
+    state.db.delete_session(&record.token_hash).await?;
+    let subject = Subject::user(record.tenant_id, record.user_id);
+    let client = client(parts);
+    audit::record(&state.db, &state.clock, Event::LoggedOut { app: app.as_str() }, subject, Origin::Client(&client))
+        .await;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -104,7 +118,7 @@ pub async fn language(
     let back = query.next.as_deref().and_then(ReturnPath::parse).map(|p| p.as_str().to_string());
     let mut response = Redirect::to(back.as_deref().unwrap_or(routes::LOGIN)).into_response();
     if let Some(lang) = Lang::from_code(&code) {
-        response.headers_mut().append(SET_COOKIE, session::language_cookie(&state.settings, lang.code()));
+        response.headers_mut().append(SET_COOKIE, cookies::language_cookie(&state.settings, lang.code()));
     }
     response
 }

@@ -1,66 +1,149 @@
-//! The axum application: plain form posts, Leptos pages and server functions, static files.
+//! The web floor: the axum router with sign-in declared per route group, plain form posts,
+//! Leptos pages and server functions, static files. Handlers call the flows with plain values
+//! and turn their typed results into responses.
 
-pub mod client;
+mod backend;
 pub mod context;
-pub mod forms;
-pub mod passwords;
-pub mod plain_page;
-pub mod render;
-pub mod service;
-pub mod sessions;
+pub mod cookies;
+pub mod error;
+mod forms;
+mod passwords;
+mod plain_page;
+mod render;
+mod require;
+pub mod security;
+mod service;
+mod sessions;
+mod state;
 
-use crate::state::AppState;
+pub use state::AppState;
+
 use app::routes;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use http::StatusCode;
-use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
-pub fn router(state: AppState) -> Router {
-    let leptos = state.leptos.clone();
-    let pkg_dir = format!("{}/{}", leptos.site_root, leptos.site_pkg_dir);
-    let page_routes = page_routes();
-    Router::new()
+/// Server functions each group may be called for (`/api/{endpoint}`).
+const PUBLIC_CALLS: &[&str] = &["login", "link_owner", "reset_policy"];
+const CRM_CALLS: &[&str] = &["viewer", "sessions", "password_owner"];
+
+/// The whole application. Fails when a page or server function of the app is in no route
+/// group: nothing can go unchecked by accident.
+pub fn router(state: AppState) -> anyhow::Result<Router> {
+    let page = || get(render::page_route);
+    let call = || post(render::server_fn);
+
+    let public = Router::new()
         .route("/", get(|| async { Redirect::to(routes::CRM) }))
-        .route(routes::LOGIN, post(forms::login))
-        .route("/t/{tenant}/login", post(forms::tenant_login))
-        .route(routes::LOGOUT, post(forms::logout))
-        .route(routes::FORGOT_PASSWORD, post(passwords::forgot))
-        .route(routes::ACTIVATE, post(passwords::activate))
+        .route(routes::LOGIN, page().post(forms::login))
+        .route("/t/{tenant}/login", page().post(forms::tenant_login))
+        .route(routes::FORGOT_PASSWORD, page().post(passwords::forgot))
+        .route(routes::ACTIVATE, page().post(passwords::activate))
         .route(&format!("{}/{{token}}", routes::ACTIVATE), get(passwords::open_activation_link))
-        .route(routes::RESET_PASSWORD, post(passwords::reset))
+        .route(routes::RESET_PASSWORD, page().post(passwords::reset))
         .route(&format!("{}/{{token}}", routes::RESET_PASSWORD), get(passwords::open_reset_link))
-        .route(routes::CHANGE_PASSWORD, post(passwords::change))
-        .route(routes::SESSIONS_END, post(sessions::end_one))
-        .route(routes::SESSIONS_END_OTHERS, post(sessions::end_others))
-        .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))
         .route(routes::SERVICE_SESSION, post(service::redeem))
-        .route(routes::SERVICE_LOGOUT, post(service::logout))
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
-        .route("/health", get(|| async { "ok" }))
-        .leptos_routes_with_context(&state, page_routes, render::app_context(&state), move || {
-            app::shell(leptos.clone())
-        })
+        .route("/health", get(|| async { "ok" }));
+    let public = with_calls(public, PUBLIC_CALLS, &call);
+
+    let optional_crm = Router::new()
+        .route(routes::LOGOUT, post(forms::logout))
+        .route_layer(from_fn_with_state(state.clone(), require::optional_crm));
+
+    let crm = Router::new()
+        .route(routes::CRM, page())
+        .route(routes::CHANGE_PASSWORD, page().post(passwords::change))
+        .route(routes::CRM_LOGOUT_CONFIRM, page())
+        .route(routes::SESSIONS, page())
+        .route(routes::SESSIONS_END, post(sessions::end_one))
+        .route(routes::SESSIONS_END_OTHERS, post(sessions::end_others))
+        .route(routes::CRM_SERVICE, page())
+        .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))
+        .route_layer(from_fn_with_state(state.clone(), require::crm_page));
+
+    let crm_calls =
+        with_calls(Router::new(), CRM_CALLS, &call).route_layer(from_fn_with_state(state.clone(), require::crm_call));
+
+    let admin =
+        Router::new().route(routes::SETTINGS, page()).route_layer(from_fn_with_state(state.clone(), require::admin));
+
+    let service = Router::new()
+        .route(routes::SERVICE, page())
+        .route(routes::SERVICE_LOGOUT, get(render::page_route).post(service::logout))
+        .route_layer(from_fn_with_state(state.clone(), require::service_page));
+
+    check_every_route_is_grouped()?;
+    let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
+    Ok(public
+        .merge(optional_crm)
+        .merge(crm)
+        .merge(crm_calls)
+        .merge(admin)
+        .merge(service)
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), context::request_context))
-        .layer(RequestBodyLimitLayer::new(crate::security::MAX_BODY_BYTES))
-        .layer(from_fn_with_state(state.clone(), crate::security::headers))
-        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .with_state(state))
+}
+
+fn with_calls(
+    router: Router<AppState>,
+    endpoints: &[&str],
+    call: &impl Fn() -> MethodRouter<AppState>,
+) -> Router<AppState> {
+    endpoints.iter().fold(router, |router, endpoint| router.route(&format!("/api/{endpoint}"), call()))
+}
+
+/// Every page of the app and every server function is in one of the groups above.
+fn check_every_route_is_grouped() -> anyhow::Result<()> {
+    let grouped_pages: BTreeSet<&str> = [
+        routes::LOGIN,
+        "/t/{tenant}/login",
+        routes::FORGOT_PASSWORD,
+        routes::ACTIVATE,
+        routes::RESET_PASSWORD,
+        routes::CRM,
+        routes::CHANGE_PASSWORD,
+        routes::CRM_LOGOUT_CONFIRM,
+        routes::SESSIONS,
+        routes::CRM_SERVICE,
+        routes::SETTINGS,
+        routes::SERVICE,
+        routes::SERVICE_LOGOUT_CONFIRM,
+    ]
+    .into();
+    for listing in page_routes() {
+        let path = listing.path().replace(":tenant", "{tenant}");
+        if !grouped_pages.contains(path.as_str()) {
+            anyhow::bail!("the page {path} is in no route group (web::router)");
+        }
+    }
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        let endpoint = path.trim_start_matches("/api/");
+        if !PUBLIC_CALLS.contains(&endpoint) && !CRM_CALLS.contains(&endpoint) {
+            anyhow::bail!("the server function {path} is in no route group (web::router)");
+        }
+    }
+    Ok(())
 }
 
 /// A form post's fields: `Err(413)` when the body is over the limit, `Ok(None)` when it is not
 /// a readable form.
 pub async fn read_form<T: serde::de::DeserializeOwned>(body: axum::body::Body) -> Result<Option<T>, StatusCode> {
     let bytes =
-        axum::body::to_bytes(body, crate::security::MAX_BODY_BYTES).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
+        axum::body::to_bytes(body, security::MAX_BODY_BYTES).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
     Ok(serde_urlencoded::from_bytes(&bytes).ok())
 }
 
@@ -73,7 +156,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
 }
 
 /// Anything else gets the application's own "Page not found".
-async fn not_found(State(state): State<AppState>, request: Request) -> Response {
+async fn not_found(state: axum::extract::State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let mut response = render::page(&state, parts, || {}).await;
     *response.status_mut() = StatusCode::NOT_FOUND;

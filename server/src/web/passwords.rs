@@ -1,29 +1,39 @@
 //! The password pages' plain form posts and the emailed links that open them.
 
-use crate::links::{is_token_shaped, Link};
-use crate::passwords::{self, LinkRefusal};
-use crate::session::{self, read_cookie, App, LANGUAGE_COOKIE};
-use crate::state::AppState;
-use crate::web::client::ClientInfo;
-use crate::web::context::{login_address, CurrentSession};
-use crate::web::{read_form, render};
-use app::api::{PasswordEcho, PasswordError};
+use super::context::{client, CurrentSession};
+use super::cookies::{self, LANGUAGE_COOKIE};
+use super::error::WebError;
+use super::state::AppState;
+use super::{read_form, render};
+use crate::db::App;
+use crate::links::{self, is_token_shaped};
+use crate::passwords::{ChangeForm, LinkRefusal};
+use app::domain::LinkKind;
+use app::model::{PasswordEcho, PasswordError};
 use app::routes;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::SET_COOKIE;
-use http::{HeaderMap, StatusCode};
+use http::header::{RETRY_AFTER, SET_COOKIE};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
 
 /// `GET /activate/{token}`: the link from the "Activate now" email.
-pub async fn open_activation_link(state: State<AppState>, token: Path<String>, headers: HeaderMap) -> Response {
-    open_link(state, token, headers, Link::Activation).await
+pub async fn open_activation_link(
+    state: State<AppState>,
+    token: Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    open_link(state, token, headers, LinkKind::Activation).await
 }
 
 /// `GET /reset-password/{token}`: the link from the password-reset email.
-pub async fn open_reset_link(state: State<AppState>, token: Path<String>, headers: HeaderMap) -> Response {
-    open_link(state, token, headers, Link::PasswordReset).await
+pub async fn open_reset_link(
+    state: State<AppState>,
+    token: Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    open_link(state, token, headers, LinkKind::PasswordReset).await
 }
 
 /// Moves the token from the address into a cookie for the page and sends the browser to the
@@ -33,22 +43,25 @@ async fn open_link(
     State(state): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    link: Link,
-) -> Response {
-    let mut response = Redirect::to(link.page()).into_response();
-    let owner = if is_token_shaped(&token) { passwords::link_owner(&state, link, Some(&token)).await } else { None };
+    kind: LinkKind,
+) -> Result<Response, WebError> {
+    let mut response = Redirect::to(links::page(kind)).into_response();
+    let owner = match is_token_shaped(&token) {
+        true => state.passwords().link_owner(kind, &token).await?,
+        false => None,
+    };
     let cookie = match &owner {
-        Some(_) => link.token_cookie(&state.settings, &token),
-        None => link.clear_cookie(&state.settings),
+        Some(_) => cookies::link_cookie(&state.settings, kind, &token),
+        None => cookies::clear_link_cookie(&state.settings, kind),
     };
     response.headers_mut().append(SET_COOKIE, cookie);
     // The page speaks the person's language unless this browser has chosen one.
     if let Some(language) = owner.and_then(|(user, _)| user.language) {
-        if read_cookie(&headers, LANGUAGE_COOKIE).is_none() {
-            response.headers_mut().append(SET_COOKIE, session::language_cookie(&state.settings, &language));
+        if cookies::first(&headers, LANGUAGE_COOKIE).is_none() {
+            response.headers_mut().append(SET_COOKIE, cookies::language_cookie(&state.settings, &language));
         }
     }
-    response
+    Ok(response)
 }
 
 #[derive(Deserialize, Default)]
@@ -81,24 +94,27 @@ pub async fn activate(State(state): State<AppState>, request: Request) -> Respon
         Ok(read) => read,
         Err(response) => return response,
     };
-    let client = ClientInfo::of_request(&parts);
-    let token = Link::Activation.token_from(&parts.headers);
-    match passwords::activate(&state, token, &fields.password, &fields.confirm, &client).await {
+    let client = client(&parts);
+    let kind = LinkKind::Activation;
+    let token = cookies::link_token(&parts.headers, kind).unwrap_or_default();
+    match state.passwords().activate(token, &fields.password, &fields.confirm, &client).await {
         Ok(activated) => {
-            let Some((token, lifetime)) = activated.session else {
+            let settings = &state.settings;
+            let Some(session) = activated.session else {
                 // Active now, but the role does not include the CRM: the login page says so.
                 let mut response = Redirect::to(&format!("{}?notice=no-crm-right", routes::LOGIN)).into_response();
-                response.headers_mut().append(SET_COOKIE, Link::Activation.clear_cookie(&state.settings));
+                response.headers_mut().append(SET_COOKIE, cookies::clear_link_cookie(settings, kind));
                 return response;
             };
             let mut response = Redirect::to(routes::CRM).into_response();
             let headers = response.headers_mut();
-            headers.append(SET_COOKIE, Link::Activation.clear_cookie(&state.settings));
-            headers.append(SET_COOKIE, session::session_cookie(&state.settings, App::Crm, &token, lifetime));
-            headers.append(SET_COOKIE, session::tenant_cookie(&state.settings, &activated.tenant.slug));
+            headers.append(SET_COOKIE, cookies::clear_link_cookie(settings, kind));
+            headers
+                .append(SET_COOKIE, cookies::session_cookie(settings, App::Crm, &session.token, session.lifetime_secs));
+            headers.append(SET_COOKIE, cookies::tenant_cookie(settings, &activated.tenant.slug));
             response
         }
-        Err(refusal) => link_refused(&state, parts, Link::Activation, refusal).await,
+        Err(refusal) => link_refused(&state, parts, kind, refusal).await,
     }
 }
 
@@ -109,43 +125,45 @@ pub async fn reset(State(state): State<AppState>, request: Request) -> Response 
         Ok(read) => read,
         Err(response) => return response,
     };
-    let client = ClientInfo::of_request(&parts);
-    let token = Link::PasswordReset.token_from(&parts.headers);
-    match passwords::reset(&state, token, &fields.password, &fields.confirm, &client).await {
+    let client = client(&parts);
+    let kind = LinkKind::PasswordReset;
+    let token = cookies::link_token(&parts.headers, kind).unwrap_or_default();
+    match state.passwords().reset(token, &fields.password, &fields.confirm, &client).await {
         Ok(()) => {
             let mut response = Redirect::to(&format!("{}?notice=password-reset", routes::LOGIN)).into_response();
-            response.headers_mut().append(SET_COOKIE, Link::PasswordReset.clear_cookie(&state.settings));
+            response.headers_mut().append(SET_COOKIE, cookies::clear_link_cookie(&state.settings, kind));
             // Every session has ended, this browser's too.
-            response.headers_mut().append(SET_COOKIE, session::clear_session_cookie(&state.settings, App::Crm));
+            response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Crm));
             response
         }
-        Err(refusal) => link_refused(&state, parts, Link::PasswordReset, refusal).await,
+        Err(refusal) => link_refused(&state, parts, kind, refusal).await,
     }
 }
 
-/// `POST /crm/password`: Change password.
-pub async fn change(State(state): State<AppState>, request: Request) -> Response {
+/// `POST /crm/password`: Change password. Every session ends; this browser gets a new one.
+pub async fn change(State(state): State<AppState>, CurrentSession(me): CurrentSession, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(CurrentSession(me)) = parts.extensions.get::<CurrentSession>().cloned() else {
-        return Redirect::to(&login_address(routes::CHANGE_PASSWORD, false)).into_response();
-    };
     let (parts, fields) = match read_fields(&state, parts, body).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let client = ClientInfo::of_request(&parts);
-    let outcome = passwords::change(
-        &state,
-        me.user_id,
-        &me.token_hash,
-        &fields.current,
-        &fields.password,
-        &fields.confirm,
-        &client,
-    )
-    .await;
-    match outcome {
-        Ok(()) => Redirect::to(&format!("{}?notice=password-changed", routes::CHANGE_PASSWORD)).into_response(),
+    let client = client(&parts);
+    let devices = cookies::devices(&state.settings, &parts.headers);
+    let devices: Vec<&str> = devices.iter().map(String::as_str).collect();
+    let form = ChangeForm {
+        current: &fields.current,
+        password: &fields.password,
+        confirm: &fields.confirm,
+        devices: &devices,
+    };
+    match state.passwords().change(&state.login(), me.user_id, &form, &client).await {
+        Ok(session) => {
+            let target = format!("{}?notice=password-changed", routes::CHANGE_PASSWORD);
+            let mut response = Redirect::to(&target).into_response();
+            let cookie = cookies::session_cookie(&state.settings, App::Crm, &session.token, session.lifetime_secs);
+            response.headers_mut().append(SET_COOKIE, cookie);
+            response
+        }
         Err(err) => refused(&state, parts, err).await,
     }
 }
@@ -167,8 +185,8 @@ pub async fn forgot(State(state): State<AppState>, request: Request) -> Response
         Ok(None) => return refused(&state, parts, PasswordError::FormUnreadable).await,
         Err(status) => return status.into_response(),
     };
-    let client = ClientInfo::of_request(&parts);
-    match passwords::request_reset(&state, &fields.email, &client).await {
+    let client = client(&parts);
+    match state.passwords().request_reset(&fields.email, &client).await {
         Ok(()) => Redirect::to(&format!("{}?sent=1", routes::FORGOT_PASSWORD)).into_response(),
         Err(err) => {
             let echo = PasswordEcho { error: Some(err.clone()), email: fields.email.chars().take(254).collect() };
@@ -177,11 +195,11 @@ pub async fn forgot(State(state): State<AppState>, request: Request) -> Response
     }
 }
 
-async fn link_refused(state: &AppState, parts: http::request::Parts, link: Link, refusal: LinkRefusal) -> Response {
+async fn link_refused(state: &AppState, parts: http::request::Parts, kind: LinkKind, refusal: LinkRefusal) -> Response {
     match refusal {
         LinkRefusal::Invalid => {
-            let mut response = Redirect::to(link.page()).into_response();
-            response.headers_mut().append(SET_COOKIE, link.clear_cookie(&state.settings));
+            let mut response = Redirect::to(links::page(kind)).into_response();
+            response.headers_mut().append(SET_COOKIE, cookies::clear_link_cookie(&state.settings, kind));
             response
         }
         LinkRefusal::Refused(err) => refused(state, parts, err).await,
@@ -203,5 +221,8 @@ async fn render_refusal(
 ) -> Response {
     let mut response = render::page(state, parts, move || provide_context(echo.clone())).await;
     *response.status_mut() = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    if let Some(seconds) = err.retry_after() {
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
     response
 }

@@ -1,12 +1,9 @@
 //! The few pages that are not worth a Leptos round: a title, a card, no script of their own
 //! beyond what the caller passes in.
 
+use crate::html::escape;
 use app::i18n::Lang;
 use axum::response::Html;
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
 
 pub fn plain_page(lang: Lang, title: &str, body: &str) -> Html<String> {
     Html(format!(

@@ -1,8 +1,10 @@
-use crate::state::AppState;
+//! Rendering the Leptos pages: every page route and the re-rendered page of a refused form.
+
+use super::state::AppState;
 use app::backend::BackendHandle;
 use axum::body::Body;
-use axum::extract::Request;
-use axum::response::Response;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use http::Method;
 use leptos::prelude::provide_context;
@@ -12,6 +14,12 @@ use std::sync::Arc;
 pub fn app_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let backend = BackendHandle(Arc::new(state.clone()));
     move || provide_context(backend.clone())
+}
+
+/// `GET` of a page route: the page at the request's path.
+pub async fn page_route(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    page(&state, parts, || {}).await
 }
 
 /// Renders the Leptos page at the request's path with extra context: how a plain form post
@@ -28,4 +36,10 @@ pub async fn page(state: &AppState, mut parts: Parts, extra: impl Fn() + Clone +
     );
     parts.method = Method::GET;
     handler(Request::from_parts(parts, Body::empty())).await
+}
+
+/// A server function call, with the backend in its context.
+pub async fn server_fn(State(state): State<AppState>, request: Request) -> Response {
+    let context = app_context(&state);
+    leptos_axum::handle_server_fns_with_context(context, request).await.into_response()
 }

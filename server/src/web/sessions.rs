@@ -1,13 +1,20 @@
-//! The sessions page's form posts: end one of my sessions, or all but this one.
+//! The sessions page's form posts: end one of my sessions, or, after my password, all but this
+//! one.
 
-use crate::state::AppState;
-use crate::web::client::ClientInfo;
-use crate::web::context::{login_address, CurrentSession};
-use crate::web::read_form;
+use super::context::{client, CurrentSession};
+use super::cookies;
+use super::error::WebError;
+use super::state::AppState;
+use super::{read_form, render};
+use crate::audit::{self, Event, Origin, Subject};
+use crate::passwords::confirm_error;
+use app::model::{PasswordEcho, PasswordError};
 use app::routes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::StatusCode;
+use http::header::RETRY_AFTER;
+use http::{HeaderValue, StatusCode};
+use leptos::prelude::provide_context;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -16,63 +23,76 @@ struct EndForm {
     id: String,
 }
 
-pub async fn end_one(State(state): State<AppState>, request: Request) -> Response {
+/// `POST /crm/sessions/end`: ends one of my sessions, by its public id.
+pub async fn end_one(
+    State(state): State<AppState>,
+    CurrentSession(me): CurrentSession,
+    request: Request,
+) -> Result<Response, WebError> {
     let (parts, body) = request.into_parts();
-    let Some(CurrentSession(me)) = parts.extensions.get::<CurrentSession>().cloned() else {
-        return Redirect::to(&login_address(routes::SESSIONS, false)).into_response();
+    let form: EndForm = match read_form(body).await {
+        Ok(Some(form)) => form,
+        Ok(None) => return Err(WebError::BadRequest),
+        Err(status) => return Ok(status.into_response()),
     };
-    let form: EndForm = read_form(body).await.ok().flatten().unwrap_or_default();
-    match state.db.delete_user_session(me.user_id, &form.id).await {
-        Ok(ended) => {
-            if ended {
-                let client = ClientInfo::of_request(&parts);
-                crate::login::audit_event(
-                    &state,
-                    Some(me.tenant_id),
-                    Some(me.user_id),
-                    None,
-                    "session.end",
-                    "success",
-                    None,
-                    &client,
-                )
-                .await;
-            }
-            let notice = if form.id == me.public_id { routes::LOGIN } else { routes::SESSIONS };
-            Redirect::to(&format!("{notice}?notice=session-logged-out")).into_response()
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not end a session");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+    if state.db.delete_user_session(me.user_id, &form.id).await? {
+        let subject = Subject::user(me.tenant_id, me.user_id);
+        audit::record(&state.db, &state.clock, Event::SessionEnded, subject, Origin::Client(&client(&parts))).await;
     }
+    let notice = if form.id == me.public_id { routes::LOGIN } else { routes::SESSIONS };
+    Ok(Redirect::to(&format!("{notice}?notice=session-logged-out")).into_response())
 }
 
-pub async fn end_others(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, _) = request.into_parts();
-    let Some(CurrentSession(me)) = parts.extensions.get::<CurrentSession>().cloned() else {
-        return Redirect::to(&login_address(routes::SESSIONS, false)).into_response();
+#[derive(Deserialize, Default)]
+struct EndOthersForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /crm/sessions/end-others`: "Log out everywhere else", after the password again
+/// (a borrowed session must not be able to lock its owner out).
+pub async fn end_others(
+    State(state): State<AppState>,
+    CurrentSession(me): CurrentSession,
+    request: Request,
+) -> Result<Response, WebError> {
+    let (mut parts, body) = request.into_parts();
+    let form: EndOthersForm = match read_form(body).await {
+        Ok(Some(form)) => form,
+        Ok(None) => return Err(WebError::BadRequest),
+        Err(status) => return Ok(status.into_response()),
     };
-    match state.db.delete_user_sessions(me.user_id, Some(&me.token_hash)).await {
-        Ok(count) => {
-            let client = ClientInfo::of_request(&parts);
-            let detail = format!("{count} ended");
-            crate::login::audit_event(
-                &state,
-                Some(me.tenant_id),
-                Some(me.user_id),
-                None,
-                "session.end-others",
-                "success",
-                Some(&detail),
-                &client,
-            )
-            .await;
-            Redirect::to(&format!("{}?notice=others-logged-out", routes::SESSIONS)).into_response()
+    let client = client(&parts);
+    let subject = Subject::user(me.tenant_id, me.user_id);
+    let refusal = if form.password.is_empty() {
+        Some(PasswordError::EnterCurrent)
+    } else {
+        let devices = cookies::devices(&state.settings, &parts.headers);
+        let devices: Vec<&str> = devices.iter().map(String::as_str).collect();
+        match state.login().confirm_password(me.user_id, &form.password, &devices, &client).await {
+            Ok(true) => None,
+            Ok(false) => {
+                audit::record(&state.db, &state.clock, Event::OtherSessionsRefused, subject, Origin::Client(&client))
+                    .await;
+                Some(PasswordError::WrongCurrent)
+            }
+            Err(err) => Some(confirm_error(err)),
         }
-        Err(err) => {
-            tracing::error!(error = %err, "could not end the other sessions");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    };
+    if let Some(err) = refusal {
+        let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::FORBIDDEN);
+        let retry_after = err.retry_after();
+        let echo = PasswordEcho { error: Some(err), email: String::new() };
+        // The sessions page again, with the reason next to the password field.
+        parts.uri = http::Uri::from_static(routes::SESSIONS);
+        let mut response = render::page(&state, parts, move || provide_context(echo.clone())).await;
+        *response.status_mut() = status;
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
+        return Ok(response);
     }
+    let count = state.db.delete_user_sessions(me.user_id, Some(&me.token_hash)).await?;
+    audit::record(&state.db, &state.clock, Event::OtherSessionsEnded { count }, subject, Origin::Client(&client)).await;
+    Ok(Redirect::to(&format!("{}?notice=others-logged-out", routes::SESSIONS)).into_response())
 }

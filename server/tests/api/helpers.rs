@@ -7,7 +7,7 @@ use server::clock::Clock;
 use server::config::ServeArgs;
 use server::db::{Db, NewUser, UserStatus};
 use server::startup::Application;
-use server::state::AppState;
+use server::web::AppState;
 
 pub struct TestApp {
     pub address: String,
@@ -32,6 +32,7 @@ fn default_args() -> ServeArgs {
         hash_workers: Some(2),
         hash_queue: Some(64),
         ip_failures_per_minute: 1000,
+        audit_days: 400,
         trust_forwarded_for: false,
         mode: server::config::Mode::Online,
         mail: server::config::MailArgs {
@@ -294,7 +295,7 @@ impl TestApp {
 
     /// Waits (up to 10 s) until `count` emails to `address` have been delivered.
     pub async fn wait_for_mails(&self, address: &str, count: usize) -> Vec<Mail> {
-        self.state.mailer.wake();
+        self.state.mail.wake();
         for _ in 0..200 {
             let mails = self.mails_to(address);
             if mails.len() >= count {
@@ -327,7 +328,7 @@ impl TestApp {
             )
             .await
             .unwrap();
-        self.state.mailer.wake();
+        self.state.mail.wake();
         id
     }
 }

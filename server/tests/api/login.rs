@@ -235,11 +235,19 @@ async fn a_user_in_several_tenants_logs_in_through_the_tenant_address() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unknown_tenant_address_says_so() {
+async fn an_unknown_tenant_answers_like_an_unknown_user() {
     let app = spawn_app().await;
-    let response = app.post_login(&browser(), "/t/nope/login", &[("user_id", "a@b.test"), ("password", "x")]).await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert!(response.text().await.unwrap().contains("There is no tenant at this address"));
+    let ada = app.ada().await;
+    let nope =
+        app.post_login(&browser(), "/t/nope/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
+    let unknown =
+        app.post_login(&browser(), "/t/acme/login", &[("user_id", "nobody@acme.test"), ("password", "x")]).await;
+    assert_eq!(nope.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(nope.status(), unknown.status());
+    let (nope, unknown) = (nope.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(nope.contains("Wrong user ID or password"), "{nope}");
+    assert!(!nope.contains("no tenant"), "nothing tells that the tenant does not exist");
+    assert!(unknown.contains("Wrong user ID or password"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -73,7 +73,7 @@ async fn an_smtp_outage_keeps_messages_queued_until_the_server_is_back() {
 
     let received = start_smtp(port);
     app.advance(5);
-    app.state.mailer.wake();
+    app.state.mail.wake();
     wait_until("the message is delivered", || !received.lock().unwrap().is_empty()).await;
     let mail = Mail::parse(&received.lock().unwrap()[0]);
     assert!(mail.is_to("grace@acme.test"));
@@ -125,7 +125,7 @@ async fn two_instances_never_send_one_message_twice() {
     for i in 0..10 {
         first.invite("acme", &format!("user{i}@acme.test"), "en").await;
     }
-    second.state.mailer.wake();
+    second.state.mail.wake();
     for i in 0..10 {
         let address = format!("user{i}@acme.test");
         for _ in 0..200 {

@@ -19,7 +19,7 @@ async fn an_invitation_email_leads_to_an_activated_account_and_a_crm_session() {
     let user_id = app.invite("acme", "grace@acme.test", "en").await;
     let outbox = app.state.db.mail_of_user(user_id).await.unwrap();
     assert_eq!(outbox.len(), 1, "the invitation is an outbox row");
-    assert_eq!(outbox[0].kind, "activation");
+    assert_eq!(outbox[0].kind.as_str(), "activation");
 
     let mail = app.wait_for_mails("grace@acme.test", 1).await.remove(0);
     assert!(mail.header("Subject").unwrap().contains("Activate your account"));
@@ -47,7 +47,7 @@ async fn an_invitation_email_leads_to_an_activated_account_and_a_crm_session() {
     assert!(crm.text().await.unwrap().contains("Grace Hopper"));
 
     let user = app.state.db.user_by_id(user_id).await.unwrap().unwrap();
-    assert_eq!(user.status(), Some(UserStatus::Active));
+    assert_eq!(user.status, UserStatus::Active);
     // The new password works at the login page.
     let again = crate::helpers::browser();
     let login = post_form(&again, app.url("/login"), &[("user_id", "grace@acme.test"), ("password", STRONG)]).await;
@@ -85,7 +85,11 @@ async fn links_expire_and_a_newer_link_replaces_the_older() {
 
     // The administrator sends it again: the first link stops working.
     let user = app.state.db.user_by_id(user_id).await.unwrap().unwrap();
-    app.state.db.queue_mail(server::db::MailKind::Activation, &user, app.state.clock.now()).await.unwrap();
+    app.state
+        .db
+        .queue_mail(server::db::MailKind::Link(app::domain::LinkKind::Activation), &user, app.state.clock.now())
+        .await
+        .unwrap();
     let second = app.wait_for_mails("grace@acme.test", 2).await[1].link("/activate/").unwrap();
     assert_ne!(first, second);
     let (_, page) = open_link(&browser(), &first).await;
@@ -293,8 +297,8 @@ async fn a_wrong_current_password_counts_towards_the_soft_lock() {
         .await;
         assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
     }
-    // Three failures in a row: the account now waits before any password is checked.
-    let right = post_form(&browser(), app.url("/login"), &[("user_id", &ada.login), ("password", &ada.password)]).await;
+    // Three failures in a row from this browser: it now waits before any password is checked.
+    let right = post_form(&here, app.url("/login"), &[("user_id", &ada.login), ("password", &ada.password)]).await;
     assert_eq!(right.status(), StatusCode::UNAUTHORIZED, "soft-locked, even with the right password");
 }
 
@@ -306,9 +310,7 @@ async fn activating_without_the_crm_right_says_so_instead_of_opening_the_crm() {
         id: 0,
         name: "Service only".into(),
         user_level: 3,
-        can_crm: 0,
-        can_service: 1,
-        can_admin: 0,
+        rights: server::db::Rights { crm: false, service: true, admin: false },
     };
     let role_id = app.state.db.create_role(tenant, &role).await.unwrap();
     let user = server::db::NewUser {
@@ -330,5 +332,5 @@ async fn activating_without_the_crm_right_says_so_instead_of_opening_the_crm() {
     let page = browser.get(app.url(&location(&done))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Your role does not include the CRM"), "{page}");
     let user = app.state.db.users_by_login("sam@acme.test", Some(tenant)).await.unwrap().remove(0);
-    assert_eq!(user.status(), Some(UserStatus::Active), "the account is active all the same");
+    assert_eq!(user.status, UserStatus::Active, "the account is active all the same");
 }

@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use reqwest::header::COOKIE;
 use reqwest::{Client, StatusCode};
-use server::db::{Role, UserStatus};
+use server::db::UserStatus;
 
 /// Logs in to the CRM, presses "Log in" on the Service log in page and returns the ticket the
 /// hand-off page would post to Service.
@@ -121,7 +121,12 @@ async fn crm_and_service_sessions_never_stand_in_for_each_other() {
 async fn users_without_the_service_right_are_refused_plainly() {
     let app = spawn_app().await;
     let tenant = app.tenant("acme").await;
-    let role = Role { id: 0, name: "CRM only".into(), user_level: 2, can_crm: 1, can_service: 0, can_admin: 0 };
+    let role = server::db::Role {
+        id: 0,
+        name: "CRM only".into(),
+        user_level: 2,
+        rights: server::db::Rights { crm: true, service: false, admin: false },
+    };
     app.state.db.create_role(tenant, &role).await.unwrap();
     let carl = app.add_user("acme", "carl@acme.test", "CRM only", UserStatus::Active).await;
     let client = browser();
@@ -140,7 +145,7 @@ async fn users_without_the_service_right_are_refused_plainly() {
 async fn a_service_session_has_its_own_idle_limit() {
     let app = spawn_app().await;
     let ada = app.ada().await;
-    app.state.db.set_session_timeouts(ada.tenant_id, "service", 60, 3600).await.unwrap();
+    app.state.db.set_session_timeouts(ada.tenant_id, server::db::App::Service, 60, 3600).await.unwrap();
     let client = browser();
     app.log_in(&client, &ada).await;
     let ticket = ticket_for(&app, &client).await;
@@ -200,7 +205,12 @@ async fn a_newer_ticket_replaces_an_older_one() {
 async fn rights_are_checked_on_every_request_not_only_in_the_navigator() {
     let app = spawn_app().await;
     let tenant = app.tenant("acme").await;
-    let no_crm = Role { id: 0, name: "Service only".into(), user_level: 3, can_crm: 0, can_service: 1, can_admin: 0 };
+    let no_crm = server::db::Role {
+        id: 0,
+        name: "Service only".into(),
+        user_level: 3,
+        rights: server::db::Rights { crm: false, service: true, admin: false },
+    };
     app.state.db.create_role(tenant, &no_crm).await.unwrap();
     let sam = app.add_user("acme", "sam@acme.test", "Service only", UserStatus::Active).await;
     let refused = app.log_in(&browser(), &sam).await;

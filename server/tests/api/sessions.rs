@@ -104,7 +104,7 @@ async fn several_sessions_live_side_by_side() {
 async fn an_idle_session_ends_after_the_tenant_idle_timeout() {
     let app = spawn_app().await;
     let ada = app.ada().await;
-    app.state.db.set_session_timeouts(ada.tenant_id, "crm", 60, 3600).await.unwrap();
+    app.state.db.set_session_timeouts(ada.tenant_id, server::db::App::Crm, 60, 3600).await.unwrap();
     let client = browser();
     app.log_in(&client, &ada).await;
 
@@ -121,7 +121,7 @@ async fn an_idle_session_ends_after_the_tenant_idle_timeout() {
 async fn a_session_ends_at_its_absolute_lifetime_however_busy() {
     let app = spawn_app().await;
     let ada = app.ada().await;
-    app.state.db.set_session_timeouts(ada.tenant_id, "crm", 60, 150).await.unwrap();
+    app.state.db.set_session_timeouts(ada.tenant_id, server::db::App::Crm, 60, 150).await.unwrap();
     let client = browser();
     app.log_in(&client, &ada).await;
     for _ in 0..3 {

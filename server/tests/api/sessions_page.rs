@@ -48,7 +48,8 @@ async fn log_out_everywhere_else_keeps_only_this_session() {
     for client in [&one, &two, &three] {
         app.log_in(client, &ada).await;
     }
-    let response = two.post(app.url("/crm/sessions/end-others")).send().await.unwrap();
+    let response =
+        two.post(app.url("/crm/sessions/end-others")).form(&[("password", &ada.password)]).send().await.unwrap();
     assert_eq!(location(&response), "/crm/sessions?notice=others-logged-out");
     assert_redirects_to_login(app.get(&one, "/crm").await).await;
     assert_redirects_to_login(app.get(&three, "/crm").await).await;
@@ -70,4 +71,25 @@ async fn nobody_can_end_another_persons_session() {
 
     bob_client.post(app.url("/crm/sessions/end")).form(&[("id", ada_phone_id.as_str())]).send().await.unwrap();
     assert_eq!(app.get(&ada_phone, "/crm").await.status(), StatusCode::OK);
+}
+
+/// ASVS 7.5.2: a borrowed session cannot throw its owner out everywhere else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_out_everywhere_else_asks_for_the_password_again() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let (mine, borrowed) = (browser(), browser());
+    app.log_in(&mine, &ada).await;
+    app.log_in(&borrowed, &ada).await;
+    let end_others = |fields: &'static [(&'static str, &'static str)]| {
+        borrowed.post(app.url("/crm/sessions/end-others")).form(fields).send()
+    };
+    let without = end_others(&[]).await.unwrap();
+    assert_eq!(without.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(without.text().await.unwrap().contains("Enter your current password."));
+    let wrong = end_others(&[("password", "not the password")]).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    assert!(wrong.text().await.unwrap().contains("role=\"alert\""));
+    assert_eq!(app.get(&mine, "/crm").await.status(), StatusCode::OK, "the owner's session lives on");
+    assert_eq!(app.state.db.count_sessions(ada.id).await.unwrap(), 2);
 }

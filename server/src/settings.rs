@@ -1,10 +1,4 @@
-use crate::clock::Clock;
-use crate::db::Db;
-use crate::password::PasswordHasher;
-use crate::rate_limit::IpLimiter;
-use axum::extract::FromRef;
-use leptos::prelude::LeptosOptions;
-use std::sync::Arc;
+//! Settings fixed at start-up, which every floor may read.
 
 /// Settings fixed at start-up.
 #[derive(Clone, Debug)]
@@ -49,9 +43,14 @@ impl Settings {
         })
     }
 
-    /// Origins whose pages may post to this server: the CRM's and Service's.
+    /// Origins whose pages may post to this server: the CRM's and Service's, scheme included.
     pub fn allows_origin(&self, origin: &str) -> bool {
         origin == self.public_origin || origin == self.service_origin
+    }
+
+    /// Whether Service is reached at an origin of its own (its cookie may then cover `/`).
+    pub fn service_has_own_origin(&self) -> bool {
+        self.service_origin != self.public_origin
     }
 }
 
@@ -66,25 +65,4 @@ fn origin_of(url: &str) -> Result<String, &'static str> {
         return Err("has no host");
     }
     Ok(format!("{scheme}://{host}"))
-}
-
-/// Everything a request handler may need, cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub clock: Clock,
-    pub hasher: Arc<PasswordHasher>,
-    pub ip_limiter: Arc<IpLimiter>,
-    pub login_gates: Arc<crate::login::AttemptGates>,
-    /// Forgot-password requests, per IP and per address.
-    pub reset_limiter: Arc<crate::rate_limit::WindowLimiter>,
-    pub mailer: Arc<crate::mail::Mailer>,
-    pub settings: Arc<Settings>,
-    pub leptos: LeptosOptions,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos.clone()
-    }
 }

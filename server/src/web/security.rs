@@ -1,7 +1,9 @@
 //! Safety on every response: a Content-Security-Policy with a fresh nonce, no sniffing, no
 //! referrer, no framing; state-changing requests from another site are refused; bodies are small.
 
-use crate::state::{AppState, Settings};
+use super::context::language;
+use super::state::AppState;
+use crate::settings::Settings;
 use app::backend::CspNonce;
 use app::i18n::{Lang, Msg};
 use axum::body::Body;
@@ -18,12 +20,8 @@ use rand::RngCore;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let lang = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::from_accept_language)
-        .unwrap_or_default();
+    // The saved choice first, as on every page.
+    let lang = language(request.headers());
     let mut response = if !is_same_site(&request, &state) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         plain(StatusCode::FORBIDDEN, refused_text(lang))
@@ -90,11 +88,12 @@ fn declared_length(request: &Request) -> Option<usize> {
     request.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
-/// Safe methods pass. Others need an `Origin` of this site (its public origin, or the origin
-/// the browser addressed). Under `Referrer-Policy: no-referrer` browsers send `Origin: null`
-/// on form posts, so then `Sec-Fetch-Site` decides: only `same-origin` (or `none`, typed by the
-/// person) passes. With neither header (not a browser) the request passes: cookies are
-/// `SameSite=Lax`, so such a client can only act on a session it was given.
+/// Safe methods pass. Others need an `Origin` that is one of the configured origins (the public
+/// URL's and the Service URL's), scheme included: never one derived from the request's own
+/// `Host`, which the client chooses. Under `Referrer-Policy: no-referrer` browsers send
+/// `Origin: null` on form posts, so then `Sec-Fetch-Site` decides: only `same-origin` (or
+/// `none`, typed by the person) passes. With neither header (not a browser) the request passes:
+/// cookies are `SameSite=Lax`, so such a client can only act on a session it was given.
 fn is_same_site(request: &Request, state: &AppState) -> bool {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
@@ -102,11 +101,7 @@ fn is_same_site(request: &Request, state: &AppState) -> bool {
     let headers = request.headers();
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) if origin != "null" => {
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            state.settings.allows_origin(origin)
-                || (!host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}")))
-        }
+        Some(origin) if origin != "null" => state.settings.allows_origin(origin),
         origin => match fetch_site {
             Some(site) => site == "same-origin" || site == "none",
             None => origin.is_none(),

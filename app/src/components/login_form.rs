@@ -1,0 +1,137 @@
+//! The login form: a plain post until the island is hydrated, then the `login` server function.
+
+use crate::api::{login, Field, LoginEcho, LoginError};
+use crate::components::form_error::FormError;
+use crate::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
+use crate::i18n::{t, Msg, Phrases};
+use leptos::html::Input;
+use leptos::prelude::*;
+
+/// The form itself: a plain post to `action` until the island is hydrated, then the `login`
+/// server function (no reload; the message appears next to the field and focus moves there).
+/// An island in the login bundle (`frontend/`) only.
+#[cfg_attr(any(feature = "ssr", feature = "islands-login"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "islands-login")), component)]
+pub fn LoginForm(
+    action: String,
+    tenant: Option<String>,
+    next: Option<String>,
+    echo: LoginEcho,
+    /// [`login_form_phrases`], in the page's language.
+    phrases: Phrases,
+) -> impl IntoView {
+    phrases.install();
+    let error = RwSignal::new(echo.error.clone());
+    let user_ref = NodeRef::<Input>::new();
+    let password_ref = NodeRef::<Input>::new();
+    let pending = RwSignal::new(false);
+    Effect::new(move |_| crate::hydration::mark_hydrated());
+
+    // Where the answer goes: the next page, or the message next to its field. `pending` only
+    // guards against a second request while one is under way (a page restored by the back
+    // button must not find the form still locked).
+    let answer = move |result: Result<String, LoginError>| match result {
+        Ok(path) => {
+            let _ = window().location().set_href(&path);
+            pending.set(false);
+        }
+        Err(err) => {
+            pending.set(false);
+            let focus = if err.field() == Field::UserId { user_ref } else { password_ref };
+            if let Some(password) = password_ref.get_untracked() {
+                password.set_value("");
+            }
+            error.set(Some(err));
+            if let Some(input) = focus.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    };
+
+    let tenant_for_submit = tenant.clone();
+    let next_for_submit = next.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let user_id = user_ref.get_untracked().map(|i| i.value()).unwrap_or_default();
+        let password = password_ref.get_untracked().map(|i| i.value()).unwrap_or_default();
+        if let Some(problem) = check_before_sending(&user_id, &password) {
+            error.set(Some(problem));
+            return;
+        }
+        pending.set(true);
+        let (tenant, next) = (tenant_for_submit.clone(), next_for_submit.clone());
+        leptos::task::spawn_local(async move { answer(login(tenant, user_id, password, next).await) });
+    };
+
+    let field_error =
+        move |field: Field| Signal::derive(move || error.get().filter(|e| e.field() == field).map(|e| e.msg()));
+    let form_error = field_error(Field::Form);
+    let invalid = move |field: Field| move || error.get().is_some_and(|e| e.field() == field).then_some("true");
+
+    view! {
+        <FormError message=form_error/>
+        <form method="post" action=action on:submit=on_submit novalidate>
+            {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
+            <div class="field">
+                <label for="user-id">{t(Msg::UserId)}</label>
+                <input
+                    id="user-id"
+                    name="user_id"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                    value=echo.user_id
+                    aria-describedby="user-id-hint user-id-error"
+                    aria-invalid=invalid(Field::UserId)
+                    node_ref=user_ref
+                />
+                <p class="hint" id="user-id-hint">{t(Msg::UserIdHint)}</p>
+                <FormError message=field_error(Field::UserId) id="user-id-error"/>
+            </div>
+            <div class="field">
+                <label for="password">{t(Msg::Password)}</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    aria-describedby="password-error"
+                    aria-invalid=invalid(Field::Password)
+                    node_ref=password_ref
+                />
+                <FormError message=field_error(Field::Password) id="password-error"/>
+            </div>
+            <button type="submit" class="primary" aria-busy=move || pending.get().then_some("true")>
+                {t(Msg::LogIn)}
+            </button>
+        </form>
+    }
+}
+
+/// Every text [`LoginForm`] may show.
+pub fn login_form_phrases() -> Phrases {
+    let labels = [Msg::UserId, Msg::UserIdHint, Msg::Password, Msg::LogIn];
+    Phrases::of(labels.into_iter().chain(LoginError::ALL.iter().map(LoginError::msg)))
+}
+
+/// The checks worth doing before a round trip; the server repeats them.
+pub fn check_before_sending(user_id: &str, password: &str) -> Option<LoginError> {
+    match LoginName::check(user_id) {
+        Err(LoginNameError::Empty) => return Some(LoginError::EnterUserId),
+        Err(LoginNameError::TooLong) => return Some(LoginError::UserIdTooLong),
+        _ => {}
+    }
+    if password.is_empty() {
+        Some(LoginError::EnterPassword)
+    } else if password.chars().count() > MAX_PASSWORD_CHARS {
+        Some(LoginError::PasswordTooLong)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,365 @@
+//! What the browser and the server say to each other: the types both sides share. Server
+//! functions (`api`) and the server's port (`backend`) are built on these.
+
+use crate::domain::PasswordChoiceError;
+use crate::i18n::Msg;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+pub use crate::domain::LinkKind;
+
+/// The person behind the current session, as the pages may show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub name: String,
+    pub login_name: String,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub can_service: bool,
+    pub can_admin: bool,
+}
+
+/// Where on the form a message belongs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    UserId,
+    Password,
+    Form,
+}
+
+/// Whether a server-function error was the caller's fault: malformed arguments are answered
+/// 400, never 500. The status is set here because the function body never runs for them.
+fn is_bad_request(err: &ServerFnErrorErr) -> bool {
+    let bad = matches!(
+        err,
+        ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_)
+    );
+    #[cfg(feature = "ssr")]
+    if bad {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::BAD_REQUEST);
+        }
+    }
+    bad
+}
+
+/// Every way a login can fail, as the person is told. Deliberately one variant for unknown
+/// users, unknown tenants, wrong passwords and locked accounts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum LoginError {
+    #[error("missing user id")]
+    EnterUserId,
+    #[error("user id too long")]
+    UserIdTooLong,
+    #[error("missing password")]
+    EnterPassword,
+    #[error("password too long")]
+    PasswordTooLong,
+    #[error("wrong user id or password")]
+    WrongCredentials,
+    #[error("account not active")]
+    NotActive,
+    #[error("the role has no right to the CRM")]
+    NoCrmRight,
+    #[error("too many attempts from this address")]
+    TooManyAttempts,
+    #[error("server busy")]
+    Busy,
+    #[error("the form could not be read")]
+    FormUnreadable,
+    #[error("storage unavailable")]
+    Unavailable,
+    #[error("unexpected error")]
+    Unexpected,
+}
+
+impl LoginError {
+    /// Every variant: the login island is sent the text of each, as it may show any of them.
+    pub const ALL: [LoginError; 12] = [
+        LoginError::EnterUserId,
+        LoginError::UserIdTooLong,
+        LoginError::EnterPassword,
+        LoginError::PasswordTooLong,
+        LoginError::WrongCredentials,
+        LoginError::NotActive,
+        LoginError::NoCrmRight,
+        LoginError::TooManyAttempts,
+        LoginError::Busy,
+        LoginError::FormUnreadable,
+        LoginError::Unavailable,
+        LoginError::Unexpected,
+    ];
+
+    pub fn msg(&self) -> Msg {
+        match self {
+            LoginError::EnterUserId => Msg::EnterUserId,
+            LoginError::UserIdTooLong => Msg::UserIdTooLong,
+            LoginError::EnterPassword => Msg::EnterPassword,
+            LoginError::PasswordTooLong => Msg::PasswordTooLong,
+            LoginError::WrongCredentials => Msg::WrongCredentials,
+            LoginError::NotActive => Msg::AccountNotActive,
+            LoginError::NoCrmRight => Msg::NoCrmRight,
+            LoginError::TooManyAttempts => Msg::TooManyAttempts,
+            LoginError::Busy => Msg::ServerBusy,
+            LoginError::FormUnreadable => Msg::FormUnreadable,
+            LoginError::Unavailable => Msg::TryAgainLater,
+            LoginError::Unexpected => Msg::Unexpected,
+        }
+    }
+
+    pub fn field(&self) -> Field {
+        match self {
+            LoginError::EnterUserId | LoginError::UserIdTooLong => Field::UserId,
+            LoginError::EnterPassword | LoginError::PasswordTooLong => Field::Password,
+            _ => Field::Form,
+        }
+    }
+
+    /// The HTTP status a failed login answers with, on the form and server-function paths alike.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            LoginError::EnterUserId
+            | LoginError::UserIdTooLong
+            | LoginError::EnterPassword
+            | LoginError::PasswordTooLong => 422,
+            LoginError::WrongCredentials => 401,
+            LoginError::NotActive | LoginError::NoCrmRight => 403,
+            LoginError::TooManyAttempts => 429,
+            LoginError::Busy | LoginError::Unavailable => 503,
+            LoginError::FormUnreadable => 400,
+            LoginError::Unexpected => 500,
+        }
+    }
+
+    /// Seconds to wait before trying again, where that is the remedy.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            LoginError::TooManyAttempts => Some(60),
+            LoginError::Busy | LoginError::Unavailable => Some(1),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for LoginError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(err: ServerFnErrorErr) -> Self {
+        if is_bad_request(&err) {
+            LoginError::FormUnreadable
+        } else {
+            LoginError::Unexpected
+        }
+    }
+}
+
+/// Failures of the other server functions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("the request could not be read")]
+    BadRequest,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("storage unavailable")]
+    Unavailable,
+    #[error("unexpected error")]
+    Unexpected,
+}
+
+impl AppError {
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn => 401,
+            AppError::BadRequest => 400,
+            AppError::Forbidden => 403,
+            AppError::Unavailable => 503,
+            AppError::Unexpected => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(err: ServerFnErrorErr) -> Self {
+        if is_bad_request(&err) {
+            AppError::BadRequest
+        } else {
+            AppError::Unexpected
+        }
+    }
+}
+
+/// One row of the sessions page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub public_id: String,
+    /// `crm` or `service`.
+    pub app: String,
+    pub browser: String,
+    pub address: String,
+    pub started: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
+/// What a failed plain-form login hands back to the re-rendered page, so that nothing the
+/// person typed (but the password) is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginEcho {
+    pub user_id: String,
+    pub error: Option<LoginError>,
+}
+
+/// Whose password is being chosen, as the page may show it. `user_inputs` are the person's own
+/// details, which the strength meter counts as easy guesses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordOwner {
+    pub name: String,
+    pub login_name: String,
+    pub tenant_name: String,
+    pub user_inputs: Vec<String>,
+    /// False for people who sign in only through single sign-on.
+    pub has_password: bool,
+}
+
+/// Where on a password form a message belongs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordField {
+    Current,
+    New,
+    Confirm,
+    Email,
+    Form,
+}
+
+/// Every way choosing, changing or recovering a password can fail, as the person is told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PasswordError {
+    #[error("no password given")]
+    EnterPassword,
+    #[error("password too short")]
+    TooShort,
+    #[error("password too long")]
+    TooLong,
+    #[error("the passwords differ")]
+    Mismatch,
+    #[error("the password contains the person's own details")]
+    ContainsPersonal,
+    #[error("password too easy to guess")]
+    TooWeak(strength::Strength),
+    #[error("no current password given")]
+    EnterCurrent,
+    #[error("wrong current password")]
+    WrongCurrent,
+    #[error("the account signs in with single sign-on")]
+    SsoOnly,
+    #[error("no email address given")]
+    EnterEmail,
+    #[error("not an email address")]
+    NotAnEmail,
+    /// Forgot-password requests over their limit (per address or network, five minutes).
+    #[error("too many requests")]
+    TooManyRequests,
+    /// Wrong passwords from this network over the login limit (one minute).
+    #[error("too many attempts from this address")]
+    TooManyAttempts,
+    #[error("server busy")]
+    Busy,
+    #[error("the form could not be read")]
+    FormUnreadable,
+    #[error("storage unavailable")]
+    Unavailable,
+    #[error("unexpected error")]
+    Unexpected,
+}
+
+impl From<PasswordChoiceError> for PasswordError {
+    fn from(err: PasswordChoiceError) -> Self {
+        match err {
+            PasswordChoiceError::EnterPassword => PasswordError::EnterPassword,
+            PasswordChoiceError::TooShort => PasswordError::TooShort,
+            PasswordChoiceError::TooLong => PasswordError::TooLong,
+            PasswordChoiceError::Mismatch => PasswordError::Mismatch,
+            PasswordChoiceError::ContainsPersonal => PasswordError::ContainsPersonal,
+        }
+    }
+}
+
+impl PasswordError {
+    pub fn msg(&self) -> Msg {
+        match self {
+            PasswordError::EnterPassword => Msg::EnterNewPassword,
+            PasswordError::TooShort => Msg::PasswordTooShort,
+            PasswordError::TooLong => Msg::PasswordTooLong,
+            PasswordError::Mismatch => Msg::PasswordsDiffer,
+            PasswordError::ContainsPersonal => Msg::PasswordContainsPersonal,
+            PasswordError::TooWeak(_) => Msg::PasswordTooWeak,
+            PasswordError::EnterCurrent => Msg::EnterCurrentPassword,
+            PasswordError::WrongCurrent => Msg::WrongCurrentPassword,
+            PasswordError::SsoOnly => Msg::SsoOnlyPassword,
+            PasswordError::EnterEmail => Msg::EnterEmail,
+            PasswordError::NotAnEmail => Msg::NotAnEmail,
+            PasswordError::TooManyRequests => Msg::TooManyResetRequests,
+            PasswordError::TooManyAttempts => Msg::TooManyAttempts,
+            PasswordError::Busy => Msg::ServerBusy,
+            PasswordError::FormUnreadable => Msg::FormUnreadable,
+            PasswordError::Unavailable => Msg::TryAgainLater,
+            PasswordError::Unexpected => Msg::Unexpected,
+        }
+    }
+
+    pub fn field(&self) -> PasswordField {
+        match self {
+            PasswordError::EnterPassword
+            | PasswordError::TooShort
+            | PasswordError::TooLong
+            | PasswordError::ContainsPersonal
+            | PasswordError::TooWeak(_) => PasswordField::New,
+            PasswordError::Mismatch => PasswordField::Confirm,
+            PasswordError::EnterCurrent | PasswordError::WrongCurrent => PasswordField::Current,
+            PasswordError::EnterEmail | PasswordError::NotAnEmail => PasswordField::Email,
+            _ => PasswordField::Form,
+        }
+    }
+
+    pub fn http_status(&self) -> u16 {
+        match self {
+            PasswordError::FormUnreadable => 400,
+            PasswordError::WrongCurrent => 403,
+            PasswordError::TooManyRequests | PasswordError::TooManyAttempts => 429,
+            PasswordError::Busy | PasswordError::Unavailable => 503,
+            PasswordError::Unexpected => 500,
+            _ => 422,
+        }
+    }
+
+    /// Seconds to wait before trying again, where that is the remedy.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            PasswordError::TooManyRequests => Some(300),
+            PasswordError::TooManyAttempts => Some(60),
+            PasswordError::Busy | PasswordError::Unavailable => Some(1),
+            _ => None,
+        }
+    }
+}
+
+/// What a refused password form hands back to the re-rendered page. Passwords are never echoed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordEcho {
+    pub error: Option<PasswordError>,
+    pub email: String,
+}
+
+/// How this installation recovers forgotten passwords.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordRecovery {
+    /// Online installations email a reset link; onsite ones send people to their administrator.
+    pub by_email: bool,
+    pub link_minutes: i64,
+}

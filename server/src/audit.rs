@@ -1,0 +1,148 @@
+//! The audit trail: who did what, when, from where, with what outcome. Every event is one
+//! variant of [`Event`] and is written through [`record`], from the web and the command line
+//! alike. Append-only; a failure to write is logged, never shown to the person.
+
+use crate::client::ClientInfo;
+use crate::clock::Clock;
+use crate::db::{AuditRecord, Db};
+
+/// Why a login failed, as the audit trail tells it (the person is told less).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginFailure {
+    UnknownUser,
+    UnknownTenant,
+    WrongPassword,
+    Locked,
+    NotActive,
+    NoCrmRight,
+    IpLimit,
+}
+
+impl LoginFailure {
+    fn as_str(self) -> &'static str {
+        match self {
+            LoginFailure::UnknownUser => "unknown user",
+            LoginFailure::UnknownTenant => "unknown tenant",
+            LoginFailure::WrongPassword => "wrong password",
+            LoginFailure::Locked => "locked",
+            LoginFailure::NotActive => "not active",
+            LoginFailure::NoCrmRight => "no crm right",
+            LoginFailure::IpLimit => "ip limit",
+        }
+    }
+}
+
+/// Everything the trail records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    LoginSucceeded,
+    LoginFailed(LoginFailure),
+    /// The third failure in a row: the soft lock starts.
+    LockedOut,
+    LoggedOut {
+        app: &'static str,
+    },
+    AccountActivated,
+    PasswordReset,
+    PasswordChanged,
+    PasswordChangeRefused,
+    /// By an administrator (the command line).
+    PasswordSet,
+    ResetRequested,
+    ResetRequestUnknown,
+    ResetRequestLimited,
+    HandoffIssued,
+    HandoffRedeemed,
+    HandoffRefused(String),
+    SessionEnded,
+    OtherSessionsEnded {
+        count: u64,
+    },
+    OtherSessionsRefused,
+    SessionsRevoked {
+        count: u64,
+    },
+    UserInvited,
+    UserActivated,
+    UserDeactivated,
+}
+
+impl Event {
+    /// (event, outcome, detail) as stored.
+    fn parts(&self) -> (&'static str, &'static str, Option<String>) {
+        match self {
+            Event::LoginSucceeded => ("login", "success", None),
+            Event::LoginFailed(why) => ("login", "failure", Some(why.as_str().to_string())),
+            Event::LockedOut => ("lockout", "locked", None),
+            Event::LoggedOut { app } => ("logout", "success", (*app != "crm").then(|| app.to_string())),
+            Event::AccountActivated => ("account.activate", "success", None),
+            Event::PasswordReset => ("password.reset", "success", None),
+            Event::PasswordChanged => ("password.change", "success", None),
+            Event::PasswordChangeRefused => ("password.change", "failure", None),
+            Event::PasswordSet => ("password.set", "success", None),
+            Event::ResetRequested => ("password.reset-request", "success", None),
+            Event::ResetRequestUnknown => ("password.reset-request", "success", Some("no account".into())),
+            Event::ResetRequestLimited => ("password.reset-request", "failure", Some("rate limit".into())),
+            Event::HandoffIssued => ("service.handoff", "issued", None),
+            Event::HandoffRedeemed => ("service.handoff", "success", None),
+            Event::HandoffRefused(why) => ("service.handoff", "refused", Some(why.clone())),
+            Event::SessionEnded => ("session.end", "success", None),
+            Event::OtherSessionsEnded { count } => ("session.end-others", "success", Some(format!("{count} ended"))),
+            Event::OtherSessionsRefused => ("session.end-others", "failure", Some("wrong password".into())),
+            Event::SessionsRevoked { count } => ("session.revoke", "success", Some(format!("{count} ended"))),
+            Event::UserInvited => ("user.invite", "success", None),
+            Event::UserActivated => ("user.activate", "success", None),
+            Event::UserDeactivated => ("user.deactivate", "success", None),
+        }
+    }
+}
+
+/// Whom an event is about: a user (and their tenant), or only what was typed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Subject<'a> {
+    pub tenant_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// What the actor typed (a login name, an address) when there is no user.
+    pub typed: Option<&'a str>,
+}
+
+impl<'a> Subject<'a> {
+    pub fn user(tenant_id: i64, user_id: i64) -> Self {
+        Subject { tenant_id: Some(tenant_id), user_id: Some(user_id), typed: None }
+    }
+
+    pub fn typed(name: &'a str) -> Self {
+        Subject { typed: Some(name), ..Subject::default() }
+    }
+}
+
+/// Where an event came from: a request's client, or the command line (no client).
+pub enum Origin<'a> {
+    Client(&'a ClientInfo),
+    CommandLine,
+}
+
+/// Writes one event. A failure is logged (with the event's name) and otherwise ignored: the
+/// trail must never stop a person from logging in.
+pub async fn record(db: &Db, clock: &Clock, event: Event, subject: Subject<'_>, origin: Origin<'_>) {
+    let (name, outcome, detail) = event.parts();
+    let (ip, user_agent, detail) = match origin {
+        Origin::Client(client) => (Some(client.ip.to_string()), Some(client.user_agent.as_str()), detail),
+        Origin::CommandLine => {
+            (None, None, Some(detail.map_or_else(|| "command line".to_string(), |d| format!("{d}, command line"))))
+        }
+    };
+    let row = AuditRecord {
+        tenant_id: subject.tenant_id,
+        user_id: subject.user_id,
+        subject: subject.typed,
+        event: name,
+        outcome,
+        ip: ip.as_deref(),
+        user_agent,
+        detail: detail.as_deref(),
+    };
+    if let Err(err) = db.audit(&row, clock.now()).await {
+        tracing::error!(error = %err, event = name, "could not write an audit event");
+    }
+}

@@ -1,0 +1,59 @@
+//! Browsers that have logged in as a user before ("device cookies"): their attempts are
+//! counted and soft-locked apart from unknown devices.
+
+use super::Db;
+use crate::softlock::Lockout;
+
+/// A known device of one user, with its own soft lock.
+#[derive(Clone, Debug)]
+pub struct Device {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub lockout: Lockout,
+}
+
+impl Db {
+    /// The device among `token_hashes` (what this browser carries) that belongs to a user with
+    /// this login name, if any.
+    pub async fn device_of(&self, login_name: &str, token_hashes: &[String]) -> sqlx::Result<Option<Device>> {
+        for hash in token_hashes {
+            let row: Option<(i64, i64, i64)> = sqlx::query_as(
+                "SELECT d.user_id, d.failure_streak, d.locked_until FROM devices d JOIN users u ON u.id = d.user_id \
+                 WHERE d.token_hash = $1 AND u.login_name = $2",
+            )
+            .bind(hash)
+            .bind(login_name)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some((user_id, streak, locked_until)) = row {
+                let lockout = Lockout { streak, locked_until, ..Lockout::default() };
+                return Ok(Some(Device { token_hash: hash.clone(), user_id, lockout }));
+            }
+        }
+        Ok(None)
+    }
+
+    pub async fn insert_device(&self, token_hash: &str, user_id: i64, now: i64) -> sqlx::Result<()> {
+        sqlx::query("INSERT INTO devices (token_hash, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Records a device's attempt: its soft lock after it, and when it was last used.
+    pub async fn save_device(&self, token_hash: &str, lockout: &Lockout, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE devices SET failure_streak = $1, locked_until = $2, last_used_at = $3 WHERE token_hash = $4",
+        )
+        .bind(lockout.streak)
+        .bind(lockout.locked_until)
+        .bind(now)
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+}

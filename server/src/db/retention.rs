@@ -1,0 +1,54 @@
+//! What the retention sweeper deletes: rows whose purpose has passed.
+
+use super::Db;
+
+/// How many rows one sweep deleted, per table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: u64,
+    pub tokens: u64,
+    pub mail: u64,
+    pub audit: u64,
+    pub devices: u64,
+    pub limits: u64,
+}
+
+impl Swept {
+    pub fn total(&self) -> u64 {
+        self.sessions + self.tokens + self.mail + self.audit + self.devices + self.limits
+    }
+}
+
+/// Delivered (or given up) messages are kept this long, for support.
+pub const MAIL_KEEP_SECS: i64 = 30 * 24 * 3600;
+/// A device cookie lives this long unused.
+pub const DEVICE_KEEP_SECS: i64 = 400 * 24 * 3600;
+/// No limit window is longer than this.
+pub const LIMIT_KEEP_SECS: i64 = 3600;
+
+impl Db {
+    /// Deletes expired sessions, used or expired one-time tokens, messages sent or given up more
+    /// than 30 days ago, audit rows older than `audit_keep_secs`, unused devices and spent
+    /// limit windows.
+    pub async fn sweep(&self, now: i64, audit_keep_secs: i64) -> sqlx::Result<Swept> {
+        let run = |sql: &'static str, cutoff: i64| async move {
+            sqlx::query(sql).bind(cutoff).execute(&self.pool).await.map(|done| done.rows_affected())
+        };
+        Ok(Swept {
+            sessions: run(
+                "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at + idle_timeout_secs <= $1",
+                now,
+            )
+            .await?,
+            tokens: run("DELETE FROM one_time_tokens WHERE expires_at <= $1 OR used_at IS NOT NULL", now).await?,
+            mail: run(
+                "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at <= $1) OR (failed_at IS NOT NULL AND failed_at <= $1)",
+                now - MAIL_KEEP_SECS,
+            )
+            .await?,
+            audit: run("DELETE FROM audit_events WHERE at <= $1", now - audit_keep_secs).await?,
+            devices: run("DELETE FROM devices WHERE last_used_at <= $1", now - DEVICE_KEEP_SECS).await?,
+            limits: run("DELETE FROM rate_limits WHERE window_start <= $1", now - LIMIT_KEEP_SECS).await?,
+        })
+    }
+}

@@ -1,0 +1,108 @@
+//! Server-side sessions, one per browser and app. The cookie holds a 256-bit random token; the
+//! database holds only its SHA-256, with the tenant's idle and absolute limits for that app
+//! enforced on every request. A session handed off from another ends with it.
+
+use crate::client::ClientInfo;
+use crate::clock::Clock;
+use crate::db::{App, Db, NewSession, SessionRecord, Tenant, UserStatus};
+use crate::tokens::{hash_token, Token};
+use app::model::Viewer;
+
+/// Sessions are touched at most this often, so a busy page costs no write per request.
+const TOUCH_EVERY_SECS: i64 = 15;
+
+/// A new session's token, for the browser's cookie, and how long it may live.
+pub struct NewToken {
+    pub token: Token,
+    pub lifetime_secs: i64,
+}
+
+/// Why there is no usable session on a request.
+#[derive(Debug)]
+pub enum NoSession {
+    /// No cookie, or a token that was never issued or has been logged out.
+    Missing,
+    /// A session that timed out, whose user was deactivated or whose role lost the app; it is
+    /// deleted now.
+    Ended,
+    /// Storage could not be asked: the request cannot be served now (503).
+    Unavailable(sqlx::Error),
+}
+
+pub struct Sessions<'a> {
+    pub db: &'a Db,
+    pub clock: &'a Clock,
+}
+
+impl Sessions<'_> {
+    /// A new session of `app` for the user; `parent` is the session it is handed off from.
+    pub async fn create(
+        &self,
+        user_id: i64,
+        tenant: &Tenant,
+        app: App,
+        client: &ClientInfo,
+        parent: Option<&str>,
+    ) -> sqlx::Result<NewToken> {
+        let token = Token::generate();
+        let public_id = Token::generate().expose()[..16].to_string();
+        let now = self.clock.now();
+        let (idle, lifetime) = tenant.session_limits(app);
+        let session = NewSession {
+            token_hash: &token.hash(),
+            public_id: &public_id,
+            user_id,
+            tenant_id: tenant.id,
+            app,
+            expires_at: now + lifetime,
+            idle_timeout_secs: idle,
+            ip: &client.ip.to_string(),
+            user_agent: &client.user_agent,
+            parent_hash: parent,
+        };
+        self.db.insert_session(&session, now).await?;
+        Ok(NewToken { token, lifetime_secs: lifetime })
+    }
+
+    /// The live session of `app` behind a raw cookie token, touched if it has been a while.
+    pub async fn resolve(&self, raw: &str, app: App) -> Result<SessionRecord, NoSession> {
+        if raw.is_empty() || raw.len() > 128 {
+            return Err(NoSession::Missing);
+        }
+        let hash = hash_token(raw);
+        let record = match self.db.session_by_hash(&hash).await {
+            Ok(Some(record)) if record.app == app => record,
+            Ok(_) => return Err(NoSession::Missing),
+            Err(err) => return Err(NoSession::Unavailable(err)),
+        };
+        let now = self.clock.now();
+        let active = record.status == UserStatus::Active && record.rights.allows(app);
+        if record.is_expired(now) || !active {
+            self.db.delete_session(&hash).await.map_err(NoSession::Unavailable)?;
+            return Err(NoSession::Ended);
+        }
+        if now - record.last_seen_at >= TOUCH_EVERY_SECS {
+            if let Err(err) = self.db.touch_session(&hash, record.parent_hash.as_deref(), now).await {
+                tracing::warn!(error = %err, "could not touch a session");
+            }
+        }
+        Ok(record)
+    }
+
+    /// Ends the session behind a raw token, if there is one (a login over a live session).
+    pub async fn end_token(&self, raw: &str) -> sqlx::Result<bool> {
+        self.db.delete_session(&hash_token(raw)).await
+    }
+}
+
+pub fn viewer(record: &SessionRecord) -> Viewer {
+    Viewer {
+        user_id: record.user_id,
+        name: record.display_name.clone(),
+        login_name: record.login_name.clone(),
+        tenant_slug: record.tenant_slug.clone(),
+        tenant_name: record.tenant_name.clone(),
+        can_service: record.rights.service,
+        can_admin: record.rights.admin,
+    }
+}

@@ -1,0 +1,182 @@
+//! Every cookie Frontdoor sets, in one place: names, paths and flags.
+
+use crate::db::App;
+use crate::links;
+use crate::settings::Settings;
+use crate::tokens::Token;
+use app::domain::LinkKind;
+use http::{HeaderMap, HeaderValue};
+
+pub const TENANT_COOKIE: &str = "frontdoor_tenant";
+pub const LANGUAGE_COOKIE: &str = "frontdoor_lang";
+/// Remembered choices live this long.
+const YEAR_AND_A_BIT: i64 = 400 * 24 * 3600;
+/// The device tokens one browser keeps (one per person who logged in on it).
+const MAX_DEVICES: usize = 5;
+
+fn cookie(secure: bool, name: &str, path: &str, value: &str, max_age: i64, http_only: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let http_only = if http_only { "; HttpOnly" } else { "" };
+    let text = format!("{name}={value}; Path={path}; Max-Age={max_age}{http_only}; SameSite=Lax{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("frontdoor=; Max-Age=0"))
+}
+
+/// Whether an app's cookie is `Secure`: it follows the URL the app is reached at.
+fn secure(settings: &Settings, app: App) -> bool {
+    match app {
+        App::Crm => settings.secure_cookies,
+        App::Service => settings.service_secure_cookies,
+    }
+}
+
+/// A session cookie's name and path. Over https the CRM cookie is `__Host-` (host-only, path
+/// `/`); so is Service's when Service has an origin of its own, else `__Secure-` under
+/// `/service`.
+fn session_name_and_path(settings: &Settings, app: App) -> (&'static str, &'static str) {
+    match (app, secure(settings, app)) {
+        (App::Crm, true) => ("__Host-frontdoor", "/"),
+        (App::Crm, false) => ("frontdoor", "/"),
+        (App::Service, true) if settings.service_has_own_origin() => ("__Host-frontdoor_service", "/"),
+        (App::Service, true) => ("__Secure-frontdoor_service", "/service"),
+        (App::Service, false) => ("frontdoor_service", "/service"),
+    }
+}
+
+pub fn session_cookie_name(settings: &Settings, app: App) -> &'static str {
+    session_name_and_path(settings, app).0
+}
+
+pub fn session_cookie(settings: &Settings, app: App, token: &Token, max_age: i64) -> HeaderValue {
+    let (name, path) = session_name_and_path(settings, app);
+    cookie(secure(settings, app), name, path, token.expose(), max_age, true)
+}
+
+pub fn clear_session_cookie(settings: &Settings, app: App) -> HeaderValue {
+    let (name, path) = session_name_and_path(settings, app);
+    cookie(secure(settings, app), name, path, "", 0, true)
+}
+
+/// Remembers on this device which tenant the person last logged in to.
+pub fn tenant_cookie(settings: &Settings, slug: &str) -> HeaderValue {
+    cookie(settings.secure_cookies, TENANT_COOKIE, "/", slug, YEAR_AND_A_BIT, true)
+}
+
+/// Remembers the language chosen with the switch.
+pub fn language_cookie(settings: &Settings, code: &str) -> HeaderValue {
+    cookie(settings.secure_cookies, LANGUAGE_COOKIE, "/", code, YEAR_AND_A_BIT, false)
+}
+
+fn device_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-frontdoor_device"
+    } else {
+        "frontdoor_device"
+    }
+}
+
+/// The device tokens this browser carries.
+pub fn devices(settings: &Settings, headers: &HeaderMap) -> Vec<String> {
+    first(headers, device_cookie_name(settings))
+        .map(|value| {
+            value.split('.').filter(|t| links::is_token_shaped(t)).take(MAX_DEVICES).map(str::to_string).collect()
+        })
+        .unwrap_or_default()
+}
+
+/// This browser's device cookie with `new` added (the oldest token dropped past the limit).
+pub fn device_cookie(settings: &Settings, carried: &[String], new: &Token) -> HeaderValue {
+    let mut tokens: Vec<&str> = vec![new.expose()];
+    tokens.extend(carried.iter().map(String::as_str).take(MAX_DEVICES - 1));
+    cookie(settings.secure_cookies, device_cookie_name(settings), "/", &tokens.join("."), YEAR_AND_A_BIT, true)
+}
+
+fn link_cookie_name(kind: LinkKind) -> &'static str {
+    match kind {
+        LinkKind::Activation => "frontdoor_activation",
+        LinkKind::PasswordReset => "frontdoor_reset",
+    }
+}
+
+/// Carries an emailed link's token while its page is open: `GET /activate/{token}` moves it
+/// here (HttpOnly, scoped to the page) and redirects to the bare page, so the token leaves the
+/// address bar, the history and any Referer, with or without JavaScript.
+pub fn link_cookie(settings: &Settings, kind: LinkKind, raw_token: &str) -> HeaderValue {
+    // An hour to choose a password; the link's own expiry still applies.
+    cookie(settings.secure_cookies, link_cookie_name(kind), links::page(kind), raw_token, 3600, true)
+}
+
+pub fn clear_link_cookie(settings: &Settings, kind: LinkKind) -> HeaderValue {
+    cookie(settings.secure_cookies, link_cookie_name(kind), links::page(kind), "", 0, true)
+}
+
+/// The raw token the browser holds for a link's page, if it holds one of the right shape.
+pub fn link_token(headers: &HeaderMap, kind: LinkKind) -> Option<&str> {
+    first(headers, link_cookie_name(kind)).filter(|t| links::is_token_shaped(t))
+}
+
+/// The request carried two cookies of one name: one of them was planted (cookie tossing from a
+/// sibling domain, or a path-scoped shadow) and neither can be trusted.
+#[derive(Debug)]
+pub struct TwoCookies;
+
+/// The value of a session-bearing cookie, refusing a request that carries it twice.
+pub fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, TwoCookies> {
+    let mut values = all(headers, name);
+    let value = values.next();
+    match values.next() {
+        Some(_) => Err(TwoCookies),
+        None => Ok(value),
+    }
+}
+
+/// The first value of a cookie (for cookies that grant nothing).
+pub fn first<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    all(headers, name).next()
+}
+
+fn all<'a, 'n>(headers: &'a HeaderMap, name: &'n str) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(move |(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_apps_cookie_follows_the_url_it_is_reached_at() {
+        let settings = Settings::new("http://crm.test", Some("https://service.test"), false).unwrap();
+        let token = Token::generate();
+        let crm = session_cookie(&settings, App::Crm, &token, 60);
+        let service = session_cookie(&settings, App::Service, &token, 60);
+        let (crm, service) = (crm.to_str().unwrap(), service.to_str().unwrap());
+        assert!(crm.starts_with("frontdoor=") && !crm.contains("Secure"), "{crm}");
+        // Its own origin over https: host-only, the whole site.
+        assert!(service.starts_with("__Host-frontdoor_service=") && service.contains("; Secure"), "{service}");
+        assert!(service.contains("Path=/;") && service.contains("HttpOnly"));
+
+        let https = Settings::new("https://crm.test", None, false).unwrap();
+        let crm = session_cookie(&https, App::Crm, &token, 60);
+        assert!(crm.to_str().unwrap().starts_with("__Host-frontdoor=") && crm.to_str().unwrap().contains("Path=/;"));
+        // Service under /service of the CRM's own origin cannot be __Host-.
+        let service = session_cookie(&https, App::Service, &token, 60);
+        assert!(service.to_str().unwrap().starts_with("__Secure-frontdoor_service="));
+        assert!(service.to_str().unwrap().contains("Path=/service;"));
+    }
+
+    #[test]
+    fn a_cookie_sent_twice_is_refused() {
+        let mut headers = HeaderMap::new();
+        headers.append(http::header::COOKIE, HeaderValue::from_static("frontdoor=a; other=b"));
+        assert_eq!(single(&headers, "frontdoor").ok().flatten(), Some("a"));
+        headers.append(http::header::COOKIE, HeaderValue::from_static("frontdoor=c"));
+        assert!(single(&headers, "frontdoor").is_err());
+        assert_eq!(first(&headers, "frontdoor"), Some("a"));
+    }
+}

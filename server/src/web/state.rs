@@ -1,0 +1,52 @@
+//! What the handlers share, and the flows they hand work to: each flow gets only the parts it
+//! uses.
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::handoff::Handoff;
+use crate::hashing::PasswordHasher;
+use crate::limits::Limits;
+use crate::login::Login;
+use crate::mail::MailSignal;
+use crate::passwords::Passwords;
+use crate::sessions::Sessions;
+use crate::settings::Settings;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::sync::Arc;
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+    pub hasher: Arc<PasswordHasher>,
+    pub limits: Arc<Limits>,
+    pub mail: Arc<MailSignal>,
+    pub leptos: LeptosOptions,
+}
+
+impl AppState {
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions { db: &self.db, clock: &self.clock }
+    }
+
+    pub fn login(&self) -> Login<'_> {
+        Login { db: &self.db, clock: &self.clock, hasher: &self.hasher, limits: &self.limits }
+    }
+
+    pub fn passwords(&self) -> Passwords<'_> {
+        Passwords { db: &self.db, clock: &self.clock, hasher: &self.hasher, limits: &self.limits, mail: &self.mail }
+    }
+
+    pub fn handoff(&self) -> Handoff<'_> {
+        Handoff { db: &self.db, clock: &self.clock }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
