@@ -69,3 +69,124 @@ async fn a_malformed_server_function_call_is_not_a_server_error() {
         .unwrap();
     assert!(response.status().is_client_error(), "got {}", response.status());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_functions_without_a_session_answer_401() {
+    let app = spawn_app().await;
+    for endpoint in ["viewer", "sessions", "password_owner"] {
+        let response = browser().post(app.url(&format!("/api/{endpoint}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+    let bad = browser()
+        .post(app.url("/api/link_owner"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("kind=Nonsense")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+/// Finding 12: a few thousand malformed requests (seeded, so the same every run) at every route,
+/// signed in and not. Bad input is the client's mistake: no 5xx but 503, no dropped connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_are_the_clients_mistake_never_a_server_error() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    const REQUESTS: usize = 2400;
+    const ROUTES: &[(&str, &str)] = &[
+        ("POST", "/login"),
+        ("POST", "/t/acme/login"),
+        ("POST", "/t/x%00y/login"),
+        ("POST", "/logout"),
+        ("POST", "/forgot-password"),
+        ("POST", "/activate"),
+        ("POST", "/reset-password"),
+        ("POST", "/crm/password"),
+        ("POST", "/crm/sessions/end"),
+        ("POST", "/crm/sessions/end-others"),
+        ("POST", "/crm/service/handoff"),
+        ("POST", "/service/session"),
+        ("POST", "/service/logout"),
+        ("POST", "/api/login"),
+        ("POST", "/api/viewer"),
+        ("POST", "/api/sessions"),
+        ("POST", "/api/link_owner"),
+        ("POST", "/api/password_owner"),
+        ("POST", "/api/reset_policy"),
+        ("POST", "/api/nonexistent"),
+        ("GET", "/crm"),
+        ("GET", "/crm/sessions"),
+        ("GET", "/crm/password"),
+        ("GET", "/settings"),
+        ("GET", "/service"),
+        ("GET", "/login"),
+        ("GET", "/activate"),
+        ("GET", "/activate/x"),
+        ("GET", "/reset-password/%ff%fe"),
+        ("GET", "/language/xx"),
+        ("GET", "/pkg/../Cargo.toml"),
+    ];
+    const TYPES: &[&str] = &[
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+        "application/cbor",
+        "",
+    ];
+
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let token = session_cookie(app.log_in(&browser(), &ada).await.headers()).unwrap();
+    let mut rng = StdRng::seed_from_u64(8);
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(16));
+    let mut requests = tokio::task::JoinSet::new();
+    for n in 0..REQUESTS {
+        let (method, path) = ROUTES[rng.gen_range(0..ROUTES.len())];
+        let signed = rng.gen_bool(0.5) && path != "/logout";
+        let content_type = TYPES[rng.gen_range(0..TYPES.len())];
+        let body: Vec<u8> = match rng.gen_range(0..8) {
+            0 => (0..rng.gen_range(0..300)).map(|_| rng.gen()).collect(),
+            1 => b"user_id=a&user_id=b&password=x&password=y&kind=Activation&kind=PasswordReset".to_vec(),
+            2 => b"user_id[]=a&password[x]=b&id[0]=1&ticket[]=t&email[]=e".to_vec(),
+            3 => format!("user_id={}&password=x", "a".repeat(60_000)).into_bytes(),
+            4 => b"{\"user_id\": [1, 2], \"password\": {\"x\": null}, \"kind\": 7}".to_vec(),
+            5 => b"user_id=%zz%&password=%&email=%E0%A4%A".to_vec(),
+            6 => b"--x\r\nContent-Disposition: form-data; name=\"user_id\"\r\n\r\nada\r\n--x--".to_vec(),
+            _ => Vec::new(),
+        };
+        let query = if rng.gen_bool(0.3) { "?next=%ff&notice=%00&x[]=1" } else { "" };
+        let mut request = match method {
+            "GET" => bare_client().get(app.url(&format!("{path}{query}"))),
+            _ => bare_client().post(app.url(&format!("{path}{query}"))).body(body),
+        };
+        if !content_type.is_empty() {
+            request = request.header("content-type", content_type);
+        }
+        if signed {
+            request = request.header("cookie", format!("frontdoor={token}"));
+        }
+        if rng.gen_bool(0.5) {
+            request = request.header("origin", app.address.clone());
+        }
+        let permit = limit.clone().acquire_owned().await.unwrap();
+        requests.spawn(async move {
+            let outcome = request.send().await.map(|r| r.status());
+            drop(permit);
+            (n, method, path, outcome)
+        });
+    }
+    let mut server_errors = Vec::new();
+    while let Some(done) = requests.join_next().await {
+        let (n, method, path, outcome) = done.unwrap();
+        match outcome {
+            Ok(status) if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE => {
+                server_errors.push(format!("#{n} {method} {path}: {status}"))
+            }
+            Ok(_) => {}
+            Err(err) => server_errors.push(format!("#{n} {method} {path}: connection: {err}")),
+        }
+    }
+    assert!(server_errors.is_empty(), "{} of {REQUESTS}: {:#?}", server_errors.len(), server_errors);
+}

@@ -97,7 +97,9 @@ async fn invite_queues_the_activation_email_and_set_password_replaces_a_password
     let bad = ["user", "invite", "--tenant", "acme", "--email", "x@acme.test", "--name", "X", "--language", "fr"];
     let (ok, out) = frontdoor(&app, &bad, None);
     assert!(!ok && out.contains("\"nl\""), "{out}");
-    // The running server delivers what the command line queued, in the invitee's language.
+    // The running server delivers what the command line queued, in the invitee's language. (The
+    // command line queued it at the real time; this server's clock stands still until moved.)
+    app.advance(server::clock::Clock::system().now() - app.state.clock.now());
     let mails = app.wait_for_mails("linus@acme.test", 1).await;
     assert!(mails[0].raw.contains("Nu activeren"));
 
@@ -112,4 +114,22 @@ async fn invite_queues_the_activation_email_and_set_password_replaces_a_password
         .post_login(&client, "/login", &[("user_id", &ada.login), ("password", "a brand new onsite password")])
         .await;
     assert_eq!(new.status(), StatusCode::SEE_OTHER);
+}
+
+/// A password set from the command line follows the pages' policy, and says why not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_from_the_command_line_follow_the_policy() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let set = ["user", "set-password", "--tenant", "acme", "--email", ada.login.as_str(), "--password-stdin"];
+    for (weak, why) in
+        [("short\n", "at least 8"), ("password1234\n", "easy to guess"), ("ada lovelace rocks forever\n", "your name")]
+    {
+        let (ok, out) = frontdoor(&app, &set, Some(weak));
+        assert!(!ok && out.contains("the password is refused") && out.contains(why), "{weak:?}: {out}");
+    }
+    let create =
+        ["user", "create", "--tenant", "acme", "--email", "bob@acme.test", "--name", "Bob", "--password-stdin"];
+    let (ok, out) = frontdoor(&app, &create, Some("qwertyuiop\n"));
+    assert!(!ok && out.contains("the password is refused"), "{out}");
 }

@@ -23,7 +23,8 @@ pub struct TestUser {
     pub password: String,
 }
 
-fn default_args() -> ServeArgs {
+/// The server's flags as the tests run it: port 0, two hashing workers, a mail folder.
+pub fn test_args() -> ServeArgs {
     ServeArgs {
         addr: "127.0.0.1:0".into(),
         public_url: None,
@@ -86,7 +87,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
 pub async fn spawn_app_on(url: &str, data: tempfile::TempDir, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let db = Db::connect(url).await.expect("database");
     db.migrate().await.expect("migrations");
-    let mut args = default_args();
+    let mut args = test_args();
     args.mail.mail_dir = Some(data.path().join("mail"));
     configure(&mut args);
     let app = Application::build(&args, db, Clock::manual()).await.expect("server builds");

@@ -11,6 +11,8 @@ mod language;
 mod login;
 mod mail;
 mod passwords;
+mod retention;
+mod review;
 mod scale_out;
 mod security;
 mod service;
