@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit and integration tests on SQLite, the integration tests again on
-# PostgreSQL when one is reachable (TEST_DATABASE_URL, default the local server), and the
-# Playwright suite in Debian's Chromium against the real binary.
+# Runs every test: the lint wall (rustfmt, clippy -D warnings), Rust unit and integration tests
+# on SQLite, the integration tests again on PostgreSQL when one is reachable
+# (TEST_DATABASE_URL, default the local server; required under CI), and the Playwright suite in
+# Debian's Chromium against the real binary.
 source "$(dirname "$0")/tools.sh"
 ensure_build_tools
 ensure_test_tools
 cd "$ROOT"
+
+say "Lint wall (rustfmt, clippy -D warnings)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
 
 build_site
 
@@ -22,8 +27,9 @@ if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   say "Rust integration tests (PostgreSQL at ${PG_URL%%\?*})"
   psql "$PG_URL" -Atqc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'fd\_test\_%'" \
     | psql "$PG_URL" -q >/dev/null 2>&1 || true
-  # The same flags as above, so nothing is compiled again.
-  TEST_DATABASE_URL="$PG_URL" cargo test --workspace --exclude frontend --exclude frontend-passwords
+  # Only the integration tests: the unit tests do not touch storage. The same profile as above,
+  # so nothing is compiled again.
+  TEST_DATABASE_URL="$PG_URL" cargo test -p server --test api
 elif [ -n "${CI:-}" ]; then
   echo "PostgreSQL is not reachable at $PG_URL; CI requires it." >&2
   exit 1
