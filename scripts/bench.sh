@@ -17,11 +17,11 @@ data="$(mktemp -d)"
 export FRONTDOOR_DATA_DIR="$data"
 trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
 "$bin" tenant create --slug bench --name "Bench" >/dev/null
-echo "Bench-Password-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
+echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
 # Many accounts: one user ID is checked one attempt at a time, so load spreads over people.
 LOGINS=""
 for n in $(seq 40); do
-  echo "Bench-Password-4711" | "$bin" user create --tenant bench --email "bench$n@bench.test" --name "Bench $n" --role User --password-stdin >/dev/null
+  echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email "bench$n@bench.test" --name "Bench $n" --role User --password-stdin >/dev/null
   LOGINS="$LOGINS${LOGINS:+,}bench$n@bench.test"
 done
 
@@ -39,15 +39,20 @@ say "One argon2id verify"
 bound=$(awk '/bound on/ { print $5 }' /tmp/frontdoor-hash.txt)
 
 say "Password logins, closed loop (4 clients: the 2 workers always busy)"
-"$load" logins "$URL/login" "$LOGINS" Bench-Password-4711 4 "$SECONDS_PER_RUN"
+"$load" logins "$URL/login" "$LOGINS" Orbit-Tulip-Canyon-4711 4 "$SECONDS_PER_RUN"
+
+for parallel in 4 16; do
+  say "$parallel logins of one user at the same moment (other teams' parallel test workers)"
+  "$load" same-user "$URL/login" bench1@bench.test Orbit-Tulip-Canyon-4711 "$parallel" 10
+done
 
 twice=$(awk -v b="$bound" 'BEGIN { printf "%d", b * 2 }')
 say "Password logins offered at twice the bound ($twice/s)"
-"$load" rate "$URL/login" "$LOGINS" Bench-Password-4711 "$twice" "$SECONDS_PER_RUN"
+"$load" rate "$URL/login" "$LOGINS" Orbit-Tulip-Canyon-4711 "$twice" "$SECONDS_PER_RUN"
 echo "server memory high-water mark: $(rss_peak)"
 
 say "Authenticated /crm page"
-token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Bench-Password-4711' "$URL/login" \
+token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Orbit-Tulip-Canyon-4711' "$URL/login" \
   | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }')
 crm_page() {
   wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: frontdoor=$token" "$URL/crm" \
@@ -57,7 +62,7 @@ crm_page
 echo "server memory high-water mark: $(rss_peak)"
 
 say "CRM → Service hand-off"
-"$load" handoff "$URL" bench@bench.test Bench-Password-4711 200
+"$load" handoff "$URL" bench@bench.test Orbit-Tulip-Canyon-4711 200
 
 say "Password strength: the server's zxcvbn score"
 "$load" strength
@@ -85,11 +90,20 @@ if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   psql "$PG_URL" -qc "DROP DATABASE IF EXISTS frontdoor_bench" -c "CREATE DATABASE frontdoor_bench" >/dev/null
   export DATABASE_URL="${PG_URL%/*}/frontdoor_bench"
   "$bin" tenant create --slug bench --name "Bench" >/dev/null
-  echo "Bench-Password-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
+  echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
+  for n in $(seq 40); do
+    echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email "bench$n@bench.test" --name "Bench $n" --role User --password-stdin >/dev/null
+  done
   start_server
-  token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Bench-Password-4711' "$URL/login" \
+  say "Password logins, closed loop, with the limits and the attempt gate in PostgreSQL"
+  "$load" logins "$URL/login" "$LOGINS" Orbit-Tulip-Canyon-4711 4 "$SECONDS_PER_RUN"
+  for parallel in 4 16; do
+    say "$parallel logins of one user at the same moment (PostgreSQL)"
+    "$load" same-user "$URL/login" bench1@bench.test Orbit-Tulip-Canyon-4711 "$parallel" 10
+  done
+  token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Orbit-Tulip-Canyon-4711' "$URL/login" \
     | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }')
-  "$load" handoff "$URL" bench@bench.test Bench-Password-4711 200
+  "$load" handoff "$URL" bench@bench.test Orbit-Tulip-Canyon-4711 200
   "$load" seed-sessions "$DATABASE_URL" bench bench@bench.test 10000
   crm_page
 fi

@@ -4,6 +4,7 @@
 //!   load hash [iterations]                       one argon2id hash/verify, timed
 //!   load logins URL USERS PASSWORD CONCURRENCY SECONDS  closed loop (USERS: a,b,c — one per client)
 //!   load rate URL USER PASSWORD PER_SECOND SECONDS      open loop: a fixed arrival rate
+//!   load same-user URL USER PASSWORD PARALLEL ROUNDS     PARALLEL logins of one user at once, ROUNDS times
 //!   load handoff URL USER PASSWORD ROUNDS                CRM → Service hand-off round trips
 //!   load seed-sessions DATABASE_URL TENANT LOGIN COUNT   live sessions straight into the database
 //!   load strength                                        the server's zxcvbn score of one password, timed
@@ -153,6 +154,27 @@ async fn main() {
                 let _ = worker.await;
             }
             report(&format!("closed loop, {concurrency} clients"), &mut *tally.lock().await, started.elapsed());
+        }
+        "same-user" => {
+            // Other teams' suites: several workers log in as one test user at the same moment.
+            let (url, user, password) = (arg(1), arg(2), arg(3));
+            let parallel: usize = arg(4).parse().unwrap_or(4);
+            let rounds: usize = arg(5).parse().unwrap_or(10);
+            let mut tally = Tally::default();
+            let started = Instant::now();
+            for _ in 0..rounds {
+                let mut round = Vec::new();
+                for _ in 0..parallel {
+                    let (url, user, password) = (url.clone(), user.clone(), password.clone());
+                    round.push(tokio::spawn(async move { one_login(&client(), &url, &user, &password).await }));
+                }
+                for login in round {
+                    if let Ok((status, took)) = login.await {
+                        record(&mut tally, status, took);
+                    }
+                }
+            }
+            report(&format!("{parallel} logins of one user at once, {rounds} rounds"), &mut tally, started.elapsed());
         }
         "rate" => {
             let (url, user, password) = (arg(1), arg(2), arg(3));
