@@ -419,6 +419,36 @@ messages! {
     Yes => "Yes", "Ja";
     No => "No", "Nee";
 
+    // Reset login: one email in several tenants
+    ResetLogin => "Reset login", "Aanmelding herstellen";
+    ResetLoginIntro => "Enter your email address. We will send you a code, and then you choose the tenant to log in to.",
+        "Voer uw e-mailadres in. We sturen u een code, en daarna kiest u de tenant waarbij u zich aanmeldt.";
+    Code => "Code", "Code";
+    CodeIntro => "If the address belongs to an account, we have sent it an 8-digit code. It works once, for 10 minutes.",
+        "Als het adres bij een account hoort, hebben we er een code van 8 cijfers naartoe gestuurd. Die werkt één keer, 10 minuten lang.";
+    EnterCode => "Enter the code from the email.", "Voer de code uit de e-mail in.";
+    WrongCode => "That code is not right. Check the email and try again.",
+        "Die code klopt niet. Controleer de e-mail en probeer het opnieuw.";
+    CodeDead => "This code no longer works: it was used, replaced by a newer one, expired or tried too often. Ask for a new code.",
+        "Deze code werkt niet meer: hij is gebruikt, vervangen door een nieuwere, verlopen of te vaak geprobeerd. Vraag een nieuwe code aan.";
+    AskForNewCode => "Ask for a new code", "Vraag een nieuwe code aan";
+    TooManyCodeRequests => "Too many requests. Wait five minutes and try again.",
+        "Te veel aanvragen. Wacht vijf minuten en probeer het opnieuw.";
+    ChooseTenant => "Choose tenant", "Kies een tenant";
+    ChooseTenantIntro => "{email} is a user in these tenants. Choose the one to log in to:",
+        "{email} is gebruiker bij deze tenants. Kies waarbij u zich wilt aanmelden:";
+    NoTenants => "There is no active account with this address. Contact your administrator.",
+        "Er is geen actief account met dit adres. Neem contact op met uw beheerder.";
+    OtherTenants => "You are in {tenant}. This email address is also used in other tenants.",
+        "U bent in {tenant}. Dit e-mailadres wordt ook bij andere tenants gebruikt.";
+    MailCodeSubject => "Your code to reset your login", "Uw code om uw aanmelding te herstellen";
+    MailCodeBody => "Someone asked to reset the login for {email}. If that was you, enter this code:",
+        "Iemand heeft gevraagd de aanmelding voor {email} te herstellen. Was u dat, voer dan deze code in:";
+    MailCodeValidity => "The code works once, for {code_minutes} minutes. It does not log you in by itself: you choose a tenant and then give your password.",
+        "De code werkt één keer, {code_minutes} minuten lang. Hij meldt u niet zelf aan: u kiest een tenant en geeft daarna uw wachtwoord.";
+    MailCodeIgnore => "If you did not ask for this, ignore this email: nothing changes.",
+        "Hebt u hier niet om gevraagd, negeer deze e-mail dan: er verandert niets.";
+
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",
         "Het adres is misschien verkeerd getypt, of de pagina is verplaatst.";

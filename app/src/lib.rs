@@ -69,6 +69,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/t/:tenant/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=pages::forgot_password::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-login") view=pages::reset_login::ResetLoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-login/code") view=pages::reset_login::ResetLoginCodePage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-login/choose") view=pages::reset_login::ChooseTenantPage ssr=SsrMode::Async/>
                 <Route path=path!("/activate") view=pages::choose_password::ActivatePage ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password") view=pages::choose_password::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm") view=pages::crm::CrmPage ssr=SsrMode::Async/>

@@ -363,3 +363,89 @@ pub struct PasswordRecovery {
     pub by_email: bool,
     pub link_minutes: i64,
 }
+
+/// Where on a "Reset login" form a message belongs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChoiceField {
+    Email,
+    Code,
+    Form,
+}
+
+/// Every way "Reset login" can refuse, as the person is told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ChoiceError {
+    #[error("no email address given")]
+    EnterEmail,
+    #[error("not an email address")]
+    NotAnEmail,
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error("no code given")]
+    EnterCode,
+    #[error("wrong code")]
+    WrongCode,
+    /// Used, replaced, expired or tried too often.
+    #[error("the code no longer works")]
+    CodeDead,
+    #[error("the form could not be read")]
+    FormUnreadable,
+    #[error("storage unavailable")]
+    Unavailable,
+}
+
+impl ChoiceError {
+    pub fn msg(&self) -> Msg {
+        match self {
+            ChoiceError::EnterEmail => Msg::EnterEmail,
+            ChoiceError::NotAnEmail => Msg::NotAnEmail,
+            ChoiceError::TooManyRequests => Msg::TooManyCodeRequests,
+            ChoiceError::EnterCode => Msg::EnterCode,
+            ChoiceError::WrongCode => Msg::WrongCode,
+            ChoiceError::CodeDead => Msg::CodeDead,
+            ChoiceError::FormUnreadable => Msg::FormUnreadable,
+            ChoiceError::Unavailable => Msg::TryAgainLater,
+        }
+    }
+
+    pub fn field(&self) -> ChoiceField {
+        match self {
+            ChoiceError::EnterEmail | ChoiceError::NotAnEmail => ChoiceField::Email,
+            ChoiceError::EnterCode | ChoiceError::WrongCode => ChoiceField::Code,
+            _ => ChoiceField::Form,
+        }
+    }
+
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ChoiceError::FormUnreadable => 400,
+            ChoiceError::WrongCode | ChoiceError::CodeDead => 403,
+            ChoiceError::TooManyRequests => 429,
+            ChoiceError::Unavailable => 503,
+            _ => 422,
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ChoiceError::TooManyRequests => Some(300),
+            ChoiceError::Unavailable => Some(1),
+            _ => None,
+        }
+    }
+}
+
+/// What a refused "Reset login" form hands back to the re-rendered page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceEcho {
+    pub error: Option<ChoiceError>,
+    pub email: String,
+}
+
+/// The tenants a proven email address may log in to, for "Choose tenant".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantOptions {
+    pub email: String,
+    /// (slug, name)
+    pub tenants: Vec<(String, String)>,
+}

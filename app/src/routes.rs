@@ -25,3 +25,7 @@ pub const LOGOUT: &str = "/logout";
 pub const CRM_LOGOUT_CONFIRM: &str = "/crm/logout";
 pub const SERVICE_LOGOUT_CONFIRM: &str = "/service/logout";
 pub const LANGUAGE: &str = "/language";
+/// "Reset login": the email address, then the emailed code, then the tenant.
+pub const RESET_LOGIN: &str = "/reset-login";
+pub const RESET_LOGIN_CODE: &str = "/reset-login/code";
+pub const RESET_LOGIN_CHOOSE: &str = "/reset-login/choose";

@@ -65,6 +65,14 @@ pub enum Event {
     UserInvited,
     UserActivated,
     UserDeactivated,
+    /// "Reset login": a code was queued for an address with active accounts.
+    TenantCodeSent,
+    /// … or asked for an address without one (the person is told the same).
+    TenantCodeUnknown,
+    TenantCodeLimited,
+    TenantCodeAccepted,
+    TenantCodeRefused,
+    TenantChosen,
 }
 
 impl Event {
@@ -93,6 +101,12 @@ impl Event {
             Event::UserInvited => ("user.invite", "success", None),
             Event::UserActivated => ("user.activate", "success", None),
             Event::UserDeactivated => ("user.deactivate", "success", None),
+            Event::TenantCodeSent => ("tenant-choice.code", "success", None),
+            Event::TenantCodeUnknown => ("tenant-choice.code", "success", Some("no account".into())),
+            Event::TenantCodeLimited => ("tenant-choice.code", "failure", Some("rate limit".into())),
+            Event::TenantCodeAccepted => ("tenant-choice.verify", "success", None),
+            Event::TenantCodeRefused => ("tenant-choice.verify", "failure", None),
+            Event::TenantChosen => ("tenant-choice.choose", "success", None),
         }
     }
 }

@@ -95,8 +95,14 @@ async fn bootstrap(db: &Db, clock: &Clock, settings: &Settings) -> anyhow::Resul
     println!();
     println!("First start: created tenant \"demo\" and its administrator. This is shown only once.");
     println!("  User ID          admin@demo.test");
-    println!("  Choose a password at {}", crate::links::address(settings, kind, &token));
-    println!("  (the link works once, for {} hours)", settings.activation_secs / 3600);
+    if settings.secure_cookies {
+        // A live (https) installation never prints a live link: its output may end up in a log.
+        println!("  Set their password with");
+        println!("    frontdoor user set-password --tenant demo --email admin@demo.test --password-stdin");
+    } else {
+        println!("  Choose a password at {}", crate::links::address(settings, kind, &token));
+        println!("  (the link works once, for {} hours)", settings.activation_secs / 3600);
+    }
     println!();
     Ok(())
 }
@@ -210,8 +216,16 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
                 role.name
             );
         }
-        UserCommand::List { tenant } => {
-            let tenant = find_tenant(db, &tenant).await?;
+        UserCommand::List { tenant: None, email: Some(email) } => {
+            let email = Email::parse(&email).map_err(|_| anyhow!("{email:?} is not an email address"))?;
+            println!("{:<24} {:<36} {:<12} {:<16} name", "tenant", "user id", "status", "role");
+            for (tenant, user) in db.listing_by_email(email.as_str()).await? {
+                let status = user.status.as_str();
+                println!("{tenant:<24} {:<36} {status:<12} {:<16} {}", user.login_name, user.role, user.display_name);
+            }
+        }
+        UserCommand::List { tenant, .. } => {
+            let tenant = find_tenant(db, tenant.as_deref().unwrap_or_default()).await?;
             println!("{:<36} {:<12} {:<16} name", "user id", "status", "role");
             for user in db.user_listing(tenant.id).await? {
                 println!(

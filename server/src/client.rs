@@ -95,5 +95,7 @@ mod tests {
         assert_eq!(forwarded_for(["6.6.6.6", "1.1.1.1, 3.3.3.3"].into_iter()), Some(ip("3.3.3.3")));
         assert_eq!(forwarded_for(std::iter::empty()), None);
         assert_eq!(forwarded_for(["not an address"].into_iter()), None);
+        // An unreadable last line (the proxy's, spoiled by the client) names nobody.
+        assert_eq!(forwarded_for(["6.6.6.6", ""].into_iter()), None);
     }
 }

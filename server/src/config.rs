@@ -183,10 +183,12 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List a tenant's users.
+    /// List a tenant's users, or (`--email`) that address's accounts in every tenant.
     List {
+        #[arg(long, required_unless_present = "email", conflicts_with = "email")]
+        tenant: Option<String>,
         #[arg(long)]
-        tenant: String,
+        email: Option<String>,
     },
     /// Add a user who chooses their own password: creates them as `invited` and sends the
     /// activation email (delivered by `frontdoor serve`).

@@ -4,7 +4,7 @@
 //!   tokens, the clock, the soft lock's arithmetic, the command line's shape;
 //! - `db`: storage, with typed rows;
 //! - the flows, each taking only what it uses: audit, hashing, limits, links, sessions,
-//!   login, passwords, hand-off, mail, retention;
+//!   login, passwords, tenant choice, hand-off, mail, retention;
 //! - `web`: the router, sign-in per route group, one error type, the handlers;
 //! - `startup` and `cli`.
 // Leptos view types nest deeply; the password forms pass the default limit of 128.
@@ -32,6 +32,7 @@ pub mod mail;
 pub mod passwords;
 pub mod retention;
 pub mod sessions;
+pub mod tenant_choice;
 
 pub mod web;
 

@@ -17,7 +17,8 @@ const IP_WINDOW_SECS: i64 = 60;
 /// Forgot-password (and tenant-choice) requests per address and per client in five minutes.
 pub const RESET_REQUESTS_PER_WINDOW: u32 = 5;
 pub const RESET_WINDOW_SECS: i64 = 300;
-/// Attempts on one user ID wait their turn: at most this many at once, for at most this long.
+/// Attempts on one user ID wait their turn: at most this many at once (the one being checked
+/// included), for at most this long.
 const MAX_WAITERS: usize = 8;
 const MAX_WAIT: Duration = Duration::from_secs(5);
 /// Turns held across instances at once (each holds a database connection).
@@ -183,7 +184,7 @@ impl AttemptGates {
             let gate = gates
                 .entry(key.to_string())
                 .or_insert_with(|| Gate { lock: Arc::new(tokio::sync::Mutex::new(())), users: 0 });
-            if gate.users > MAX_WAITERS {
+            if gate.users >= MAX_WAITERS {
                 return None;
             }
             gate.users += 1;

@@ -47,6 +47,9 @@ pub struct LoggedIn {
     pub session: NewToken,
     /// A device token for this browser's cookie, on its first login as this user.
     pub new_device: Option<Token>,
+    /// No tenant was named or remembered, and this login name is an active user in other
+    /// tenants too: the start page says so (only after the right password).
+    pub other_tenants: bool,
 }
 
 /// A storage failure: logged here, once, and answered "try again".
@@ -96,9 +99,10 @@ impl Login<'_> {
         }
 
         // A browser that logged in as this user before has a soft lock (and a turn) of its own.
+        // Unknown and known names take turns alike, so timing tells nothing of which is which.
         let device_hashes: Vec<String> = attempt.devices.iter().map(|raw| hash_token(raw)).collect();
-        let device = self.db.device_of(name.as_str(), &device_hashes).await.map_err(storage)?;
-        let gate = match &device {
+        let presented = self.db.device_of(name.as_str(), &device_hashes).await.map_err(storage)?;
+        let gate = match &presented {
             Some(device) => format!("{}\n{}", name.as_str(), device.token_hash),
             None => name.as_str().to_string(),
         };
@@ -129,10 +133,27 @@ impl Login<'_> {
                 }
             }
         }
-        let Some(user) = candidates.into_iter().next() else {
+        let Some(mut user) = candidates.into_iter().next() else {
             return self.refuse_unknown(attempt.password, &name, LoginFailure::UnknownUser, client, now).await;
         };
-        let device = device.filter(|d| d.user_id == user.id);
+        // The device's counters, read under its turn. A device of a same-named account in
+        // another tenant is no device of this one: then the account's own turn is needed too,
+        // and its counters are read again under it.
+        let device = match &presented {
+            Some(_) => self.db.device_of(name.as_str(), &device_hashes).await.map_err(storage)?,
+            None => None,
+        }
+        .filter(|d| d.user_id == user.id);
+        let _account_turn = match (&presented, &device) {
+            (Some(_), None) => {
+                let Some(turn) = self.limits.attempt_turn(name.as_str()).await else {
+                    return Err(LoginError::Busy);
+                };
+                user = self.db.user_by_id(user.id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?;
+                Some(turn)
+            }
+            _ => None,
+        };
         if !self.check(&user, device.as_ref(), attempt.password, client, now).await? {
             self.limits.ip_failure(&client.key(), now).await.map_err(storage)?;
             return Err(LoginError::WrongCredentials);
@@ -165,9 +186,12 @@ impl Login<'_> {
                 Some(token)
             }
         };
+        let other_tenants = attempt.tenant_slug.is_none()
+            && attempt.remembered_tenant.is_none()
+            && self.db.count_active_accounts(name.as_str()).await.map_err(storage)? > 1;
         self.audit(Event::LoginSucceeded, subject, client).await;
         tracing::info!(user_id = user.id, tenant = %tenant.slug, "login");
-        Ok(LoggedIn { user_id: user.id, tenant, session, new_device })
+        Ok(LoggedIn { user_id: user.id, tenant, session, new_device, other_tenants })
     }
 
     /// No such user (or tenant): the same hash, the same count against the client, the same

@@ -267,12 +267,10 @@ impl Passwords<'_> {
             audit::record(self.db, self.clock, Event::ResetRequestLimited, subject, Origin::Client(client)).await;
             return Err(PasswordError::TooManyRequests);
         }
-        if let Err(err) = self.queue_resets(&email, client, now).await {
-            // The person is told what an unknown address is told; the error is ours to see.
-            tracing::error!(error = %err, "could not queue a password reset");
-        }
+        // A storage failure does not depend on the address, so saying "try again" tells nothing.
+        let queued = self.queue_resets(&email, client, now).await.map_err(storage);
         tokio::time::sleep_until(started + FORGOT_ANSWER_TIME).await;
-        Ok(())
+        queued
     }
 
     /// A reset link for every active account with this address that has a password (accounts

@@ -34,6 +34,10 @@ pub fn PersonalMenu(#[prop(default = MenuOf::Crm)] of: MenuOf) -> impl IntoView 
                 <li class="narrow-only">
                     <a href=confirm rel="external">{t(Msg::LogOut)}</a>
                 </li>
+                // As in the mobile app: picking another tenant, after "Log out".
+                {(of == MenuOf::Crm).then(|| view! {
+                    <li class="narrow-only"><a href=routes::RESET_LOGIN>{t(Msg::ResetLogin)}</a></li>
+                })}
             </ul>
         </details>
     }

@@ -8,18 +8,27 @@ use crate::i18n::{t, tf, Msg};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CrmPage() -> impl IntoView {
+    // After a login that picked one of several tenants for this email (no tenant was named).
+    let other_tenants = use_query_map().read_untracked().get("notice").as_deref() == Some("other-tenants");
     view! {
         <Title text=t(Msg::CrmTitle)/>
-        {with_viewer(routes::LOGIN, |viewer| view! {
+        {with_viewer(routes::LOGIN, move |viewer| view! {
             <TopBar><PersonalMenu/></TopBar>
             <div class="app-layout">
                 <Navigator viewer=viewer.clone() current=routes::CRM/>
                 <main>
                     <h1>{tf(Msg::Welcome, &[("name", &viewer.name)])}</h1>
                     <p>{tf(Msg::SignedInTo, &[("tenant", &viewer.tenant_name)])}</p>
+                    {other_tenants.then(|| view! {
+                        <p class="notice" role="status">
+                            {tf(Msg::OtherTenants, &[("tenant", &viewer.tenant_name)])}" "
+                            <a href=routes::RESET_LOGIN>{t(Msg::ResetLogin)}</a>
+                        </p>
+                    })}
                 </main>
             </div>
         })}

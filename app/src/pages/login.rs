@@ -35,8 +35,9 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{t(Msg::LoginHeading)}</h1>
             {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
             <LoginForm action tenant next echo phrases=login_form_phrases()/>
-            <p>
+            <p class="link-row">
                 <a href=routes::FORGOT_PASSWORD>{t(Msg::ForgotPassword)}</a>
+                <a href=routes::RESET_LOGIN>{t(Msg::ResetLogin)}</a>
             </p>
         </main>
     }

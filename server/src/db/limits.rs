@@ -7,7 +7,6 @@ use sqlx::{Any, Transaction};
 /// A fixed window's count for one key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
-    pub start: i64,
     pub count: i64,
 }
 
@@ -18,31 +17,31 @@ pub struct AttemptLock(#[allow(dead_code)] Transaction<'static, Any>);
 impl Db {
     /// The key's current window, if it has one that has not run out.
     pub async fn limit_window(&self, key: &str, window_secs: i64, now: i64) -> sqlx::Result<Option<Window>> {
-        let row: Option<(i64, i64)> =
-            sqlx::query_as("SELECT window_start, count FROM rate_limits WHERE key = $1 AND window_start > $2")
+        let count: Option<i64> =
+            sqlx::query_scalar("SELECT count FROM rate_limits WHERE key = $1 AND window_start > $2")
                 .bind(key)
                 .bind(now - window_secs)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(start, count)| Window { start, count }))
+        Ok(count.map(|count| Window { count }))
     }
 
     /// Counts one event for `key` (a new window when the old one has run out) and returns the
     /// window after it, in one statement.
     pub async fn count_in_window(&self, key: &str, window_secs: i64, now: i64) -> sqlx::Result<Window> {
-        let (start, count): (i64, i64) = sqlx::query_as(
+        let count: i64 = sqlx::query_scalar(
             "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1) \
              ON CONFLICT (key) DO UPDATE SET \
                count = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.count + 1 END, \
                window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
-             RETURNING window_start, count",
+             RETURNING count",
         )
         .bind(key)
         .bind(now)
         .bind(now - window_secs)
         .fetch_one(&self.pool)
         .await?;
-        Ok(Window { start, count })
+        Ok(Window { count })
     }
 
     /// Takes the advisory lock for `key` if no other instance (or request) holds it.

@@ -11,6 +11,7 @@ mod limits;
 mod outbox;
 mod retention;
 mod sessions;
+mod tenant_choices;
 mod tenants;
 mod tokens;
 mod users;
@@ -21,6 +22,7 @@ pub use limits::{AttemptLock, Window};
 pub use outbox::{MailKind, OutboxRow};
 pub use retention::Swept;
 pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};
+pub use tenant_choices::{ChoiceRow, CodeCheck};
 pub use tenants::{CreateTenantError, Role, Tenant, ADMIN_ROLE, USER_ROLE};
 pub use tokens::TokenKind;
 pub use users::{CreateUserError, NewUser, PasswordChange, UserListing, UserRecord, UserStatus};
@@ -86,11 +88,13 @@ impl Db {
                 (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
                 (2, "mail", include_str!("../../migrations/sqlite/0002_mail.sql")),
                 (3, "layers", include_str!("../../migrations/sqlite/0003_layers.sql")),
+                (4, "tenant choice", include_str!("../../migrations/sqlite/0004_tenant_choice.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
                 (2, "mail", include_str!("../../migrations/postgres/0002_mail.sql")),
                 (3, "layers", include_str!("../../migrations/postgres/0003_layers.sql")),
+                (4, "tenant choice", include_str!("../../migrations/postgres/0004_tenant_choice.sql")),
             ],
         };
         let migrations = files

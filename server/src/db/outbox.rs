@@ -12,6 +12,8 @@ use sqlx::{Any, FromRow, Row, Transaction};
 pub enum MailKind {
     Link(LinkKind),
     PasswordChanged,
+    /// The code of "Reset login" (its tenant choice in the row's `data`).
+    TenantCode,
 }
 
 impl MailKind {
@@ -19,12 +21,14 @@ impl MailKind {
         match self {
             MailKind::Link(kind) => kind.as_str(),
             MailKind::PasswordChanged => "password-changed",
+            MailKind::TenantCode => "tenant-code",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "password-changed" => Some(MailKind::PasswordChanged),
+            "tenant-code" => Some(MailKind::TenantCode),
             _ => LinkKind::parse(raw).map(MailKind::Link),
         }
     }
@@ -51,6 +55,7 @@ pub struct OutboxRow {
     pub sent_at: Option<i64>,
     pub failed_at: Option<i64>,
     pub last_error: Option<String>,
+    pub data: Option<String>,
 }
 
 impl FromRow<'_, AnyRow> for OutboxRow {
@@ -67,12 +72,13 @@ impl FromRow<'_, AnyRow> for OutboxRow {
             sent_at: row.try_get("sent_at")?,
             failed_at: row.try_get("failed_at")?,
             last_error: row.try_get("last_error")?,
+            data: row.try_get("data")?,
         })
     }
 }
 
 const COLUMNS: &str =
-    "id, kind, user_id, recipient, language, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error";
+    "id, kind, user_id, recipient, language, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error, data";
 
 pub(super) async fn enqueue(
     tx: &mut Transaction<'_, Any>,
@@ -82,14 +88,28 @@ pub(super) async fn enqueue(
     language: Option<&str>,
     now: i64,
 ) -> sqlx::Result<()> {
+    enqueue_with(tx, kind, user_id, recipient, language, None, now).await
+}
+
+pub(super) async fn enqueue_with(
+    tx: &mut Transaction<'_, Any>,
+    kind: MailKind,
+    user_id: i64,
+    recipient: &str,
+    language: Option<&str>,
+    data: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO outbox (kind, user_id, recipient, language, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO outbox (kind, user_id, recipient, language, created_at, next_attempt_at, data) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(kind.as_str())
     .bind(user_id)
     .bind(recipient)
     .bind(language.unwrap_or("en"))
     .bind(now)
+    .bind(data)
     .execute(&mut **tx)
     .await
     .map(|_| ())

@@ -257,7 +257,7 @@ impl PasswordChange<'_> {
 }
 
 /// Every outstanding link of the user stops working, and queued messages that would mint one
-/// are voided with `reason` (notices still go out).
+/// are voided with `reason` (notices and tenant codes still go out).
 async fn retire_links(tx: &mut Transaction<'_, Any>, user_id: i64, reason: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
@@ -266,12 +266,13 @@ async fn retire_links(tx: &mut Transaction<'_, Any>, user_id: i64, reason: &str,
         .await?;
     sqlx::query(
         "UPDATE outbox SET failed_at = $1, last_error = $2 \
-         WHERE user_id = $3 AND sent_at IS NULL AND failed_at IS NULL AND kind <> $4",
+         WHERE user_id = $3 AND sent_at IS NULL AND failed_at IS NULL AND kind IN ($4, $5)",
     )
     .bind(now)
     .bind(reason)
     .bind(user_id)
-    .bind(MailKind::PasswordChanged.as_str())
+    .bind(LinkKind::Activation.as_str())
+    .bind(LinkKind::PasswordReset.as_str())
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -320,6 +321,27 @@ impl Db {
                     .await
             }
         }
+    }
+
+    /// How many active accounts, in any tenant, have this login name.
+    pub async fn count_active_accounts(&self, login_name: &str) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login_name = $1 AND status = $2")
+            .bind(login_name)
+            .bind(UserStatus::Active.as_str())
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Every account with this email address, in every tenant (for support).
+    pub async fn listing_by_email(&self, email: &str) -> sqlx::Result<Vec<(String, UserListing)>> {
+        let rows: Vec<AnyRow> = sqlx::query(
+            "SELECT t.slug, u.login_name, u.display_name, u.status, r.name AS role FROM users u \
+             JOIN roles r ON r.id = u.role_id JOIN tenants t ON t.id = u.tenant_id WHERE u.email = $1 ORDER BY t.slug",
+        )
+        .bind(email)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok((row.try_get("slug")?, UserListing::from_row(row)?))).collect()
     }
 
     pub async fn user_listing(&self, tenant_id: i64) -> sqlx::Result<Vec<UserListing>> {

@@ -11,6 +11,10 @@ pub struct Facts<'a> {
     pub login_name: &'a str,
     pub tenant: &'a str,
     pub link: Option<&'a str>,
+    /// A "Reset login" code.
+    pub code: Option<&'a str>,
+    /// The address the message goes to.
+    pub email: &'a str,
     pub activation_hours: i64,
     pub reset_minutes: i64,
     pub when: i64,
@@ -28,13 +32,16 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
     let hours = facts.activation_hours.to_string();
     let minutes = facts.reset_minutes.to_string();
     let when = format_utc(facts.when);
-    let args: [(&str, &str); 6] = [
+    let code_minutes = (crate::tenant_choice::CODE_LIFETIME_SECS / 60).to_string();
+    let args: [(&str, &str); 8] = [
         ("name", facts.name),
         ("login", facts.login_name),
         ("tenant", facts.tenant),
         ("hours", &hours),
         ("minutes", &minutes),
         ("when", &when),
+        ("email", facts.email),
+        ("code_minutes", &code_minutes),
     ];
     let (subject, paragraphs, button, after): (Msg, &[Msg], Option<Msg>, &[Msg]) = match kind {
         MailKind::Link(LinkKind::Activation) => (
@@ -52,6 +59,9 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         MailKind::PasswordChanged => {
             (Msg::MailChangedSubject, &[Msg::MailGreeting, Msg::MailChangedBody, Msg::MailChangedNotYou], None, &[])
         }
+        MailKind::TenantCode => {
+            (Msg::MailCodeSubject, &[Msg::MailCodeBody], None, &[Msg::MailCodeValidity, Msg::MailCodeIgnore])
+        }
     };
     let say = |msg: Msg| fill(msg.text(lang), &args);
     let link = facts.link.filter(|_| button.is_some());
@@ -67,6 +77,13 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         text.push_str(&say(*msg));
         text.push_str("\n\n");
         html.push_str(&format!("<p>{}</p>", escape(&say(*msg))));
+    }
+    if let Some(code) = facts.code.filter(|_| kind == MailKind::TenantCode) {
+        text.push_str(&format!("{code}\n\n"));
+        html.push_str(&format!(
+            "<p style=\"font-size: 1.6em; letter-spacing: 0.15em; font-weight: bold\">{}</p>",
+            escape(code)
+        ));
     }
     if let (Some(button), Some(link)) = (button, link) {
         text.push_str(&format!("{}: {link}\n\n", say(button)));
@@ -98,6 +115,8 @@ mod tests {
             login_name: "ada@example.com",
             tenant: "Acme",
             link,
+            code: None,
+            email: "ada@example.com",
             activation_hours: 72,
             reset_minutes: 60,
             when: 0,

@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::db::{Db, MailKind, OutboxRow, TokenKind};
 use crate::links;
 use crate::settings::Settings;
+use crate::tenant_choice;
 use crate::tokens::Token;
 use app::i18n::Lang;
 use std::sync::Arc;
@@ -117,7 +118,25 @@ impl Sender {
         };
         let link = match row.kind {
             MailKind::Link(kind) => Some(kind),
-            MailKind::PasswordChanged => None,
+            MailKind::PasswordChanged | MailKind::TenantCode => None,
+        };
+        // A "Reset login" code is minted now too, and stored (hashed) with its choice.
+        let code = match row.kind {
+            MailKind::TenantCode => {
+                let Some(choice) = row.data.as_deref().and_then(|d| d.parse::<i64>().ok()) else {
+                    return Ok(Outcome::Void("no tenant choice"));
+                };
+                let Some(challenge_hash) = db.tenant_choice_challenge(choice).await.map_err(db_error)? else {
+                    return Ok(Outcome::Void("the tenant choice no longer exists"));
+                };
+                let code = tenant_choice::new_code();
+                let hash = tenant_choice::code_hash(&challenge_hash, &code);
+                if !db.store_tenant_code(choice, &hash, self.clock.now()).await.map_err(db_error)? {
+                    return Ok(Outcome::Void("the code was replaced or has expired"));
+                }
+                Some(code)
+            }
+            _ => None,
         };
         let token = Token::generate();
         let address = match link {
@@ -144,6 +163,8 @@ impl Sender {
                 login_name: &user.login_name,
                 tenant: &tenant.name,
                 link: address.as_deref(),
+                code: code.as_deref(),
+                email: &row.recipient,
                 activation_hours: settings.activation_secs / 3600,
                 reset_minutes: settings.reset_secs / 60,
                 // When it happened, not when the message finally got out.

@@ -48,7 +48,11 @@ impl Backend for AppState {
         if let Some(device) = &logged_in.new_device {
             set_cookies.push(cookies::device_cookie(settings, &devices, device));
         }
-        Ok(LoginSuccess { set_cookies, redirect: ReturnPath::or(form.next.as_deref(), routes::CRM) })
+        let mut redirect = ReturnPath::or(form.next.as_deref(), routes::CRM);
+        if logged_in.other_tenants && redirect == routes::CRM {
+            redirect = format!("{}?notice=other-tenants", routes::CRM);
+        }
+        Ok(LoginSuccess { set_cookies, redirect })
     }
 
     async fn sessions(&self, request: &Parts) -> Result<Vec<SessionRow>, AppError> {

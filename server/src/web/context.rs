@@ -50,8 +50,10 @@ pub fn language(headers: &HeaderMap) -> Lang {
 
 /// The client: the peer's address, or with `trust_forwarded_for` what the proxy in front said.
 pub fn client_of(parts: &Parts, trust_forwarded_for: bool) -> ClientInfo {
+    // A line that is not text counts as a line (an unreadable last line names no client; it
+    // must not let an earlier one, the client's own, take its place).
     let forwarded = trust_forwarded_for
-        .then(|| forwarded_for(parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok())))
+        .then(|| forwarded_for(parts.headers.get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or(""))))
         .flatten();
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();

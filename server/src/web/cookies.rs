@@ -5,6 +5,9 @@ use crate::links;
 use crate::settings::Settings;
 use crate::tokens::Token;
 use app::domain::LinkKind;
+use app::routes;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use http::{HeaderMap, HeaderValue};
 
 pub const TENANT_COOKIE: &str = "frontdoor_tenant";
@@ -88,6 +91,38 @@ pub fn device_cookie(settings: &Settings, carried: &[String], new: &Token) -> He
     let mut tokens: Vec<&str> = vec![new.expose()];
     tokens.extend(carried.iter().map(String::as_str).take(MAX_DEVICES - 1));
     cookie(settings.secure_cookies, device_cookie_name(settings), "/", &tokens.join("."), YEAR_AND_A_BIT, true)
+}
+
+const CHOICE_COOKIE: &str = "frontdoor_choice";
+const LOGIN_HINT_COOKIE: &str = "frontdoor_login_hint";
+
+/// "Reset login": this browser's challenge, for the code and choose pages only.
+pub fn choice_cookie(settings: &Settings, challenge: &Token) -> HeaderValue {
+    cookie(settings.secure_cookies, CHOICE_COOKIE, routes::RESET_LOGIN, challenge.expose(), 900, true)
+}
+
+pub fn clear_choice_cookie(settings: &Settings) -> HeaderValue {
+    cookie(settings.secure_cookies, CHOICE_COOKIE, routes::RESET_LOGIN, "", 0, true)
+}
+
+pub fn choice(headers: &HeaderMap) -> Option<&str> {
+    first(headers, CHOICE_COOKIE).filter(|t| links::is_token_shaped(t))
+}
+
+/// The user ID the next login page fills in (after "Choose tenant"), for a few minutes.
+pub fn login_hint_cookie(settings: &Settings, user_id: &str) -> HeaderValue {
+    let value = URL_SAFE_NO_PAD.encode(user_id.as_bytes());
+    cookie(settings.secure_cookies, LOGIN_HINT_COOKIE, "/", &value, 600, true)
+}
+
+pub fn clear_login_hint_cookie(settings: &Settings) -> HeaderValue {
+    cookie(settings.secure_cookies, LOGIN_HINT_COOKIE, "/", "", 0, true)
+}
+
+pub fn login_hint(headers: &HeaderMap) -> Option<String> {
+    let raw = first(headers, LOGIN_HINT_COOKIE)?;
+    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    String::from_utf8(bytes).ok().filter(|hint| hint.len() <= 254)
 }
 
 fn link_cookie_name(kind: LinkKind) -> &'static str {

@@ -29,6 +29,19 @@ struct LoginFields {
     next: Option<String>,
 }
 
+/// `GET /login`, `/t/{tenant}/login`: the login page; after "Choose tenant" with the user ID
+/// filled in (once).
+pub async fn login_page(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some(user_id) = cookies::login_hint(&parts.headers) else {
+        return render::page(&state, parts, || {}).await;
+    };
+    let echo = LoginEcho { user_id, error: None };
+    let mut response = render::page(&state, parts, move || provide_context(echo.clone())).await;
+    response.headers_mut().append(SET_COOKIE, cookies::clear_login_hint_cookie(&state.settings));
+    response
+}
+
 pub async fn login(State(state): State<AppState>, request: Request) -> Response {
     login_to(state, None, request).await
 }

@@ -11,6 +11,7 @@ mod passwords;
 mod plain_page;
 mod render;
 mod require;
+mod reset_login;
 pub mod security;
 mod service;
 mod sessions;
@@ -43,8 +44,11 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
 
     let public = Router::new()
         .route("/", get(|| async { Redirect::to(routes::CRM) }))
-        .route(routes::LOGIN, page().post(forms::login))
-        .route("/t/{tenant}/login", page().post(forms::tenant_login))
+        .route(routes::LOGIN, get(forms::login_page).post(forms::login))
+        .route("/t/{tenant}/login", get(forms::login_page).post(forms::tenant_login))
+        .route(routes::RESET_LOGIN, page().post(reset_login::request))
+        .route(routes::RESET_LOGIN_CODE, page().post(reset_login::verify))
+        .route(routes::RESET_LOGIN_CHOOSE, get(reset_login::choose_page).post(reset_login::choose))
         .route(routes::FORGOT_PASSWORD, page().post(passwords::forgot))
         .route(routes::ACTIVATE, page().post(passwords::activate))
         .route(&format!("{}/{{token}}", routes::ACTIVATE), get(passwords::open_activation_link))
@@ -112,6 +116,9 @@ fn check_every_route_is_grouped() -> anyhow::Result<()> {
         routes::LOGIN,
         "/t/{tenant}/login",
         routes::FORGOT_PASSWORD,
+        routes::RESET_LOGIN,
+        routes::RESET_LOGIN_CODE,
+        routes::RESET_LOGIN_CHOOSE,
         routes::ACTIVATE,
         routes::RESET_PASSWORD,
         routes::CRM,

@@ -54,6 +54,8 @@ async fn require(State(state): State<AppState>, need: Need, request: Request, ne
     let (mut parts, body) = request.into_parts();
     let raw = match cookies::single(&parts.headers, cookies::session_cookie_name(&state.settings, app)) {
         Ok(raw) => raw,
+        // Log out clears the cookie either way: the way out of a planted second one.
+        Err(cookies::TwoCookies) if need == Need::OptionalCrm => None,
         Err(cookies::TwoCookies) => return WebError::TwoSessionCookies.into_response(),
     };
     let session = match raw {

@@ -11,6 +11,7 @@ use crate::mail::MailSignal;
 use crate::passwords::Passwords;
 use crate::sessions::Sessions;
 use crate::settings::Settings;
+use crate::tenant_choice::TenantChoice;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -38,6 +39,10 @@ impl AppState {
 
     pub fn passwords(&self) -> Passwords<'_> {
         Passwords { db: &self.db, clock: &self.clock, hasher: &self.hasher, limits: &self.limits, mail: &self.mail }
+    }
+
+    pub fn tenant_choice(&self) -> TenantChoice<'_> {
+        TenantChoice { db: &self.db, clock: &self.clock, limits: &self.limits, mail: &self.mail }
     }
 
     pub fn handoff(&self) -> Handoff<'_> {

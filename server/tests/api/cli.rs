@@ -133,3 +133,16 @@ async fn passwords_from_the_command_line_follow_the_policy() {
     let (ok, out) = frontdoor(&app, &create, Some("qwertyuiop\n"));
     assert!(!ok && out.contains("the password is refused"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_list_by_email_shows_the_accounts_in_every_tenant() {
+    let app = spawn_app().await;
+    app.add_user("acme", "pat@multi.test", "User", server::db::UserStatus::Active).await;
+    app.add_user("globex", "pat@multi.test", "User level 0", server::db::UserStatus::Deactivated).await;
+    let (ok, out) = frontdoor(&app, &["user", "list", "--email", "Pat@Multi.test"], None);
+    assert!(ok, "{out}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("pat@multi.test")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("acme") && lines[0].contains("active"), "{out}");
+    assert!(lines[1].starts_with("globex") && lines[1].contains("deactivated"), "{out}");
+}

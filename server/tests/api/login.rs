@@ -228,7 +228,7 @@ async fn a_user_in_several_tenants_logs_in_through_the_tenant_address() {
 
     // Without a tenant, the password decides; the wrong tenant's password does not open it.
     let plain = app.post_login(&browser(), "/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
-    assert_eq!(location(&plain), "/crm");
+    assert_eq!(location(&plain), "/crm?notice=other-tenants", "and the start page says there are others");
     let crossed =
         app.post_login(&browser(), "/t/globex/login", &[("user_id", &ada.login), ("password", &ada.password)]).await;
     assert_eq!(crossed.status(), StatusCode::UNAUTHORIZED);

@@ -11,6 +11,7 @@ mod language;
 mod login;
 mod mail;
 mod passwords;
+mod reset_login;
 mod retention;
 mod review;
 mod scale_out;
