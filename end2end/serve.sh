@@ -16,4 +16,13 @@ node -e '
   printf '%s\n' "$password" | "$bin" user create --tenant acme --email "$login" --name "$name" --role "$role" --password-stdin >/dev/null
 done
 
+# One email in two tenants: the users listed under otherTenant are in Globex too.
+"$bin" tenant create >/dev/null --slug "$(node -p 'require("./fixtures.json").otherTenant.slug')" --name "$(node -p 'require("./fixtures.json").otherTenant.name')"
+node -e '
+  const f = require("./fixtures.json");
+  for (const key of f.otherTenant.users) { const u = f.users[key]; console.log([u.login, u.password, u.name, u.role].join("\t")); }
+' | while IFS=$'\t' read -r login password name role; do
+  printf '%s\n' "$password" | "$bin" user create --tenant "$(node -p 'require("./fixtures.json").otherTenant.slug')" --email "$login" --name "$name" --role "$role" --password-stdin >/dev/null
+done
+
 exec "$bin" serve
