@@ -102,7 +102,7 @@ pub fn ChooseTenantPage() -> impl IntoView {
                     <p>{tf(Msg::ChooseTenantIntro, &[("email", &options.email)])}</p>
                     <form method="post" action=routes::RESET_LOGIN_CHOOSE class="tenant-list">
                         {options.tenants.into_iter().map(|(slug, name)| view! {
-                            <button type="submit" name="tenant" value=slug>{name}</button>
+                            <button type="submit" name="tenant" value=slug class="secondary">{name}</button>
                         }).collect_view()}
                     </form>
                 }.into_any(),
