@@ -5,6 +5,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::rngs::OsRng;
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
@@ -29,6 +30,9 @@ enum Job {
 
 pub struct PasswordHasher {
     jobs: SyncSender<Job>,
+    /// Jobs queued or being worked on, and how many fit (workers + queue).
+    pending: Arc<AtomicUsize>,
+    capacity: usize,
 }
 
 fn argon2() -> Result<Argon2<'static>, HashError> {
@@ -50,7 +54,7 @@ fn verify_now(password: &SecretString, phc: &str) -> Result<bool, HashError> {
     Ok(argon2()?.verify_password(password.expose_secret().as_bytes(), &parsed).is_ok())
 }
 
-fn worker(jobs: Arc<Mutex<Receiver<Job>>>, dummy_hash: String) {
+fn worker(jobs: Arc<Mutex<Receiver<Job>>>, dummy_hash: String, pending: Arc<AtomicUsize>) {
     loop {
         let job = match jobs.lock() {
             Ok(receiver) => receiver.recv(),
@@ -59,6 +63,7 @@ fn worker(jobs: Arc<Mutex<Receiver<Job>>>, dummy_hash: String) {
         match job {
             Ok(Job::Hash(password, reply)) => {
                 let _ = reply.send(hash_now(&password));
+                pending.fetch_sub(1, Ordering::Relaxed);
             }
             Ok(Job::Verify(password, phc, reply)) => {
                 let result = match phc {
@@ -66,6 +71,7 @@ fn worker(jobs: Arc<Mutex<Receiver<Job>>>, dummy_hash: String) {
                     None => verify_now(&password, &dummy_hash).map(|_| false),
                 };
                 let _ = reply.send(result);
+                pending.fetch_sub(1, Ordering::Relaxed);
             }
             Err(_) => return,
         }
@@ -78,23 +84,35 @@ impl PasswordHasher {
         let dummy_hash = hash_now(&SecretString::from(crate::tokens::Token::generate().expose().to_string()))?;
         let (sender, receiver) = sync_channel(queue);
         let receiver = Arc::new(Mutex::new(receiver));
+        let pending = Arc::new(AtomicUsize::new(0));
         for n in 0..workers.max(1) {
             let receiver = receiver.clone();
             let dummy = dummy_hash.clone();
+            let pending = pending.clone();
             std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
-                .spawn(move || worker(receiver, dummy))
+                .spawn(move || worker(receiver, dummy, pending))
                 .map_err(|e| HashError::Internal(e.to_string()))?;
         }
         // Each worker holds the dummy hash: a real hash of a random password, which unknown users
         // are verified against so that their answer takes as long as everyone else's.
-        Ok(PasswordHasher { jobs: sender })
+        Ok(PasswordHasher { jobs: sender, pending, capacity: workers.max(1) + queue })
+    }
+
+    /// Whether every worker is busy and the queue is full: a new login would get "busy", so it
+    /// is told at once instead of after waiting its turn.
+    pub fn is_saturated(&self) -> bool {
+        self.pending.load(Ordering::Relaxed) >= self.capacity
     }
 
     fn submit(&self, job: Job) -> Result<(), HashError> {
-        self.jobs.try_send(job).map_err(|e| match e {
-            TrySendError::Full(_) => HashError::Busy,
-            TrySendError::Disconnected(_) => HashError::Internal("password workers stopped".into()),
+        self.pending.fetch_add(1, Ordering::Relaxed);
+        self.jobs.try_send(job).map_err(|e| {
+            self.pending.fetch_sub(1, Ordering::Relaxed);
+            match e {
+                TrySendError::Full(_) => HashError::Busy,
+                TrySendError::Disconnected(_) => HashError::Internal("password workers stopped".into()),
+            }
         })
     }
 

@@ -19,10 +19,10 @@ pub const RESET_REQUESTS_PER_WINDOW: u32 = 5;
 pub const RESET_WINDOW_SECS: i64 = 300;
 /// Attempts on one user ID wait their turn: at most this many at once (the one being checked
 /// included), for at most this long.
-const MAX_WAITERS: usize = 8;
+const MAX_WAITERS: usize = 16;
 const MAX_WAIT: Duration = Duration::from_secs(5);
 /// Turns held across instances at once (each holds a database connection).
-const SHARED_TURNS: usize = 8;
+const SHARED_TURNS: usize = 16;
 
 pub struct Limits {
     ip_failures_per_minute: u32,

@@ -97,6 +97,10 @@ impl Login<'_> {
             self.audit(Event::LoginFailed(LoginFailure::IpLimit), Subject::typed(name.as_str()), client).await;
             return Err(LoginError::TooManyAttempts);
         }
+        // Overload is answered at once, not after waiting a turn only to find every worker busy.
+        if self.hasher.is_saturated() {
+            return Err(LoginError::Busy);
+        }
 
         // A browser that logged in as this user before has a soft lock (and a turn) of its own.
         // Unknown and known names take turns alike, so timing tells nothing of which is which.

@@ -110,9 +110,10 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     }
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // Only the server's own failures are warnings; "busy" (503) is expected under overload and
+    // every refusal is in the audit trail already.
     span.in_scope(|| match status {
-        500.. => tracing::warn!(status, latency_ms, "answered"),
-        400.. => tracing::info!(status, latency_ms, "answered"),
+        500..=502 | 504.. => tracing::warn!(status, latency_ms, "answered"),
         _ => tracing::debug!(status, latency_ms, "answered"),
     });
     response
