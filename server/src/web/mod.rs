@@ -32,6 +32,17 @@ use std::sync::OnceLock;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
+/// The Leptos pages of each route group (their `GET`); the groups mount these very arrays,
+/// and the check at start-up compares them with the app's own route list.
+const PUBLIC_PAGES: &[&str] =
+    &[routes::FORGOT_PASSWORD, routes::RESET_LOGIN, routes::RESET_LOGIN_CODE, routes::ACTIVATE, routes::RESET_PASSWORD];
+const CRM_PAGES: &[&str] =
+    &[routes::CRM, routes::CHANGE_PASSWORD, routes::CRM_LOGOUT_CONFIRM, routes::SESSIONS, routes::CRM_SERVICE];
+const ADMIN_PAGES: &[&str] = &[routes::SETTINGS];
+const SERVICE_PAGES: &[&str] = &[routes::SERVICE, routes::SERVICE_LOGOUT_CONFIRM];
+/// Pages with a handler of their own (they fill in what the page shows).
+const HANDLED_PAGES: &[&str] = &[routes::LOGIN, "/t/{tenant}/login", routes::RESET_LOGIN_CHOOSE];
+
 /// Server functions each group may be called for (`/api/{endpoint}`).
 const PUBLIC_CALLS: &[&str] = &["login", "link_owner", "reset_policy"];
 const CRM_CALLS: &[&str] = &["viewer", "sessions", "password_owner"];
@@ -39,20 +50,19 @@ const CRM_CALLS: &[&str] = &["viewer", "sessions", "password_owner"];
 /// The whole application. Fails when a page or server function of the app is in no route
 /// group: nothing can go unchecked by accident.
 pub fn router(state: AppState) -> anyhow::Result<Router> {
-    let page = || get(render::page_route);
     let call = || post(render::server_fn);
 
-    let public = Router::new()
+    let public = with_pages(Router::new(), PUBLIC_PAGES)
         .route("/", get(|| async { Redirect::to(routes::CRM) }))
         .route(routes::LOGIN, get(forms::login_page).post(forms::login))
         .route("/t/{tenant}/login", get(forms::login_page).post(forms::tenant_login))
-        .route(routes::RESET_LOGIN, page().post(reset_login::request))
-        .route(routes::RESET_LOGIN_CODE, page().post(reset_login::verify))
+        .route(routes::RESET_LOGIN, post(reset_login::request))
+        .route(routes::RESET_LOGIN_CODE, post(reset_login::verify))
         .route(routes::RESET_LOGIN_CHOOSE, get(reset_login::choose_page).post(reset_login::choose))
-        .route(routes::FORGOT_PASSWORD, page().post(passwords::forgot))
-        .route(routes::ACTIVATE, page().post(passwords::activate))
+        .route(routes::FORGOT_PASSWORD, post(passwords::forgot))
+        .route(routes::ACTIVATE, post(passwords::activate))
         .route(&format!("{}/{{token}}", routes::ACTIVATE), get(passwords::open_activation_link))
-        .route(routes::RESET_PASSWORD, page().post(passwords::reset))
+        .route(routes::RESET_PASSWORD, post(passwords::reset))
         .route(&format!("{}/{{token}}", routes::RESET_PASSWORD), get(passwords::open_reset_link))
         .route(routes::SERVICE_SESSION, post(service::redeem))
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
@@ -64,26 +74,20 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::LOGOUT, post(forms::logout))
         .route_layer(from_fn_with_state(state.clone(), require::optional_crm));
 
-    let crm = Router::new()
-        .route(routes::CRM, page())
-        .route(routes::CHANGE_PASSWORD, page().post(passwords::change))
-        .route(routes::CRM_LOGOUT_CONFIRM, page())
-        .route(routes::SESSIONS, page())
+    let crm = with_pages(Router::new(), CRM_PAGES)
+        .route(routes::CHANGE_PASSWORD, post(passwords::change))
         .route(routes::SESSIONS_END, post(sessions::end_one))
         .route(routes::SESSIONS_END_OTHERS, post(sessions::end_others))
-        .route(routes::CRM_SERVICE, page())
         .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))
         .route_layer(from_fn_with_state(state.clone(), require::crm_page));
 
     let crm_calls =
         with_calls(Router::new(), CRM_CALLS, &call).route_layer(from_fn_with_state(state.clone(), require::crm_call));
 
-    let admin =
-        Router::new().route(routes::SETTINGS, page()).route_layer(from_fn_with_state(state.clone(), require::admin));
+    let admin = with_pages(Router::new(), ADMIN_PAGES).route_layer(from_fn_with_state(state.clone(), require::admin));
 
-    let service = Router::new()
-        .route(routes::SERVICE, page())
-        .route(routes::SERVICE_LOGOUT, get(render::page_route).post(service::logout))
+    let service = with_pages(Router::new(), SERVICE_PAGES)
+        .route(routes::SERVICE_LOGOUT, post(service::logout))
         .route_layer(from_fn_with_state(state.clone(), require::service_page));
 
     check_every_route_is_grouped()?;
@@ -102,6 +106,11 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .with_state(state))
 }
 
+/// `GET` of each page: the Leptos page at that path.
+fn with_pages(router: Router<AppState>, pages: &[&str]) -> Router<AppState> {
+    pages.iter().fold(router, |router, path| router.route(path, get(render::page_route)))
+}
+
 fn with_calls(
     router: Router<AppState>,
     endpoints: &[&str],
@@ -112,25 +121,8 @@ fn with_calls(
 
 /// Every page of the app and every server function is in one of the groups above.
 fn check_every_route_is_grouped() -> anyhow::Result<()> {
-    let grouped_pages: BTreeSet<&str> = [
-        routes::LOGIN,
-        "/t/{tenant}/login",
-        routes::FORGOT_PASSWORD,
-        routes::RESET_LOGIN,
-        routes::RESET_LOGIN_CODE,
-        routes::RESET_LOGIN_CHOOSE,
-        routes::ACTIVATE,
-        routes::RESET_PASSWORD,
-        routes::CRM,
-        routes::CHANGE_PASSWORD,
-        routes::CRM_LOGOUT_CONFIRM,
-        routes::SESSIONS,
-        routes::CRM_SERVICE,
-        routes::SETTINGS,
-        routes::SERVICE,
-        routes::SERVICE_LOGOUT_CONFIRM,
-    ]
-    .into();
+    let grouped_pages: BTreeSet<&str> =
+        [PUBLIC_PAGES, CRM_PAGES, ADMIN_PAGES, SERVICE_PAGES, HANDLED_PAGES].into_iter().flatten().copied().collect();
     for listing in page_routes() {
         let path = listing.path().replace(":tenant", "{tenant}");
         if !grouped_pages.contains(path.as_str()) {
