@@ -182,14 +182,19 @@ impl Passwords<'_> {
 
     /// Sets the password of an invited user from their activation link, activates them and
     /// logs them in.
+    /// `previous_session` is the CRM session this browser holds: activation signs in afresh.
     pub async fn activate(
         &self,
         raw_token: &str,
         password: &str,
         confirm: &str,
+        previous_session: Option<&str>,
         client: &ClientInfo,
     ) -> Result<Activated, LinkRefusal> {
         let (user, tenant) = self.set_from_link(LinkKind::Activation, raw_token, password, confirm).await?;
+        if let Some(previous) = previous_session {
+            self.sessions().end_token(previous).await.map_err(storage)?;
+        }
         self.audit(Event::AccountActivated, &user, client).await;
         tracing::info!(user_id = user.id, tenant = %tenant.slug, "account activated");
         let session = if self.db.role_allows(user.role_id, App::Crm).await.map_err(storage)? {

@@ -97,9 +97,10 @@ pub async fn activate(State(state): State<AppState>, request: Request) -> Respon
     let client = client(&parts);
     let kind = LinkKind::Activation;
     let token = cookies::link_token(&parts.headers, kind).unwrap_or_default();
-    match state.passwords().activate(token, &fields.password, &fields.confirm, &client).await {
+    let settings = &state.settings;
+    let previous = cookies::single(&parts.headers, cookies::session_cookie_name(settings, App::Crm)).ok().flatten();
+    match state.passwords().activate(token, &fields.password, &fields.confirm, previous, &client).await {
         Ok(activated) => {
-            let settings = &state.settings;
             let Some(session) = activated.session else {
                 // Active now, but the role does not include the CRM: the login page says so.
                 let mut response = Redirect::to(&format!("{}?notice=no-crm-right", routes::LOGIN)).into_response();

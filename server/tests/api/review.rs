@@ -139,6 +139,24 @@ async fn a_new_token_at_every_login_and_every_password_change() {
     assert_eq!(with(&third).await.unwrap().status(), StatusCode::OK);
 }
 
+/// 6. Activating an account on a browser that holds a session signs in afresh: that session ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activation_ends_the_session_this_browser_held() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let client = browser();
+    let before = session_cookie(app.log_in(&client, &ada).await.headers()).unwrap();
+    app.invite("acme", "grace@acme.test", "en").await;
+    let link = app.wait_for_mails("grace@acme.test", 1).await[0].link("/activate/").unwrap();
+    open_link(&client, &link).await;
+    let strong = "orbit tulip canyon lantern";
+    let done =
+        client.post(app.url("/activate")).form(&[("password", strong), ("confirm", strong)]).send().await.unwrap();
+    assert_eq!(location(&done), "/crm");
+    let old = bare_client().get(app.url("/crm")).header(COOKIE, format!("frontdoor={before}")).send().await.unwrap();
+    assert_eq!(old.status(), StatusCode::SEE_OTHER, "Ada's session on this browser ended");
+}
+
 /// 8. An https installation never writes live links to its log: without SMTP it does not start
 /// unless a mail folder is named on purpose.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
