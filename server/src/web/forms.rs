@@ -15,7 +15,7 @@ use app::model::{LoginEcho, LoginError};
 use app::routes;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
+use http::header::{LOCATION, SET_COOKIE};
 use http::{HeaderValue, StatusCode};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
@@ -57,7 +57,7 @@ async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> 
         Err(status) => return status.into_response(),
     };
     let Some(fields) = fields else {
-        return failed(&state, parts, String::new(), LoginError::FormUnreadable, StatusCode::BAD_REQUEST).await;
+        return failed(&state, parts, String::new(), LoginError::FormUnreadable).await;
     };
     let user_id = fields.user_id.clone();
     let form = LoginForm { tenant, user_id: fields.user_id, password: fields.password, next: fields.next };
@@ -72,29 +72,15 @@ async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> 
             }
             response
         }
-        Err(err) => {
-            let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            failed(&state, parts, user_id, err, status).await
-        }
+        Err(err) => failed(&state, parts, user_id, err).await,
     }
 }
 
-async fn failed(
-    state: &AppState,
-    parts: http::request::Parts,
-    user_id: String,
-    error: LoginError,
-    status: StatusCode,
-) -> Response {
-    let retry_after = error.retry_after();
+/// The login page again, with the reason and the user ID (never the password).
+async fn failed(state: &AppState, parts: http::request::Parts, user_id: String, error: LoginError) -> Response {
+    let (status, retry_after) = (error.http_status(), error.retry_after());
     let echo = LoginEcho { user_id: user_id.chars().take(400).collect(), error: Some(error) };
-    let mut response = render::page(state, parts, move || provide_context(echo.clone())).await;
-    *response.status_mut() = status;
-
-    if let Some(seconds) = retry_after {
-        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
+    render::refusal(state, parts, status, retry_after, echo).await
 }
 
 /// `POST /logout`: ends this browser's CRM session (and the Service session handed off from it).

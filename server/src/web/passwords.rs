@@ -13,9 +13,8 @@ use app::model::{PasswordEcho, PasswordError};
 use app::routes;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{RETRY_AFTER, SET_COOKIE};
-use http::{HeaderMap, HeaderValue, StatusCode};
-use leptos::prelude::provide_context;
+use http::header::SET_COOKIE;
+use http::HeaderMap;
 use serde::Deserialize;
 
 /// `GET /activate/{token}`: the link from the "Activate now" email.
@@ -190,8 +189,9 @@ pub async fn forgot(State(state): State<AppState>, request: Request) -> Response
     match state.passwords().request_reset(&fields.email, &client).await {
         Ok(()) => Redirect::to(&format!("{}?sent=1", routes::FORGOT_PASSWORD)).into_response(),
         Err(err) => {
-            let echo = PasswordEcho { error: Some(err.clone()), email: fields.email.chars().take(254).collect() };
-            render_refusal(&state, parts, err, echo).await
+            let (status, retry_after) = (err.http_status(), err.retry_after());
+            let echo = PasswordEcho { error: Some(err), email: fields.email.chars().take(254).collect() };
+            render::refusal(&state, parts, status, retry_after, echo).await
         }
     }
 }
@@ -209,21 +209,8 @@ async fn link_refused(state: &AppState, parts: http::request::Parts, kind: LinkK
 
 /// The same page again, with the reason next to the field it concerns. Passwords are not
 /// echoed.
-async fn refused(state: &AppState, parts: http::request::Parts, err: PasswordError) -> Response {
-    let echo = PasswordEcho { error: Some(err.clone()), email: String::new() };
-    render_refusal(state, parts, err, echo).await
-}
-
-async fn render_refusal(
-    state: &AppState,
-    parts: http::request::Parts,
-    err: PasswordError,
-    echo: PasswordEcho,
-) -> Response {
-    let mut response = render::page(state, parts, move || provide_context(echo.clone())).await;
-    *response.status_mut() = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-    if let Some(seconds) = err.retry_after() {
-        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
+pub(super) async fn refused(state: &AppState, parts: http::request::Parts, err: PasswordError) -> Response {
+    let (status, retry_after) = (err.http_status(), err.retry_after());
+    let echo = PasswordEcho { error: Some(err), email: String::new() };
+    render::refusal(state, parts, status, retry_after, echo).await
 }

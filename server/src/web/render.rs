@@ -5,8 +5,9 @@ use app::backend::BackendHandle;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use http::header::RETRY_AFTER;
 use http::request::Parts;
-use http::Method;
+use http::{HeaderValue, Method, StatusCode};
 use leptos::prelude::provide_context;
 use std::sync::Arc;
 
@@ -36,6 +37,24 @@ pub async fn page(state: &AppState, mut parts: Parts, extra: impl Fn() + Clone +
     );
     parts.method = Method::GET;
     handler(Request::from_parts(parts, Body::empty())).await
+}
+
+/// The page at the request's path again, answered with `status` (and `Retry-After` where
+/// waiting is the remedy) and `echo` in its context: how a refused form post shows the reason
+/// next to its field, and what was typed.
+pub async fn refusal<T: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    parts: Parts,
+    status: u16,
+    retry_after: Option<u32>,
+    echo: T,
+) -> Response {
+    let mut response = page(state, parts, move || provide_context(echo.clone())).await;
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// A server function call, with the backend in its context.

@@ -10,8 +10,7 @@ use app::model::{ChoiceEcho, ChoiceError, TenantOptions};
 use app::routes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{RETRY_AFTER, SET_COOKIE};
-use http::{HeaderValue, StatusCode};
+use http::header::SET_COOKIE;
 use leptos::prelude::provide_context;
 use serde::Deserialize;
 
@@ -122,13 +121,6 @@ async fn chosen(state: &AppState, parts: &http::request::Parts, slug: &str) -> R
 
 /// The same page again, with the reason and what was typed (never a code).
 async fn refused(state: &AppState, parts: http::request::Parts, err: ChoiceError, email: String) -> Response {
-    let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-    let retry_after = err.retry_after();
-    let echo = ChoiceEcho { error: Some(err), email };
-    let mut response = render::page(state, parts, move || provide_context(echo.clone())).await;
-    *response.status_mut() = status;
-    if let Some(seconds) = retry_after {
-        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
+    let (status, retry_after) = (err.http_status(), err.retry_after());
+    render::refusal(state, parts, status, retry_after, ChoiceEcho { error: Some(err), email }).await
 }

@@ -4,17 +4,14 @@
 use super::context::{client, CurrentSession};
 use super::cookies;
 use super::error::WebError;
+use super::read_form;
 use super::state::AppState;
-use super::{read_form, render};
 use crate::audit::{self, Event, Origin, Subject};
 use crate::passwords::confirm_error;
-use app::model::{PasswordEcho, PasswordError};
+use app::model::PasswordError;
 use app::routes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::RETRY_AFTER;
-use http::{HeaderValue, StatusCode};
-use leptos::prelude::provide_context;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -80,17 +77,9 @@ pub async fn end_others(
         }
     };
     if let Some(err) = refusal {
-        let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::FORBIDDEN);
-        let retry_after = err.retry_after();
-        let echo = PasswordEcho { error: Some(err), email: String::new() };
         // The sessions page again, with the reason next to the password field.
         parts.uri = http::Uri::from_static(routes::SESSIONS);
-        let mut response = render::page(&state, parts, move || provide_context(echo.clone())).await;
-        *response.status_mut() = status;
-        if let Some(seconds) = retry_after {
-            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        return Ok(response);
+        return Ok(super::passwords::refused(&state, parts, err).await);
     }
     let count = state.db.delete_user_sessions(me.user_id, Some(&me.token_hash)).await?;
     audit::record(&state.db, &state.clock, Event::OtherSessionsEnded { count }, subject, Origin::Client(&client)).await;
