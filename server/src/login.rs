@@ -177,10 +177,10 @@ impl Login<'_> {
             None => self.db.tenant_by_id(user.tenant_id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?,
         };
         // A new session id at every login: the one this browser held ends.
-        if let Some(previous) = attempt.previous_session {
-            Sessions { db: self.db, clock: self.clock }.end_token(previous).await.map_err(storage)?;
-        }
         let sessions = Sessions { db: self.db, clock: self.clock };
+        if let Some(previous) = attempt.previous_session {
+            sessions.end_token(previous).await.map_err(storage)?;
+        }
         let session = sessions.create(user.id, &tenant, App::Crm, client, None).await.map_err(storage)?;
         let new_device = match device {
             Some(_) => None,
@@ -253,9 +253,11 @@ impl Login<'_> {
     /// A signed-in person's password, asked again before something that needs it (Change
     /// password, "Log out everywhere else"): checked like a login, under the per-client limit,
     /// the attempt turn and the soft lock, so that a borrowed session cannot guess it quickly.
+    /// `login_name` is the signed-in person's (the session knows it): their attempt turn's key.
     pub async fn confirm_password(
         &self,
         user_id: i64,
+        login_name: &str,
         password: &str,
         devices: &[&str],
         client: &ClientInfo,
@@ -264,21 +266,20 @@ impl Login<'_> {
         if self.limits.ip_blocked(&client.key(), now).await.map_err(storage)? {
             return Err(LoginError::TooManyAttempts);
         }
-        let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?;
         let device_hashes: Vec<String> = devices.iter().map(|raw| hash_token(raw)).collect();
-        let device = self.db.device_of(&user.login_name, &device_hashes).await.map_err(storage)?;
-        let device = device.filter(|d| d.user_id == user.id);
+        let device = self.db.device_of(login_name, &device_hashes).await.map_err(storage)?;
+        let device = device.filter(|d| d.user_id == user_id);
         let gate = match &device {
-            Some(device) => format!("{}\n{}", user.login_name, device.token_hash),
-            None => user.login_name.clone(),
+            Some(device) => format!("{login_name}\n{}", device.token_hash),
+            None => login_name.to_string(),
         };
         let Some(_turn) = self.limits.attempt_turn(&gate).await else {
             return Err(LoginError::Busy);
         };
-        // Read again under the turn: the lockout counters must be the latest.
+        // Read under the turn: the lockout counters must be the latest.
         let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?;
         let device = match device {
-            Some(_) => self.db.device_of(&user.login_name, &device_hashes).await.map_err(storage)?,
+            Some(_) => self.db.device_of(login_name, &device_hashes).await.map_err(storage)?,
             None => None,
         }
         .filter(|d| d.user_id == user.id);

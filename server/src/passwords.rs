@@ -238,7 +238,10 @@ impl Passwords<'_> {
             return Err(PasswordError::EnterCurrent);
         }
         check_policy(form.password, form.confirm, &PolicySubject::of(&user, &tenant)).await?;
-        let right = login.confirm_password(user.id, form.current, form.devices, client).await.map_err(confirm_error)?;
+        let right = login
+            .confirm_password(user.id, &user.login_name, form.current, form.devices, client)
+            .await
+            .map_err(confirm_error)?;
         if !right {
             self.audit(Event::PasswordChangeRefused, &user, client).await;
             return Err(PasswordError::WrongCurrent);

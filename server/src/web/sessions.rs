@@ -66,7 +66,7 @@ pub async fn end_others(
     } else {
         let devices = cookies::devices(&state.settings, &parts.headers);
         let devices: Vec<&str> = devices.iter().map(String::as_str).collect();
-        match state.login().confirm_password(me.user_id, &form.password, &devices, &client).await {
+        match state.login().confirm_password(me.user_id, &me.login_name, &form.password, &devices, &client).await {
             Ok(true) => None,
             Ok(false) => {
                 audit::record(&state.db, &state.clock, Event::OtherSessionsRefused, subject, Origin::Client(&client))
