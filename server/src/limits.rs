@@ -63,7 +63,7 @@ impl Limits {
         let key = format!("login-ip {}", client.as_str());
         let count = match &self.store {
             Store::Memory { ip_failures, .. } => ip_failures.count(&key, now),
-            Store::Shared { db, .. } => db.limit_window(&key, IP_WINDOW_SECS, now).await?.map_or(0, |w| w.count),
+            Store::Shared { db, .. } => db.window_count(&key, IP_WINDOW_SECS, now).await?,
         };
         Ok(count >= i64::from(self.ip_failures_per_minute))
     }
@@ -87,8 +87,8 @@ impl Limits {
         match &self.store {
             Store::Memory { requests, .. } => Ok(requests.try_take(key, now)),
             Store::Shared { db, .. } => {
-                let window = db.count_in_window(&format!("request {key}"), RESET_WINDOW_SECS, now).await?;
-                Ok(window.count <= i64::from(RESET_REQUESTS_PER_WINDOW))
+                let count = db.count_in_window(&format!("request {key}"), RESET_WINDOW_SECS, now).await?;
+                Ok(count <= i64::from(RESET_REQUESTS_PER_WINDOW))
             }
         }
     }

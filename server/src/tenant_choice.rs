@@ -99,7 +99,7 @@ impl TenantChoice<'_> {
                 self.audit(Event::TenantCodeAccepted, &row.email, client).await;
                 Ok(())
             }
-            CodeCheck::Wrong { .. } => {
+            CodeCheck::Wrong => {
                 self.audit(Event::TenantCodeRefused, &row.email, client).await;
                 Err(ChoiceError::WrongCode)
             }

@@ -4,32 +4,26 @@
 use super::Db;
 use sqlx::{Any, Transaction};
 
-/// A fixed window's count for one key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub count: i64,
-}
-
 /// Held while one attempt on a user ID is checked; the lock goes with the transaction, so a
 /// request that is dropped half-way releases it too.
 pub struct AttemptLock(#[allow(dead_code)] Transaction<'static, Any>);
 
 impl Db {
-    /// The key's current window, if it has one that has not run out.
-    pub async fn limit_window(&self, key: &str, window_secs: i64, now: i64) -> sqlx::Result<Option<Window>> {
+    /// Events counted for the key in its current window (0 when it has none that is running).
+    pub async fn window_count(&self, key: &str, window_secs: i64, now: i64) -> sqlx::Result<i64> {
         let count: Option<i64> =
             sqlx::query_scalar("SELECT count FROM rate_limits WHERE key = $1 AND window_start > $2")
                 .bind(key)
                 .bind(now - window_secs)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(count.map(|count| Window { count }))
+        Ok(count.unwrap_or(0))
     }
 
     /// Counts one event for `key` (a new window when the old one has run out) and returns the
-    /// window after it, in one statement.
-    pub async fn count_in_window(&self, key: &str, window_secs: i64, now: i64) -> sqlx::Result<Window> {
-        let count: i64 = sqlx::query_scalar(
+    /// window's count after it, in one statement.
+    pub async fn count_in_window(&self, key: &str, window_secs: i64, now: i64) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
             "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1) \
              ON CONFLICT (key) DO UPDATE SET \
                count = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.count + 1 END, \
@@ -40,8 +34,7 @@ impl Db {
         .bind(now)
         .bind(now - window_secs)
         .fetch_one(&self.pool)
-        .await?;
-        Ok(Window { count })
+        .await
     }
 
     /// Takes the advisory lock for `key` if no other instance (or request) holds it.

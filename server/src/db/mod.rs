@@ -18,7 +18,7 @@ mod users;
 
 pub use audit::{AuditRecord, AuditRow};
 pub use devices::Device;
-pub use limits::{AttemptLock, Window};
+pub use limits::AttemptLock;
 pub use outbox::{MailKind, OutboxRow};
 pub use retention::Swept;
 pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};

@@ -11,11 +11,12 @@ pub struct Swept {
     pub audit: u64,
     pub devices: u64,
     pub limits: u64,
+    pub choices: u64,
 }
 
 impl Swept {
     pub fn total(&self) -> u64 {
-        self.sessions + self.tokens + self.mail + self.audit + self.devices + self.limits
+        self.sessions + self.tokens + self.mail + self.audit + self.devices + self.limits + self.choices
     }
 }
 
@@ -28,8 +29,8 @@ pub const LIMIT_KEEP_SECS: i64 = 3600;
 
 impl Db {
     /// Deletes expired sessions, used or expired one-time tokens, messages sent or given up more
-    /// than 30 days ago, audit rows older than `audit_keep_secs`, unused devices and spent
-    /// limit windows.
+    /// than 30 days ago, audit rows older than `audit_keep_secs`, unused devices, spent limit
+    /// windows and expired "Reset login" choices.
     /// Each table is swept on its own: one that fails (logged) does not keep the others.
     pub async fn sweep(&self, now: i64, audit_keep_secs: i64) -> sqlx::Result<Swept> {
         let run = |sql: &'static str, cutoff: i64| async move {
@@ -55,8 +56,8 @@ impl Db {
             .await?,
             audit: run("DELETE FROM audit_events WHERE at <= $1", now - audit_keep_secs).await?,
             devices: run("DELETE FROM devices WHERE last_used_at <= $1", now - DEVICE_KEEP_SECS).await?,
-            limits: run("DELETE FROM rate_limits WHERE window_start <= $1", now - LIMIT_KEEP_SECS).await?
-                + run("DELETE FROM tenant_choices WHERE expires_at <= $1", now - LIMIT_KEEP_SECS).await?,
+            limits: run("DELETE FROM rate_limits WHERE window_start <= $1", now - LIMIT_KEEP_SECS).await?,
+            choices: run("DELETE FROM tenant_choices WHERE expires_at <= $1", now - LIMIT_KEEP_SECS).await?,
         })
     }
 }

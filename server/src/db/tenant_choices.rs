@@ -10,8 +10,6 @@ pub struct ChoiceRow {
     pub id: i64,
     pub email: String,
     pub expires_at: i64,
-    pub code_hash: Option<String>,
-    pub attempts: i64,
     pub verified_at: Option<i64>,
     pub retired_at: Option<i64>,
 }
@@ -20,15 +18,13 @@ pub struct ChoiceRow {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeCheck {
     Right,
-    /// Wrong; `left` more tries before the code is dead.
-    Wrong {
-        left: i64,
-    },
+    /// Wrong; the code still works for a few more tries.
+    Wrong,
     /// Used, replaced, expired, or tried too often.
     Dead,
 }
 
-const COLUMNS: &str = "id, email, expires_at, code_hash, attempts, verified_at, retired_at";
+const COLUMNS: &str = "id, email, expires_at, verified_at, retired_at";
 
 impl Db {
     /// A new challenge for `email`: older ones stop working, and when the address belongs to an
@@ -132,7 +128,7 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?;
         Ok(match attempts {
-            Some(n) if n < max_attempts => CodeCheck::Wrong { left: max_attempts - n },
+            Some(n) if n < max_attempts => CodeCheck::Wrong,
             _ => CodeCheck::Dead,
         })
     }
