@@ -8,6 +8,7 @@ use super::state::AppState;
 use crate::db::App;
 use crate::sessions::{self, NoSession};
 use app::domain::{encode_query_component, ReturnPath};
+use app::model::AppError;
 use app::routes;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -92,9 +93,10 @@ async fn require(State(state): State<AppState>, need: Need, request: Request, ne
     }
 }
 
-/// 401 in the shape a server function's caller decodes: the JSON of `AppError::NotSignedIn`.
+/// 401 in the shape a server function's caller decodes: `AppError::NotSignedIn`, as JSON.
 fn not_signed_in() -> Response {
-    (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], "\"NotSignedIn\"").into_response()
+    let body = serde_json::to_string(&AppError::NotSignedIn).unwrap_or_default();
+    (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The login page, remembering where to come back to.
