@@ -1,3 +1,4 @@
+pub mod email_field;
 pub mod form_error;
 pub mod language_switch;
 pub mod login_form;

@@ -2,9 +2,10 @@
 //! (the same answer whether or not the address is known); onsite installations send people to
 //! their administrator.
 
-use crate::api::{reset_policy, PasswordEcho, PasswordField};
+use crate::api::{reset_policy, PasswordEcho, PasswordError, PasswordField};
+use crate::components::email_field::EmailField;
 use crate::components::form_error::FormError;
-use crate::components::password_fields::{field_error, invalid};
+use crate::components::password_fields::field_error;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, tf, Msg};
 use crate::routes;
@@ -38,27 +39,13 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             }
                             .into_any();
                         }
-                        let email_invalid = invalid(echo.error.as_ref(), PasswordField::Email);
+                        let email_error =
+                            echo.error.as_ref().filter(|e| e.field() == PasswordField::Email).map(PasswordError::msg);
                         view! {
                             <p>{t(Msg::ForgotIntro)}</p>
                             <FormError message=field_error(echo.error.clone(), PasswordField::Form)/>
                             <form method="post" action=routes::FORGOT_PASSWORD novalidate>
-                                <div class="field">
-                                    <label for="email">{t(Msg::EmailAddress)}</label>
-                                    <input
-                                        id="email"
-                                        name="email"
-                                        type="email"
-                                        autocomplete="email"
-                                        autocapitalize="none"
-                                        spellcheck="false"
-                                        required
-                                        value=echo.email
-                                        aria-describedby="email-error"
-                                        aria-invalid=email_invalid
-                                    />
-                                    <FormError message=field_error(echo.error, PasswordField::Email) id="email-error"/>
-                                </div>
+                                <EmailField value=echo.email error=email_error/>
                                 <button type="submit" class="primary">{t(Msg::ResetPasswordButton)}</button>
                             </form>
                         }

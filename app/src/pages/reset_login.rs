@@ -3,6 +3,7 @@
 //! the server keeps the state (a challenge in an HttpOnly cookie).
 
 use crate::api::{ChoiceEcho, ChoiceError, ChoiceField, TenantOptions};
+use crate::components::email_field::EmailField;
 use crate::components::form_error::FormError;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, tf, Msg};
@@ -21,6 +22,7 @@ fn invalid(error: Option<&ChoiceError>, field: ChoiceField) -> Option<&'static s
 #[component]
 pub fn ResetLoginPage() -> impl IntoView {
     let echo = use_context::<ChoiceEcho>().unwrap_or_default();
+    let email_error = echo.error.as_ref().filter(|e| e.field() == ChoiceField::Email).map(ChoiceError::msg);
     view! {
         <Title text=t(Msg::ResetLogin)/>
         <TopBar/>
@@ -29,22 +31,7 @@ pub fn ResetLoginPage() -> impl IntoView {
             <p>{t(Msg::ResetLoginIntro)}</p>
             <FormError message=field_error(echo.error.clone(), ChoiceField::Form)/>
             <form method="post" action=routes::RESET_LOGIN novalidate>
-                <div class="field">
-                    <label for="email">{t(Msg::EmailAddress)}</label>
-                    <input
-                        id="email"
-                        name="email"
-                        type="email"
-                        autocomplete="email"
-                        autocapitalize="none"
-                        spellcheck="false"
-                        required
-                        value=echo.email
-                        aria-describedby="email-error"
-                        aria-invalid=invalid(echo.error.as_ref(), ChoiceField::Email)
-                    />
-                    <FormError message=field_error(echo.error.clone(), ChoiceField::Email) id="email-error"/>
-                </div>
+                <EmailField value=echo.email error=email_error/>
                 <button type="submit" class="primary">{t(Msg::Continue)}</button>
             </form>
             <p><a href=routes::LOGIN>{t(Msg::BackToLogin)}</a></p>
