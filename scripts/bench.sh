@@ -16,14 +16,30 @@ load="$CARGO_TARGET_DIR/release/examples/load"
 data="$(mktemp -d)"
 export FRONTDOOR_DATA_DIR="$data"
 trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
-"$bin" tenant create --slug bench --name "Bench" >/dev/null
-echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
+PASSWORD="Orbit-Tulip-Canyon-4711"
 # Many accounts: one user ID is checked one attempt at a time, so load spreads over people.
-LOGINS=""
-for n in $(seq 40); do
-  echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email "bench$n@bench.test" --name "Bench $n" --role User --password-stdin >/dev/null
-  LOGINS="$LOGINS${LOGINS:+,}bench$n@bench.test"
-done
+LOGINS=$(seq -f "bench%g@bench.test" 40 | paste -sd,)
+seed_accounts() {
+  "$bin" tenant create --slug bench --name "Bench" >/dev/null
+  for login in bench@bench.test ${LOGINS//,/ }; do
+    echo "$PASSWORD" | "$bin" user create --tenant bench --email "$login" --name "Bench ${login%%@*}" --role User --password-stdin >/dev/null
+  done
+}
+seed_accounts
+
+# A session of bench@bench.test, for the signed-in pages.
+session_token() {
+  curl -s -o /dev/null -D - --data-urlencode user_id=bench@bench.test --data-urlencode "password=$PASSWORD" "$URL/login" \
+    | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }'
+}
+
+# Other teams' parallel test workers: 4 and 16 logins of one user at the same moment.
+same_user_logins() {
+  for parallel in 4 16; do
+    say "$parallel logins of one user at the same moment${1:+ ($1)}"
+    "$load" same-user "$URL/login" bench1@bench.test "$PASSWORD" "$parallel" 10
+  done
+}
 
 start_server() {
   FRONTDOOR_ADDR="127.0.0.1:$PORT" FRONTDOOR_IP_FAILURES_PER_MINUTE=100000000 RUST_LOG=warn "$bin" serve >/dev/null &
@@ -39,21 +55,17 @@ say "One argon2id verify"
 bound=$(awk '/bound on/ { print $5 }' /tmp/frontdoor-hash.txt)
 
 say "Password logins, closed loop (4 clients: the 2 workers always busy)"
-"$load" logins "$URL/login" "$LOGINS" Orbit-Tulip-Canyon-4711 4 "$SECONDS_PER_RUN"
+"$load" logins "$URL/login" "$LOGINS" "$PASSWORD" 4 "$SECONDS_PER_RUN"
 
-for parallel in 4 16; do
-  say "$parallel logins of one user at the same moment (other teams' parallel test workers)"
-  "$load" same-user "$URL/login" bench1@bench.test Orbit-Tulip-Canyon-4711 "$parallel" 10
-done
+same_user_logins
 
 twice=$(awk -v b="$bound" 'BEGIN { printf "%d", b * 2 }')
 say "Password logins offered at twice the bound ($twice/s)"
-"$load" rate "$URL/login" "$LOGINS" Orbit-Tulip-Canyon-4711 "$twice" "$SECONDS_PER_RUN"
+"$load" rate "$URL/login" "$LOGINS" "$PASSWORD" "$twice" "$SECONDS_PER_RUN"
 echo "server memory high-water mark: $(rss_peak)"
 
 say "Authenticated /crm page"
-token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Orbit-Tulip-Canyon-4711' "$URL/login" \
-  | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }')
+token=$(session_token)
 crm_page() {
   wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: frontdoor=$token" "$URL/crm" \
     | grep -E "Requests/sec|^ +(50|99)%"
@@ -62,7 +74,7 @@ crm_page
 echo "server memory high-water mark: $(rss_peak)"
 
 say "CRM → Service hand-off"
-"$load" handoff "$URL" bench@bench.test Orbit-Tulip-Canyon-4711 200
+"$load" handoff "$URL" bench@bench.test "$PASSWORD" 200
 
 say "Password strength: the server's zxcvbn score"
 "$load" strength
@@ -89,21 +101,13 @@ if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   kill "$pid"; wait "$pid" 2>/dev/null || true
   psql "$PG_URL" -qc "DROP DATABASE IF EXISTS frontdoor_bench" -c "CREATE DATABASE frontdoor_bench" >/dev/null
   export DATABASE_URL="${PG_URL%/*}/frontdoor_bench"
-  "$bin" tenant create --slug bench --name "Bench" >/dev/null
-  echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email bench@bench.test --name Bench --role User --password-stdin >/dev/null
-  for n in $(seq 40); do
-    echo "Orbit-Tulip-Canyon-4711" | "$bin" user create --tenant bench --email "bench$n@bench.test" --name "Bench $n" --role User --password-stdin >/dev/null
-  done
+  seed_accounts
   start_server
   say "Password logins, closed loop, with the limits and the attempt gate in PostgreSQL"
-  "$load" logins "$URL/login" "$LOGINS" Orbit-Tulip-Canyon-4711 4 "$SECONDS_PER_RUN"
-  for parallel in 4 16; do
-    say "$parallel logins of one user at the same moment (PostgreSQL)"
-    "$load" same-user "$URL/login" bench1@bench.test Orbit-Tulip-Canyon-4711 "$parallel" 10
-  done
-  token=$(curl -s -o /dev/null -D - -d 'user_id=bench@bench.test&password=Orbit-Tulip-Canyon-4711' "$URL/login" \
-    | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor=/ { print $2; exit }')
-  "$load" handoff "$URL" bench@bench.test Orbit-Tulip-Canyon-4711 200
+  "$load" logins "$URL/login" "$LOGINS" "$PASSWORD" 4 "$SECONDS_PER_RUN"
+  same_user_logins PostgreSQL
+  token=$(session_token)
+  "$load" handoff "$URL" bench@bench.test "$PASSWORD" 200
   "$load" seed-sessions "$DATABASE_URL" bench bench@bench.test 10000
   crm_page
 fi
