@@ -162,8 +162,6 @@ pub enum AppError {
     NotSignedIn,
     #[error("the request could not be read")]
     BadRequest,
-    #[error("not allowed")]
-    Forbidden,
     #[error("storage unavailable")]
     Unavailable,
     #[error("unexpected error")]
@@ -175,7 +173,6 @@ impl AppError {
         match self {
             AppError::NotSignedIn => 401,
             AppError::BadRequest => 400,
-            AppError::Forbidden => 403,
             AppError::Unavailable => 503,
             AppError::Unexpected => 500,
         }

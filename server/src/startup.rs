@@ -101,11 +101,6 @@ impl Application {
         &self.state
     }
 
-    /// The mail sender (tests deliver the outbox through it).
-    pub fn sender(&self) -> &Sender {
-        &self.sender
-    }
-
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tokio::spawn(self.sender.run());
         tokio::spawn(self.sweeper.run());
