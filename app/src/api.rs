@@ -88,3 +88,33 @@ pub async fn reset_policy() -> Result<PasswordRecovery, AppError> {
     let (backend, _) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
     Ok(backend.reset_policy())
 }
+
+// Settings and maintenance: under `/settings/api`, where its session cookie is sent.
+
+/// One page of the tenant's users.
+#[server(prefix = "/settings/api", endpoint = "users")]
+pub async fn admin_users(query: UserQuery) -> Result<UsersPage, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.admin_users(query, &parts).await)
+}
+
+/// The tenant's roles.
+#[server(prefix = "/settings/api", endpoint = "roles")]
+pub async fn admin_roles() -> Result<Vec<RoleRow>, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.admin_roles(&parts).await)
+}
+
+/// One page of the tenant's audit log.
+#[server(prefix = "/settings/api", endpoint = "audit")]
+pub async fn admin_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.admin_audit(query, &parts).await)
+}
+
+/// The Terms of Service waiting for acceptance, if any.
+#[server(prefix = "/settings/api", endpoint = "terms")]
+pub async fn pending_terms() -> Result<Option<TermsText>, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.pending_terms(&parts).await)
+}

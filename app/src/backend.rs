@@ -1,7 +1,10 @@
 //! The port through which server functions reach the server's logic (database, sessions,
 //! hashing). The `server` crate implements [`Backend`] and provides it as context.
 
-use crate::model::{AppError, LinkKind, LoginError, PasswordOwner, PasswordRecovery, SessionRow};
+use crate::model::{
+    AppError, AuditPage, AuditQuery, LinkKind, LoginError, PasswordOwner, PasswordRecovery, RoleRow, SessionRow,
+    TermsText, UserQuery, UsersPage,
+};
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;
@@ -26,6 +29,14 @@ pub trait Backend: Send + Sync + 'static {
     async fn link_owner(&self, kind: LinkKind, request: &Parts) -> Result<Option<PasswordOwner>, AppError>;
     async fn my_password_owner(&self, request: &Parts) -> Result<PasswordOwner, AppError>;
     fn reset_policy(&self) -> PasswordRecovery;
+
+    // Settings and maintenance: each checks the request's Settings session, its right and the
+    // accepted Terms itself, whatever route led here.
+    async fn admin_users(&self, query: UserQuery, request: &Parts) -> Result<UsersPage, AppError>;
+    async fn admin_roles(&self, request: &Parts) -> Result<Vec<RoleRow>, AppError>;
+    async fn admin_audit(&self, query: AuditQuery, request: &Parts) -> Result<AuditPage, AppError>;
+    /// The Terms of Service version this Settings session has yet to accept, if any.
+    async fn pending_terms(&self, request: &Parts) -> Result<Option<TermsText>, AppError>;
 }
 
 #[derive(Clone)]

@@ -229,6 +229,27 @@ pub fn format_utc(unix_seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
 }
 
+/// Unix seconds at 00:00 UTC of a `YYYY-MM-DD` date (as an `<input type="date">` sends it).
+pub fn parse_date(raw: &str) -> Option<i64> {
+    let mut parts = raw.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let seconds = (era * 146_097 + doe - 719_468) * 86_400;
+    // 31 February is refused, not moved into March.
+    format_utc(seconds).starts_with(&format!("{year:04}-{month:02}-{day:02}")).then_some(seconds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +309,15 @@ mod tests {
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_utc(1_795_330_800), "2026-11-22 07:00 UTC");
         assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
+    }
+
+    #[test]
+    fn dates_are_read_as_utc_midnight() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2000-02-29"), Some(951_782_400));
+        for bad in ["2001-02-29", "2026-13-01", "26-11-22", "yesterday", "", "2026-11-22T00:00"] {
+            assert_eq!(parse_date(bad), None, "{bad:?} should be refused");
+        }
     }
 
     #[test]

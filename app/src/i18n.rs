@@ -372,7 +372,6 @@ messages! {
     LogOut => "Log out", "Afmelden";
     Welcome => "Welcome, {name}", "Welkom, {name}";
     SignedInTo => "You are logged in to {tenant}.", "U bent aangemeld bij {tenant}.";
-    ComingSoon => "This part of the suite is not available yet.", "Dit onderdeel is nog niet beschikbaar.";
 
     CrossSiteRefused => "This request came from another site and was refused. Open Frontdoor directly and try again.",
         "Dit verzoek kwam van een andere site en is geweigerd. Open Frontdoor rechtstreeks en probeer het opnieuw.";
@@ -448,6 +447,109 @@ messages! {
         "De code werkt één keer, {code_minutes} minuten lang. Hij meldt u niet zelf aan: u kiest een tenant en geeft daarna uw wachtwoord.";
     MailCodeIgnore => "If you did not ask for this, ignore this email: nothing changes.",
         "Hebt u hier niet om gevraagd, negeer deze e-mail dan: er verandert niets.";
+
+    // Settings and maintenance
+    SettingsLoginIntro => "Enter your user ID and password and click OK.",
+        "Voer uw gebruikers-ID en wachtwoord in en klik op OK.";
+    NoSettingsRight => "Your role does not include Settings and maintenance. Contact your administrator.",
+        "Uw rol geeft geen toegang tot Instellingen en onderhoud. Neem contact op met uw beheerder.";
+    TemporaryPasswordFirst => "Your password is temporary. Log in to the CRM with it and choose your own first.",
+        "Uw wachtwoord is tijdelijk. Meld u ermee aan bij het CRM en kies eerst uw eigen wachtwoord.";
+    SettingsSessionEnded => "Your Settings and maintenance session has ended. Log in again to continue.",
+        "Uw sessie voor Instellingen en onderhoud is beëindigd. Meld u opnieuw aan om verder te gaan.";
+    LoggedOutOfSettings => "You are logged out of Settings and maintenance.", "U bent afgemeld bij Instellingen en onderhoud.";
+    LogOutOfSettingsQuestion => "Log out of Settings and maintenance on this device?",
+        "Afmelden bij Instellingen en onderhoud op dit apparaat?";
+    SettingsWelcome => "Maintain the users and roles of {tenant}, and read its audit log.",
+        "Beheer de gebruikers en rollen van {tenant} en lees het auditlogboek.";
+    ToCrm => "Back to the CRM", "Terug naar het CRM";
+    TermsTitle => "Terms of Service amendment", "Wijzigingen van de Servicevoorwaarden";
+    TermsIntro => "Please read this important information, then tick Accept and click OK to continue using Settings and maintenance.",
+        "Leest u alstublieft deze belangrijke informatie, vink daarna Accepteren aan en klik op OK om verder te gaan met Instellingen en onderhoud.";
+    Accept => "Accept", "Accepteren";
+    TickAccept => "Tick Accept to continue.", "Vink Accepteren aan om verder te gaan.";
+    Users => "Users", "Gebruikers";
+    Roles => "Roles", "Rollen";
+    AuditLog => "Audit log", "Auditlogboek";
+    Search => "Search", "Zoeken";
+    SearchHint => "Part of a name or user ID", "Deel van een naam of gebruikers-ID";
+    Status => "Status", "Status";
+    AllStatuses => "All", "Alle";
+    StatusInvited => "Invited", "Uitgenodigd";
+    StatusActive => "Active", "Actief";
+    StatusDeactivated => "Deactivated", "Gedeactiveerd";
+    InvitedUntil => "link valid until {time}", "link geldig tot {time}";
+    Name => "Name", "Naam";
+    ColumnRole => "Role", "Rol";
+    ColumnLastLogin => "Last login", "Laatste aanmelding";
+    ColumnActions => "Actions", "Acties";
+    Never => "Never", "Nooit";
+    NoUsersFound => "No users match.", "Geen gebruikers gevonden.";
+    PreviousPage => "Previous page", "Vorige pagina";
+    NextPage => "Next page", "Volgende pagina";
+    PageNumber => "Page {page}", "Pagina {page}";
+    AddUser => "Add user", "Gebruiker toevoegen";
+    UserName => "User name", "Gebruikersnaam";
+    Role => "Role", "Rol";
+    SendInvitation => "Send invitation", "Uitnodiging versturen";
+    AddUserOnsiteHint => "The user is added as invited. Give them a password with Set password.",
+        "De gebruiker wordt als uitgenodigd toegevoegd. Geef een wachtwoord met Wachtwoord instellen.";
+    EnterName => "Enter the name.", "Voer de naam in.";
+    NameTooLong => "The name is too long: at most 200 characters.", "De naam is te lang: hoogstens 200 tekens.";
+    EnterUserName => "Enter the user name.", "Voer de gebruikersnaam in.";
+    UserExists => "This tenant already has a user with that user ID.", "Deze tenant heeft al een gebruiker met die gebruikers-ID.";
+    ChooseRole => "Choose one of the roles.", "Kies een van de rollen.";
+    ResendActivation => "Resend activation", "Activering opnieuw versturen";
+    Deactivate => "Deactivate", "Deactiveren";
+    ActivateUser => "Activate", "Activeren";
+    EndSessions => "End sessions", "Sessies beëindigen";
+    ChangeRole => "Change role", "Rol wijzigen";
+    SetPassword => "Set password", "Wachtwoord instellen";
+    TemporaryPasswordShown => "Temporary password for {user}: {password} — give it to them yourself. They must change it when they log in. It is not shown again.",
+        "Tijdelijk wachtwoord voor {user}: {password} — geef het zelf door. De gebruiker moet het bij de aanmelding wijzigen. Het wordt niet opnieuw getoond.";
+    TemporaryPasswordNotice => "Your password is temporary. Choose your own to continue.",
+        "Uw wachtwoord is tijdelijk. Kies uw eigen wachtwoord om verder te gaan.";
+    OutcomeInvited => "The invitation is on its way.", "De uitnodiging is onderweg.";
+    OutcomeInvitationResent => "The activation email is sent again; the older link no longer works.",
+        "De activeringsmail is opnieuw verstuurd; de oudere link werkt niet meer.";
+    OutcomeDeactivated => "The user is deactivated and logged out everywhere.", "De gebruiker is gedeactiveerd en overal afgemeld.";
+    OutcomeActivated => "The user is active again.", "De gebruiker is weer actief.";
+    OutcomeSessionsEnded => "The user's sessions are ended.", "De sessies van de gebruiker zijn beëindigd.";
+    OutcomeRoleAssigned => "The user's role is changed.", "De rol van de gebruiker is gewijzigd.";
+    OutcomeRoleCreated => "The role is created.", "De rol is gemaakt.";
+    OutcomeRoleSaved => "The role is saved.", "De rol is opgeslagen.";
+    OutcomeRoleDeleted => "The role is deleted.", "De rol is verwijderd.";
+    RefusedLastAdmin => "Not done: nobody would be left who can log in to Settings and maintenance. Give another active user that right first.",
+        "Niet uitgevoerd: er blijft dan niemand over die zich bij Instellingen en onderhoud kan aanmelden. Geef eerst een andere actieve gebruiker dat recht.";
+    RefusedNotYourself => "You cannot deactivate yourself.", "U kunt uzelf niet deactiveren.";
+    RefusedRoleInUse => "The role has users. Give them another role first.", "De rol heeft gebruikers. Geef hun eerst een andere rol.";
+    RefusedRoleNameTaken => "Another role already has that name.", "Een andere rol heeft die naam al.";
+    RefusedRoleNameMissing => "Enter a name for the role (at most 100 characters).", "Voer een naam voor de rol in (hoogstens 100 tekens).";
+    RefusedNotInvited => "Only an invited user with an email address can be sent the activation again.",
+        "Alleen een uitgenodigde gebruiker met een e-mailadres kan de activering opnieuw ontvangen.";
+    RefusedNoSuchUser => "There is no such user or role here.", "Die gebruiker of rol bestaat hier niet.";
+    UserLevel => "User level", "Gebruikersniveau";
+    RightCrm => "Log in to CRM", "Aanmelden bij CRM";
+    RightService => "Log in to Service", "Aanmelden bij Service";
+    RightSettings => "Log in to Settings and maintenance", "Aanmelden bij Instellingen en onderhoud";
+    ColumnUsers => "Users", "Gebruikers";
+    NewRole => "New role", "Nieuwe rol";
+    CreateRole => "Create role", "Rol maken";
+    Save => "Save", "Opslaan";
+    Delete => "Delete", "Verwijderen";
+    Kind => "Kind", "Soort";
+    AllKinds => "All", "Alle";
+    DateFrom => "From", "Van";
+    DateTo => "To", "Tot en met";
+    Filter => "Filter", "Filteren";
+    ColumnTime => "Time", "Tijd";
+    ColumnEvent => "Event", "Gebeurtenis";
+    ColumnOutcome => "Outcome", "Resultaat";
+    ColumnUser => "User", "Gebruiker";
+    ColumnActor => "By", "Door";
+    ColumnDetail => "Detail", "Detail";
+    NoAuditEvents => "No events match.", "Geen gebeurtenissen gevonden.";
+    AuditReadOnly => "Newest first. The log is read-only; times are UTC.", "Nieuwste eerst. Het logboek is alleen-lezen; tijden in UTC.";
 
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",

@@ -81,7 +81,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/crm/sessions") view=pages::sessions::SessionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/service") view=pages::service_login::ServiceLoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/service") view=pages::service_dashboard::ServiceDashboardPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings") view=pages::crm::NotYetPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/login") view=pages::settings_login::SettingsLoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/terms") view=pages::terms::TermsPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=pages::settings::SettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/users") view=pages::users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/users/new") view=pages::add_user::AddUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/roles") view=pages::roles::RolesPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/audit") view=pages::audit_log::AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/logout") view=pages::logout_confirm::SettingsLogoutConfirmPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

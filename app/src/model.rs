@@ -63,6 +63,10 @@ pub enum LoginError {
     NotActive,
     #[error("the role has no right to the CRM")]
     NoCrmRight,
+    #[error("the role has no right to Settings and maintenance")]
+    NoSettingsRight,
+    #[error("the password is temporary and must be changed first")]
+    TemporaryPassword,
     #[error("too many attempts from this address")]
     TooManyAttempts,
     #[error("server busy")]
@@ -77,7 +81,7 @@ pub enum LoginError {
 
 impl LoginError {
     /// Every variant: the login island is sent the text of each, as it may show any of them.
-    pub const ALL: [LoginError; 12] = [
+    pub const ALL: [LoginError; 14] = [
         LoginError::EnterUserId,
         LoginError::UserIdTooLong,
         LoginError::EnterPassword,
@@ -85,6 +89,8 @@ impl LoginError {
         LoginError::WrongCredentials,
         LoginError::NotActive,
         LoginError::NoCrmRight,
+        LoginError::NoSettingsRight,
+        LoginError::TemporaryPassword,
         LoginError::TooManyAttempts,
         LoginError::Busy,
         LoginError::FormUnreadable,
@@ -101,6 +107,8 @@ impl LoginError {
             LoginError::WrongCredentials => Msg::WrongCredentials,
             LoginError::NotActive => Msg::AccountNotActive,
             LoginError::NoCrmRight => Msg::NoCrmRight,
+            LoginError::NoSettingsRight => Msg::NoSettingsRight,
+            LoginError::TemporaryPassword => Msg::TemporaryPasswordFirst,
             LoginError::TooManyAttempts => Msg::TooManyAttempts,
             LoginError::Busy => Msg::ServerBusy,
             LoginError::FormUnreadable => Msg::FormUnreadable,
@@ -125,7 +133,10 @@ impl LoginError {
             | LoginError::EnterPassword
             | LoginError::PasswordTooLong => 422,
             LoginError::WrongCredentials => 401,
-            LoginError::NotActive | LoginError::NoCrmRight => 403,
+            LoginError::NotActive
+            | LoginError::NoCrmRight
+            | LoginError::NoSettingsRight
+            | LoginError::TemporaryPassword => 403,
             LoginError::TooManyAttempts => 429,
             LoginError::Busy | LoginError::Unavailable => 503,
             LoginError::FormUnreadable => 400,
@@ -160,6 +171,9 @@ impl FromServerFnError for LoginError {
 pub enum AppError {
     #[error("not signed in")]
     NotSignedIn,
+    /// Signed in, but without the right (or the accepted Terms) this needs.
+    #[error("forbidden")]
+    Forbidden,
     #[error("the request could not be read")]
     BadRequest,
     #[error("storage unavailable")]
@@ -172,6 +186,7 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             AppError::NotSignedIn => 401,
+            AppError::Forbidden => 403,
             AppError::BadRequest => 400,
             AppError::Unavailable => 503,
             AppError::Unexpected => 500,
@@ -445,4 +460,291 @@ pub struct TenantOptions {
     pub email: String,
     /// (slug, name)
     pub tenants: Vec<(String, String)>,
+}
+
+// Settings and maintenance.
+
+/// A user's status, as the Users screen shows and filters it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserState {
+    Invited,
+    Active,
+    Deactivated,
+}
+
+impl UserState {
+    pub const ALL: [UserState; 3] = [UserState::Invited, UserState::Active, UserState::Deactivated];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserState::Invited => "invited",
+            UserState::Active => "active",
+            UserState::Deactivated => "deactivated",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        UserState::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    pub fn msg(self) -> Msg {
+        match self {
+            UserState::Invited => Msg::StatusInvited,
+            UserState::Active => Msg::StatusActive,
+            UserState::Deactivated => Msg::StatusDeactivated,
+        }
+    }
+}
+
+/// Rows on one page of the Users screen and the audit log.
+pub const PAGE_SIZE: usize = 50;
+
+/// What the Users screen asks for (its address's query).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserQuery {
+    pub search: String,
+    pub status: Option<UserState>,
+    /// From 1.
+    pub page: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserListRow {
+    pub id: i64,
+    pub name: String,
+    pub user_id: String,
+    pub role_id: i64,
+    pub role: String,
+    pub status: UserState,
+    /// When an invited user's activation link expires (once it has been sent).
+    pub invitation_expires: Option<String>,
+    pub last_login: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleOption {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub rows: Vec<UserListRow>,
+    pub roles: Vec<RoleOption>,
+    pub has_next: bool,
+    /// Onsite installations: user names instead of email addresses, "Set password".
+    pub onsite: bool,
+    /// The administrator looking at the page (who cannot deactivate themselves).
+    pub me: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub id: i64,
+    pub name: String,
+    pub user_level: i64,
+    pub crm: bool,
+    pub service: bool,
+    pub admin: bool,
+    pub users: i64,
+}
+
+/// What the audit log asks for (its address's query); dates are `YYYY-MM-DD`, UTC.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub user: String,
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub page: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: String,
+    pub event: String,
+    pub outcome: String,
+    pub user: String,
+    pub actor: String,
+    pub address: String,
+    pub browser: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub lines: Vec<AuditLine>,
+    pub has_next: bool,
+}
+
+/// The kinds of audit events the log can be filtered by.
+pub const AUDIT_KINDS: &[&str] = &[
+    "login",
+    "lockout",
+    "logout",
+    "account.activate",
+    "password.reset-request",
+    "password.reset",
+    "password.change",
+    "password.set",
+    "service.handoff",
+    "session.end",
+    "session.end-others",
+    "session.revoke",
+    "terms.accept",
+    "user.invite",
+    "user.invite-resend",
+    "user.activate",
+    "user.deactivate",
+    "user.role",
+    "role.create",
+    "role.change",
+    "role.delete",
+    "tenant-choice.code",
+    "tenant-choice.verify",
+    "tenant-choice.choose",
+];
+
+/// The Terms of Service version waiting for this person's acceptance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsText {
+    pub version: i64,
+    /// Rendered from Markdown and sanitised when it was published.
+    pub html: String,
+}
+
+/// What an administrator's action says when it is done, or why it was refused: it travels
+/// in the address of the page the action returns to (`?notice=` / `?refused=`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminOutcome {
+    Invited,
+    InvitationResent,
+    Deactivated,
+    Activated,
+    SessionsEnded,
+    RoleAssigned,
+    RoleCreated,
+    RoleSaved,
+    RoleDeleted,
+    // Refusals.
+    LastAdmin,
+    NotYourself,
+    RoleInUse,
+    RoleNameTaken,
+    RoleNameMissing,
+    NotInvited,
+    NoSuchUser,
+}
+
+impl AdminOutcome {
+    const ALL: [AdminOutcome; 16] = [
+        AdminOutcome::Invited,
+        AdminOutcome::InvitationResent,
+        AdminOutcome::Deactivated,
+        AdminOutcome::Activated,
+        AdminOutcome::SessionsEnded,
+        AdminOutcome::RoleAssigned,
+        AdminOutcome::RoleCreated,
+        AdminOutcome::RoleSaved,
+        AdminOutcome::RoleDeleted,
+        AdminOutcome::LastAdmin,
+        AdminOutcome::NotYourself,
+        AdminOutcome::RoleInUse,
+        AdminOutcome::RoleNameTaken,
+        AdminOutcome::RoleNameMissing,
+        AdminOutcome::NotInvited,
+        AdminOutcome::NoSuchUser,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            AdminOutcome::Invited => "invited",
+            AdminOutcome::InvitationResent => "invitation-resent",
+            AdminOutcome::Deactivated => "deactivated",
+            AdminOutcome::Activated => "activated",
+            AdminOutcome::SessionsEnded => "sessions-ended",
+            AdminOutcome::RoleAssigned => "role-assigned",
+            AdminOutcome::RoleCreated => "role-created",
+            AdminOutcome::RoleSaved => "role-saved",
+            AdminOutcome::RoleDeleted => "role-deleted",
+            AdminOutcome::LastAdmin => "last-admin",
+            AdminOutcome::NotYourself => "not-yourself",
+            AdminOutcome::RoleInUse => "role-in-use",
+            AdminOutcome::RoleNameTaken => "role-name-taken",
+            AdminOutcome::RoleNameMissing => "role-name-missing",
+            AdminOutcome::NotInvited => "not-invited",
+            AdminOutcome::NoSuchUser => "no-such-user",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Self> {
+        AdminOutcome::ALL.into_iter().find(|o| o.slug() == slug)
+    }
+
+    /// A refusal, shown as an alert; the others are confirmations.
+    pub fn is_refusal(self) -> bool {
+        matches!(
+            self,
+            AdminOutcome::LastAdmin
+                | AdminOutcome::NotYourself
+                | AdminOutcome::RoleInUse
+                | AdminOutcome::RoleNameTaken
+                | AdminOutcome::RoleNameMissing
+                | AdminOutcome::NotInvited
+                | AdminOutcome::NoSuchUser
+        )
+    }
+
+    pub fn msg(self) -> Msg {
+        match self {
+            AdminOutcome::Invited => Msg::OutcomeInvited,
+            AdminOutcome::InvitationResent => Msg::OutcomeInvitationResent,
+            AdminOutcome::Deactivated => Msg::OutcomeDeactivated,
+            AdminOutcome::Activated => Msg::OutcomeActivated,
+            AdminOutcome::SessionsEnded => Msg::OutcomeSessionsEnded,
+            AdminOutcome::RoleAssigned => Msg::OutcomeRoleAssigned,
+            AdminOutcome::RoleCreated => Msg::OutcomeRoleCreated,
+            AdminOutcome::RoleSaved => Msg::OutcomeRoleSaved,
+            AdminOutcome::RoleDeleted => Msg::OutcomeRoleDeleted,
+            AdminOutcome::LastAdmin => Msg::RefusedLastAdmin,
+            AdminOutcome::NotYourself => Msg::RefusedNotYourself,
+            AdminOutcome::RoleInUse => Msg::RefusedRoleInUse,
+            AdminOutcome::RoleNameTaken => Msg::RefusedRoleNameTaken,
+            AdminOutcome::RoleNameMissing => Msg::RefusedRoleNameMissing,
+            AdminOutcome::NotInvited => Msg::RefusedNotInvited,
+            AdminOutcome::NoSuchUser => Msg::RefusedNoSuchUser,
+        }
+    }
+}
+
+/// A field of "Add user".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddUserField {
+    Name,
+    Login,
+    Role,
+    Form,
+}
+
+/// What a refused "Add user" hands back to the re-rendered form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddUserEcho {
+    pub name: String,
+    pub login: String,
+    pub role_id: Option<i64>,
+    pub language: String,
+    pub error: Option<(AddUserField, Msg)>,
+}
+
+/// Shown once, to the administrator who set it, on the page their "Set password" returns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemporaryPassword {
+    pub user_id: String,
+    pub password: String,
+}
+
+/// A refused Terms of Service dialog: Accept was not ticked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsEcho {
+    pub tick_accept: bool,
 }

@@ -19,7 +19,27 @@ pub const CRM_SERVICE_HANDOFF: &str = "/crm/service/handoff";
 pub const SERVICE: &str = "/service";
 pub const SERVICE_SESSION: &str = "/service/session";
 pub const SERVICE_LOGOUT: &str = "/service/logout";
+/// Settings and maintenance: its own login and session (cookie path `/settings`).
 pub const SETTINGS: &str = "/settings";
+pub const SETTINGS_LOGIN: &str = "/settings/login";
+pub const SETTINGS_LOGOUT: &str = "/settings/logout";
+pub const SETTINGS_LOGOUT_CONFIRM: &str = "/settings/logout";
+/// The Terms of Service dialog, until the newest version is accepted.
+pub const SETTINGS_TERMS: &str = "/settings/terms";
+pub const SETTINGS_USERS: &str = "/settings/users";
+pub const SETTINGS_ADD_USER: &str = "/settings/users/new";
+pub const SETTINGS_ROLES: &str = "/settings/roles";
+pub const SETTINGS_AUDIT: &str = "/settings/audit";
+
+/// A form post about one user: `/settings/users/{id}/{action}`.
+pub fn settings_user_action(user_id: i64, action: &str) -> String {
+    format!("{SETTINGS_USERS}/{user_id}/{action}")
+}
+
+/// A form post about one role: `/settings/roles/{id}/{action}`.
+pub fn settings_role_action(role_id: i64, action: &str) -> String {
+    format!("{SETTINGS_ROLES}/{role_id}/{action}")
+}
 pub const LOGOUT: &str = "/logout";
 /// "Are you sure?" before logging out, on narrow screens.
 pub const CRM_LOGOUT_CONFIRM: &str = "/crm/logout";

@@ -15,6 +15,8 @@ pub enum LoginFailure {
     Locked,
     NotActive,
     NoCrmRight,
+    NoSettingsRight,
+    TemporaryPassword,
     IpLimit,
 }
 
@@ -27,6 +29,8 @@ impl LoginFailure {
             LoginFailure::Locked => "locked",
             LoginFailure::NotActive => "not active",
             LoginFailure::NoCrmRight => "no crm right",
+            LoginFailure::NoSettingsRight => "no settings right",
+            LoginFailure::TemporaryPassword => "temporary password",
             LoginFailure::IpLimit => "ip limit",
         }
     }
@@ -35,7 +39,9 @@ impl LoginFailure {
 /// Everything the trail records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    LoginSucceeded,
+    LoginSucceeded {
+        app: &'static str,
+    },
     LoginFailed(LoginFailure),
     /// The third failure in a row: the soft lock starts.
     LockedOut,
@@ -46,8 +52,10 @@ pub enum Event {
     PasswordReset,
     PasswordChanged,
     PasswordChangeRefused,
-    /// By an administrator (the command line).
-    PasswordSet,
+    /// By an administrator (the command line, or a temporary one from Settings and maintenance).
+    PasswordSet {
+        temporary: bool,
+    },
     ResetRequested,
     ResetRequestUnknown,
     ResetRequestLimited,
@@ -63,8 +71,20 @@ pub enum Event {
         count: u64,
     },
     UserInvited,
+    InvitationResent,
     UserActivated,
     UserDeactivated,
+    RoleAssigned {
+        role: String,
+    },
+    RoleCreated,
+    RoleChanged {
+        detail: String,
+    },
+    RoleDeleted,
+    TermsAccepted {
+        version: i64,
+    },
     /// "Reset login": a code was queued for an address with active accounts.
     TenantCodeSent,
     /// … or asked for an address without one (the person is told the same).
@@ -79,7 +99,7 @@ impl Event {
     /// (event, outcome, detail) as stored.
     fn parts(&self) -> (&'static str, &'static str, Option<String>) {
         match self {
-            Event::LoginSucceeded => ("login", "success", None),
+            Event::LoginSucceeded { app } => ("login", "success", (*app != "crm").then(|| app.to_string())),
             Event::LoginFailed(why) => ("login", "failure", Some(why.as_str().to_string())),
             Event::LockedOut => ("lockout", "locked", None),
             Event::LoggedOut { app } => ("logout", "success", (*app != "crm").then(|| app.to_string())),
@@ -87,7 +107,7 @@ impl Event {
             Event::PasswordReset => ("password.reset", "success", None),
             Event::PasswordChanged => ("password.change", "success", None),
             Event::PasswordChangeRefused => ("password.change", "failure", None),
-            Event::PasswordSet => ("password.set", "success", None),
+            Event::PasswordSet { temporary } => ("password.set", "success", temporary.then(|| "temporary".into())),
             Event::ResetRequested => ("password.reset-request", "success", None),
             Event::ResetRequestUnknown => ("password.reset-request", "success", Some("no account".into())),
             Event::ResetRequestLimited => ("password.reset-request", "failure", Some("rate limit".into())),
@@ -99,6 +119,12 @@ impl Event {
             Event::OtherSessionsRefused => ("session.end-others", "failure", Some("wrong password".into())),
             Event::SessionsRevoked { count } => ("session.revoke", "success", Some(format!("{count} ended"))),
             Event::UserInvited => ("user.invite", "success", None),
+            Event::InvitationResent => ("user.invite-resend", "success", None),
+            Event::RoleAssigned { role } => ("user.role", "success", Some(role.clone())),
+            Event::RoleCreated => ("role.create", "success", None),
+            Event::RoleChanged { detail } => ("role.change", "success", Some(detail.clone())),
+            Event::RoleDeleted => ("role.delete", "success", None),
+            Event::TermsAccepted { version } => ("terms.accept", "success", Some(format!("version {version}"))),
             Event::UserActivated => ("user.activate", "success", None),
             Event::UserDeactivated => ("user.deactivate", "success", None),
             Event::TenantCodeSent => ("tenant-choice.code", "success", None),
@@ -111,7 +137,8 @@ impl Event {
     }
 }
 
-/// Whom an event is about: a user (and their tenant), or only what was typed.
+/// Whom an event is about: a user (and their tenant), or only what was typed (a login name, a
+/// role's name).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Subject<'a> {
     pub tenant_id: Option<i64>,
@@ -128,11 +155,18 @@ impl<'a> Subject<'a> {
     pub fn typed(name: &'a str) -> Self {
         Subject { typed: Some(name), ..Subject::default() }
     }
+
+    /// Something of a tenant that is not a user (a role), by its name.
+    pub fn named(tenant_id: i64, name: &'a str) -> Self {
+        Subject { tenant_id: Some(tenant_id), user_id: None, typed: Some(name) }
+    }
 }
 
-/// Where an event came from: a request's client, or the command line (no client).
+/// Where an event came from: a request's client, an administrator's request (the actor is
+/// recorded too), or the command line (no client).
 pub enum Origin<'a> {
     Client(&'a ClientInfo),
+    Admin { client: &'a ClientInfo, actor_id: i64 },
     CommandLine,
 }
 
@@ -140,8 +174,14 @@ pub enum Origin<'a> {
 /// trail must never stop a person from logging in.
 pub async fn record(db: &Db, clock: &Clock, event: Event, subject: Subject<'_>, origin: Origin<'_>) {
     let (name, outcome, detail) = event.parts();
+    let actor_id = match origin {
+        Origin::Admin { actor_id, .. } => Some(actor_id),
+        _ => None,
+    };
     let (ip, user_agent, detail) = match origin {
-        Origin::Client(client) => (Some(client.ip.to_string()), Some(client.user_agent.as_str()), detail),
+        Origin::Client(client) | Origin::Admin { client, .. } => {
+            (Some(client.ip.to_string()), Some(client.user_agent.as_str()), detail)
+        }
         Origin::CommandLine => {
             (None, None, Some(detail.map_or_else(|| "command line".to_string(), |d| format!("{d}, command line"))))
         }
@@ -155,6 +195,7 @@ pub async fn record(db: &Db, clock: &Clock, event: Event, subject: Subject<'_>, 
         ip: ip.as_deref(),
         user_agent,
         detail: detail.as_deref(),
+        actor_id,
     };
     if let Err(err) = db.audit(&row, clock.now()).await {
         tracing::error!(error = %err, event = name, "could not write an audit event");

@@ -1,16 +1,19 @@
 //! The command line's actions: serve, migrate, and the administrator's tenant, user and role
-//! commands. Passwords come from standard input, never from the argument list.
+//! commands, and the Terms of Service. Passwords come from standard input, never from the argument list.
 
 use crate::audit::{self, Event, Origin, Subject};
 use crate::clock::Clock;
-use crate::config::{Cli, Command, RoleCommand, ServeArgs, SessionCommand, TenantCommand, UserCommand, UserRef};
+use crate::config::{
+    Cli, Command, RoleCommand, ServeArgs, SessionCommand, TenantCommand, TermsCommand, UserCommand, UserRef,
+};
 use crate::db::{Db, NewUser, PasswordChange, Tenant, TokenKind, UserStatus, ADMIN_ROLE};
 use crate::hashing::PasswordHasher;
 use crate::passwords::{check_policy, PolicySubject};
 use crate::settings::Settings;
 use crate::startup::Application;
+use crate::terms::Terms;
 use anyhow::{anyhow, bail, Context};
-use app::domain::{Email, LoginName, TenantSlug};
+use app::domain::{format_utc, Email, LoginName, TenantSlug};
 use app::i18n::Lang;
 use secrecy::SecretString;
 use std::io::BufRead;
@@ -36,6 +39,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tenant(command) => tenant(command, &db, &clock).await,
         Command::User(command) => user(command, &db, &clock).await,
         Command::Session(command) => sessions(command, &db, &clock).await,
+        Command::Terms(command) => terms(command, &db, &clock).await,
         Command::Role(RoleCommand::List { tenant }) => {
             let tenant = find_tenant(&db, &tenant).await?;
             println!("{:<20} {:>5}  rights", "role", "level");
@@ -51,6 +55,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn terms(command: TermsCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    let terms = Terms { db, clock };
+    match command {
+        TermsCommand::Publish { file } => {
+            let markdown = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            if markdown.trim().is_empty() {
+                bail!("{} is empty", file.display());
+            }
+            let version = terms.publish(&markdown).await?;
+            println!("Published version {version} of the Terms of Service; each user accepts it at their next login to Settings and maintenance.");
+        }
+        TermsCommand::List => {
+            println!("{:>7}  published", "version");
+            for version in db.terms_versions().await? {
+                println!("{:>7}  {}", version.version, format_utc(version.published_at));
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn serve(args: ServeArgs, db: Db, clock: Clock) -> anyhow::Result<()> {
@@ -278,11 +303,11 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
             let (tenant, user) = find_user(db, &who.tenant, &who.email).await?;
             let password = read_password_from_stdin(&PolicySubject::of(&user, &tenant)).await?;
             let hash = PasswordHasher::start(1, 1)?.hash(password).await?;
-            let change = PasswordChange::Admin { user_id: user.id, notify: user.email.is_some() };
+            let change = PasswordChange::Admin { user_id: user.id, notify: user.email.is_some(), temporary: false };
             if db.set_password(&hash, change, clock.now()).await?.is_none() {
                 bail!("{} in {} is deactivated; activate them first", user.login_name, tenant.slug);
             }
-            audit::record(db, clock, Event::PasswordSet, Subject::user(tenant.id, user.id), Origin::CommandLine).await;
+            audit::record(db, clock, Event::PasswordSet { temporary: false }, Subject::user(tenant.id, user.id), Origin::CommandLine).await;
             println!("Set a new password for {} in {}; their sessions have ended.", user.login_name, tenant.slug);
         }
         UserCommand::Deactivate(who) => set_status(db, clock, who, UserStatus::Deactivated).await?,

@@ -50,6 +50,21 @@ pub enum Command {
     /// Show or end a user's sessions.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Publish or list the Terms of Service versions.
+    #[command(subcommand)]
+    Terms(TermsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TermsCommand {
+    /// Publish a new version (Markdown) for the whole installation: every user of Settings and
+    /// maintenance is shown it once, at their next login there, and must accept it.
+    Publish {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// The versions published, oldest first.
+    List,
 }
 
 #[derive(Subcommand, Debug)]

@@ -4,7 +4,8 @@
 //!   tokens, the clock, the soft lock's arithmetic, the command line's shape;
 //! - `db`: storage, with typed rows;
 //! - the flows, each taking only what it uses: audit, hashing, limits, links, sessions,
-//!   login, passwords, tenant choice, hand-off, mail, retention;
+//!   login, passwords, tenant choice, hand-off, mail, retention, terms, admin (Settings and
+//!   maintenance);
 //! - `web`: the router, sign-in per route group, one error type, the handlers;
 //! - `startup` and `cli`.
 // Leptos view types nest deeply; the password forms pass the default limit of 128.
@@ -22,6 +23,7 @@ pub mod user_agent;
 
 pub mod db;
 
+pub mod admin;
 pub mod audit;
 pub mod handoff;
 pub mod hashing;
@@ -33,6 +35,7 @@ pub mod passwords;
 pub mod retention;
 pub mod sessions;
 pub mod tenant_choice;
+pub mod terms;
 
 pub mod web;
 

@@ -28,6 +28,8 @@ pub struct Login<'a> {
 }
 
 pub struct Attempt<'a> {
+    /// The app the session is for: the CRM, or Settings and maintenance (its own login).
+    pub app: App,
     /// The tenant named in the address (`/t/acme/login`), if any.
     pub tenant_slug: Option<&'a str>,
     /// The tenant this device logged in to last, if any.
@@ -37,7 +39,7 @@ pub struct Attempt<'a> {
     pub client: &'a ClientInfo,
     /// The device tokens this browser carries (from earlier logins).
     pub devices: &'a [&'a str],
-    /// The CRM session this browser holds now: a login ends it.
+    /// The session of `app` this browser holds now: a login ends it.
     pub previous_session: Option<&'a str>,
 }
 
@@ -50,6 +52,8 @@ pub struct LoggedIn {
     /// No tenant was named or remembered, and this login name is an active user in other
     /// tenants too: the start page says so (only after the right password).
     pub other_tenants: bool,
+    /// The password is a temporary one from an administrator: it must be changed first.
+    pub must_change_password: bool,
 }
 
 /// A storage failure: logged here, once, and answered "try again".
@@ -168,9 +172,18 @@ impl Login<'_> {
             self.audit(Event::LoginFailed(LoginFailure::NotActive), subject, client).await;
             return Err(LoginError::NotActive);
         }
-        if !self.db.role_allows(user.role_id, App::Crm).await.map_err(storage)? {
-            self.audit(Event::LoginFailed(LoginFailure::NoCrmRight), subject, client).await;
-            return Err(LoginError::NoCrmRight);
+        if !self.db.role_allows(user.role_id, attempt.app).await.map_err(storage)? {
+            let (why, error) = match attempt.app {
+                App::Settings => (LoginFailure::NoSettingsRight, LoginError::NoSettingsRight),
+                _ => (LoginFailure::NoCrmRight, LoginError::NoCrmRight),
+            };
+            self.audit(Event::LoginFailed(why), subject, client).await;
+            return Err(error);
+        }
+        // A temporary password opens the CRM's change-password page only.
+        if user.must_change_password && attempt.app == App::Settings {
+            self.audit(Event::LoginFailed(LoginFailure::TemporaryPassword), subject, client).await;
+            return Err(LoginError::TemporaryPassword);
         }
         let tenant = match named_tenant {
             Some(tenant) => tenant,
@@ -181,7 +194,8 @@ impl Login<'_> {
         if let Some(previous) = attempt.previous_session {
             sessions.end_token(previous).await.map_err(storage)?;
         }
-        let session = sessions.create(user.id, &tenant, App::Crm, client, None).await.map_err(storage)?;
+        let session = sessions.create(user.id, &tenant, attempt.app, client, None).await.map_err(storage)?;
+        self.db.record_login(user.id, now).await.map_err(storage)?;
         let new_device = match device {
             Some(_) => None,
             None => {
@@ -190,12 +204,14 @@ impl Login<'_> {
                 Some(token)
             }
         };
-        let other_tenants = attempt.tenant_slug.is_none()
+        let other_tenants = attempt.app == App::Crm
+            && attempt.tenant_slug.is_none()
             && attempt.remembered_tenant.is_none()
             && self.db.count_active_accounts(name.as_str()).await.map_err(storage)? > 1;
-        self.audit(Event::LoginSucceeded, subject, client).await;
-        tracing::info!(user_id = user.id, tenant = %tenant.slug, "login");
-        Ok(LoggedIn { user_id: user.id, tenant, session, new_device, other_tenants })
+        self.audit(Event::LoginSucceeded { app: attempt.app.as_str() }, subject, client).await;
+        tracing::info!(user_id = user.id, tenant = %tenant.slug, app = attempt.app.as_str(), "login");
+        let must_change_password = user.must_change_password;
+        Ok(LoggedIn { user_id: user.id, tenant, session, new_device, other_tenants, must_change_password })
     }
 
     /// No such user (or tenant): the same hash, the same count against the client, the same

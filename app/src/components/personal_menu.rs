@@ -2,11 +2,12 @@ use crate::i18n::{t, Msg};
 use crate::routes;
 use leptos::prelude::*;
 
-/// Which app the menu belongs to: the CRM's has the personal pages, Service's only "Log out".
+/// Which app the menu belongs to: the CRM's has the personal pages, the others only "Log out".
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum MenuOf {
     Crm,
     Service,
+    Settings,
 }
 
 /// "Personal settings": a disclosure that works without JavaScript. On a wide screen "Log out"
@@ -17,6 +18,7 @@ pub fn PersonalMenu(#[prop(default = MenuOf::Crm)] of: MenuOf) -> impl IntoView 
     let (logout, confirm) = match of {
         MenuOf::Crm => (routes::LOGOUT, routes::CRM_LOGOUT_CONFIRM),
         MenuOf::Service => (routes::SERVICE_LOGOUT, routes::SERVICE_LOGOUT_CONFIRM),
+        MenuOf::Settings => (routes::SETTINGS_LOGOUT, routes::SETTINGS_LOGOUT_CONFIRM),
     };
     view! {
         <details class="personal-menu">

@@ -34,19 +34,3 @@ pub fn CrmPage() -> impl IntoView {
         })}
     }
 }
-
-/// A part of the suite the navigator already names but that is not built yet.
-#[component]
-pub fn NotYetPage() -> impl IntoView {
-    view! {
-        {with_viewer(routes::LOGIN, |viewer| view! {
-            <TopBar><PersonalMenu/></TopBar>
-            <div class="app-layout">
-                <Navigator viewer=viewer current=routes::SETTINGS/>
-                <main>
-                    <p>{t(Msg::ComingSoon)}</p>
-                </main>
-            </div>
-        })}
-    }
-}

@@ -12,6 +12,9 @@ fn confirm_page(of: MenuOf) -> impl IntoView {
     let (login, question, action, back) = match of {
         MenuOf::Crm => (routes::LOGIN, Msg::LogOutOfCrmQuestion, routes::LOGOUT, routes::CRM),
         MenuOf::Service => (routes::CRM_SERVICE, Msg::LogOutOfServiceQuestion, routes::SERVICE_LOGOUT, routes::SERVICE),
+        MenuOf::Settings => {
+            (routes::SETTINGS_LOGIN, Msg::LogOutOfSettingsQuestion, routes::SETTINGS_LOGOUT, routes::SETTINGS)
+        }
     };
     view! {
         <Title text=t(Msg::AreYouSure)/>
@@ -37,4 +40,9 @@ pub fn CrmLogoutConfirmPage() -> impl IntoView {
 #[component]
 pub fn ServiceLogoutConfirmPage() -> impl IntoView {
     confirm_page(MenuOf::Service)
+}
+
+#[component]
+pub fn SettingsLogoutConfirmPage() -> impl IntoView {
+    confirm_page(MenuOf::Settings)
 }

@@ -1,3 +1,5 @@
+pub mod add_user;
+pub mod audit_log;
 pub mod change_password;
 pub mod choose_password;
 pub mod crm;
@@ -6,6 +8,11 @@ pub mod login;
 pub mod logout_confirm;
 pub mod not_found;
 pub mod reset_login;
+pub mod roles;
 pub mod service_dashboard;
 pub mod service_login;
 pub mod sessions;
+pub mod settings;
+pub mod settings_login;
+pub mod terms;
+pub mod users;

@@ -13,6 +13,8 @@ pub struct AuditRecord<'a> {
     pub ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub detail: Option<&'a str>,
+    /// The administrator who did it, when it was not the user themself.
+    pub actor_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -28,8 +30,8 @@ pub struct AuditRow {
 impl Db {
     pub async fn audit(&self, event: &AuditRecord<'_>, now: i64) -> sqlx::Result<()> {
         sqlx::query(
-            "INSERT INTO audit_events (at, tenant_id, user_id, subject, event, outcome, ip, user_agent, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO audit_events (at, tenant_id, user_id, subject, event, outcome, ip, user_agent, detail, actor_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(now)
         .bind(event.tenant_id)
@@ -40,6 +42,7 @@ impl Db {
         .bind(event.ip)
         .bind(event.user_agent.map(|ua| ua.chars().take(400).collect::<String>()))
         .bind(event.detail)
+        .bind(event.actor_id)
         .execute(&self.pool)
         .await
         .map(|_| ())

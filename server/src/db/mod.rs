@@ -5,6 +5,7 @@
 //! Rows are typed where they are read: statuses, apps and kinds become enums, flags `bool`.
 //! This floor knows nothing of the flows above it.
 
+mod admin;
 mod audit;
 mod devices;
 mod limits;
@@ -13,9 +14,11 @@ mod retention;
 mod sessions;
 mod tenant_choices;
 mod tenants;
+mod terms;
 mod tokens;
 mod users;
 
+pub use admin::{AuditEntry, AuditFilter, ChangeError, UserChange, UserFilter, UserRow};
 pub use audit::{AuditRecord, AuditRow};
 pub use devices::Device;
 pub use limits::AttemptLock;
@@ -24,6 +27,7 @@ pub use retention::Swept;
 pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};
 pub use tenant_choices::{ChoiceRow, CodeCheck};
 pub use tenants::{CreateTenantError, Role, Tenant, ADMIN_ROLE, USER_ROLE};
+pub use terms::TermsVersion;
 pub use tokens::TokenKind;
 pub use users::{CreateUserError, NewUser, PasswordChange, UserListing, UserRecord, UserStatus};
 
@@ -89,12 +93,14 @@ impl Db {
                 (2, "mail", include_str!("../../migrations/sqlite/0002_mail.sql")),
                 (3, "layers", include_str!("../../migrations/sqlite/0003_layers.sql")),
                 (4, "tenant choice", include_str!("../../migrations/sqlite/0004_tenant_choice.sql")),
+                (5, "settings", include_str!("../../migrations/sqlite/0005_settings.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
                 (2, "mail", include_str!("../../migrations/postgres/0002_mail.sql")),
                 (3, "layers", include_str!("../../migrations/postgres/0003_layers.sql")),
                 (4, "tenant choice", include_str!("../../migrations/postgres/0004_tenant_choice.sql")),
+                (5, "settings", include_str!("../../migrations/postgres/0005_settings.sql")),
             ],
         };
         let migrations = files

@@ -7,6 +7,8 @@ use sqlx::{FromRow, Row};
 pub enum App {
     Crm,
     Service,
+    /// Settings and maintenance: its own login, for roles with the admin right.
+    Settings,
 }
 
 impl App {
@@ -14,11 +16,12 @@ impl App {
         match self {
             App::Crm => "crm",
             App::Service => "service",
+            App::Settings => "settings",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [App::Crm, App::Service].into_iter().find(|app| app.as_str() == raw)
+        [App::Crm, App::Service, App::Settings].into_iter().find(|app| app.as_str() == raw)
     }
 }
 
@@ -57,6 +60,7 @@ impl Rights {
         match app {
             App::Crm => self.crm,
             App::Service => self.service,
+            App::Settings => self.admin,
         }
     }
 
@@ -80,6 +84,8 @@ pub struct SessionRecord {
     pub display_name: String,
     pub login_name: String,
     pub status: UserStatus,
+    /// The password is a temporary one an administrator set: it must be changed first.
+    pub must_change_password: bool,
     pub tenant_slug: String,
     pub tenant_name: String,
     pub rights: Rights,
@@ -113,6 +119,7 @@ impl FromRow<'_, AnyRow> for SessionRecord {
             display_name: row.try_get("display_name")?,
             login_name: row.try_get("login_name")?,
             status: column(row, "status")?,
+            must_change_password: flag(row, "must_change_password")?,
             tenant_slug: row.try_get("tenant_slug")?,
             tenant_name: row.try_get("tenant_name")?,
             rights: Rights::from_row(row)?,
@@ -177,7 +184,7 @@ impl Db {
     pub async fn session_by_hash(&self, token_hash: &str) -> sqlx::Result<Option<SessionRecord>> {
         sqlx::query_as(
             "SELECT s.token_hash, s.public_id, s.user_id, s.tenant_id, s.app, s.created_at, s.last_seen_at, s.expires_at, \
-                    s.idle_timeout_secs, s.parent_hash, u.display_name, u.login_name, u.status, \
+                    s.idle_timeout_secs, s.parent_hash, u.display_name, u.login_name, u.status, u.must_change_password, \
                     t.slug AS tenant_slug, t.name AS tenant_name, r.can_crm, r.can_service, r.can_admin, \
                     p.expires_at AS parent_expires_at, p.last_seen_at + p.idle_timeout_secs AS parent_idle_until \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id \

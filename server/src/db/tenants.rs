@@ -17,7 +17,7 @@ impl Tenant {
     /// (idle, absolute) session limits in seconds for one app.
     pub fn session_limits(&self, app: App) -> (i64, i64) {
         match app {
-            App::Crm => (self.idle_timeout_secs, self.absolute_timeout_secs),
+            App::Crm | App::Settings => (self.idle_timeout_secs, self.absolute_timeout_secs),
             App::Service => (self.service_idle_timeout_secs, self.service_absolute_timeout_secs),
         }
     }
@@ -142,6 +142,7 @@ impl Db {
         let column = match app {
             App::Crm => "can_crm",
             App::Service => "can_service",
+            App::Settings => "can_admin",
         };
         let allowed: Option<i64> = sqlx::query_scalar(&format!("SELECT {column} FROM roles WHERE id = $1"))
             .bind(role_id)
@@ -172,7 +173,7 @@ impl Db {
             App::Service => {
                 "UPDATE tenants SET service_idle_timeout_secs = $1, service_absolute_timeout_secs = $2 WHERE id = $3"
             }
-            App::Crm => "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3",
+            App::Crm | App::Settings => "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3",
         };
         sqlx::query(sql).bind(idle_secs).bind(absolute_secs).bind(tenant_id).execute(&self.pool).await.map(|_| ())
     }

@@ -1,6 +1,6 @@
 use super::outbox::{enqueue, MailKind};
 use super::tokens::TokenKind;
-use super::{column, is_unique_violation, Db};
+use super::{column, flag, is_unique_violation, Db};
 use crate::softlock::Lockout;
 use app::domain::LinkKind;
 use sqlx::any::AnyRow;
@@ -53,6 +53,8 @@ pub struct UserRecord {
     pub password_hash: Option<String>,
     pub language: Option<String>,
     pub password_changed_at: i64,
+    /// Set by an administrator's "Set password": the password must be changed at next login.
+    pub must_change_password: bool,
     /// The soft lock for attempts from unknown devices.
     pub lockout: Lockout,
 }
@@ -70,6 +72,7 @@ impl FromRow<'_, AnyRow> for UserRecord {
             password_hash: row.try_get("password_hash")?,
             language: row.try_get("language")?,
             password_changed_at: row.try_get("password_changed_at")?,
+            must_change_password: flag(row, "must_change_password")?,
             lockout: Lockout {
                 streak: row.try_get("failure_streak")?,
                 locked_until: row.try_get("locked_until")?,
@@ -120,7 +123,7 @@ pub enum CreateUserError {
 }
 
 const USER_COLUMNS: &str = "id, tenant_id, role_id, login_name, email, display_name, status, password_hash, \
-     language, password_changed_at, failure_streak, locked_until, failure_window_start, failure_window_count";
+     language, password_changed_at, must_change_password, failure_streak, locked_until, failure_window_start, failure_window_count";
 
 impl Db {
     pub async fn create_user(&self, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
@@ -202,10 +205,12 @@ impl Db {
         }
         sqlx::query(
             "UPDATE users SET password_hash = $1, status = 'active', password_changed_at = $2, updated_at = $2, \
-             failure_streak = 0, locked_until = 0, failure_window_start = 0, failure_window_count = 0 WHERE id = $3",
+             failure_streak = 0, locked_until = 0, failure_window_start = 0, failure_window_count = 0, \
+             must_change_password = $3 WHERE id = $4",
         )
         .bind(password_hash)
         .bind(now)
+        .bind(i64::from(change.is_temporary()))
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
@@ -232,8 +237,9 @@ pub enum PasswordChange<'a> {
     Link { token_hash: &'a str, kind: LinkKind },
     /// The person themself, under Personal settings (an active user, who is told).
     Own { user_id: i64 },
-    /// An administrator, for an invited or active user; `notify` tells them.
-    Admin { user_id: i64, notify: bool },
+    /// An administrator, for an invited or active user; `notify` tells them. A `temporary`
+    /// password must be changed at the next login, before anything else.
+    Admin { user_id: i64, notify: bool, temporary: bool },
 }
 
 impl PasswordChange<'_> {
@@ -247,6 +253,10 @@ impl PasswordChange<'_> {
         }
     }
 
+    fn is_temporary(&self) -> bool {
+        matches!(self, PasswordChange::Admin { temporary: true, .. })
+    }
+
     fn notifies(&self) -> bool {
         match self {
             PasswordChange::Link { kind, .. } => *kind == LinkKind::PasswordReset,
@@ -258,7 +268,7 @@ impl PasswordChange<'_> {
 
 /// Every outstanding link of the user stops working, and queued messages that would mint one
 /// are voided with `reason` (notices and tenant codes still go out).
-async fn retire_links(tx: &mut Transaction<'_, Any>, user_id: i64, reason: &str, now: i64) -> sqlx::Result<()> {
+pub(super) async fn retire_links(tx: &mut Transaction<'_, Any>, user_id: i64, reason: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)
@@ -381,6 +391,16 @@ impl Db {
         }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// A successful login: the Users screen shows when.
+    pub async fn record_login(&self, user_id: i64, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     pub async fn save_login_failures(&self, user_id: i64, lockout: &Lockout) -> sqlx::Result<()> {

@@ -3,16 +3,86 @@
 
 use super::context::{client, CurrentSession};
 use super::cookies::{self, TENANT_COOKIE};
+use super::require::AdminAccess;
 use super::state::AppState;
+use crate::admin::Actor;
+use crate::client::ClientInfo;
 use crate::db::App;
 use crate::login::Attempt;
 use crate::passwords;
 use app::backend::{Backend, LoginForm, LoginSuccess};
 use app::domain::{format_utc, ReturnPath};
-use app::model::{AppError, LinkKind, LoginError, PasswordOwner, PasswordRecovery, SessionRow};
+use app::model::{
+    AppError, AuditPage, AuditQuery, LinkKind, LoginError, PasswordOwner, PasswordRecovery, RoleRow, SessionRow,
+    TermsText, UserQuery, UsersPage,
+};
 use app::routes;
 use http::request::Parts;
 use secrecy::SecretString;
+
+/// A password login to the CRM or to Settings and maintenance: the session cookie of that app,
+/// the tenant and device cookies, and where to go next.
+pub async fn password_login(
+    state: &AppState,
+    app: App,
+    form: LoginForm,
+    request: &Parts,
+) -> Result<LoginSuccess, LoginError> {
+    let client = client(request);
+    let settings = &state.settings;
+    let devices = cookies::devices(settings, &request.headers);
+    let device_refs: Vec<&str> = devices.iter().map(String::as_str).collect();
+    let previous = cookies::single(&request.headers, cookies::session_cookie_name(settings, app))
+        .map_err(|_| LoginError::FormUnreadable)?;
+    let logged_in = state
+        .login()
+        .log_in(Attempt {
+            app,
+            tenant_slug: form.tenant.as_deref(),
+            remembered_tenant: cookies::first(&request.headers, TENANT_COOKIE),
+            user_id: &form.user_id,
+            password: SecretString::from(form.password),
+            client: &client,
+            devices: &device_refs,
+            previous_session: previous,
+        })
+        .await?;
+    let session = &logged_in.session;
+    let mut set_cookies = vec![
+        cookies::session_cookie(settings, app, &session.token, session.lifetime_secs),
+        cookies::tenant_cookie(settings, &logged_in.tenant.slug),
+    ];
+    if let Some(device) = &logged_in.new_device {
+        set_cookies.push(cookies::device_cookie(settings, &devices, device));
+    }
+    let redirect = match app {
+        App::Settings => {
+            // Only back into Settings and maintenance: its cookie is sent nowhere else.
+            let next = form.next.as_deref().filter(|next| next.starts_with(routes::SETTINGS));
+            ReturnPath::or(next, routes::SETTINGS)
+        }
+        _ if logged_in.must_change_password => format!("{}?notice=temporary", routes::CHANGE_PASSWORD),
+        _ => {
+            let redirect = ReturnPath::or(form.next.as_deref(), routes::CRM);
+            if logged_in.other_tenants && redirect == routes::CRM {
+                format!("{}?notice=other-tenants", routes::CRM)
+            } else {
+                redirect
+            }
+        }
+    };
+    Ok(LoginSuccess { set_cookies, redirect })
+}
+
+/// The administrator behind a request: a Settings-and-maintenance session with the right and
+/// the Terms accepted (the route layer checked both and said so), else 403.
+pub fn actor<'a>(request: &Parts, client: &'a ClientInfo) -> Result<Actor<'a>, AppError> {
+    let CurrentSession(me) = request.extensions.get::<CurrentSession>().ok_or(AppError::NotSignedIn)?;
+    if me.app != App::Settings || !me.rights.admin || request.extensions.get::<AdminAccess>().is_none() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Actor { tenant_id: me.tenant_id, user_id: me.user_id, client })
+}
 
 fn storage(err: sqlx::Error) -> AppError {
     tracing::error!(error = %err, "storage failed");
@@ -22,37 +92,7 @@ fn storage(err: sqlx::Error) -> AppError {
 #[async_trait::async_trait]
 impl Backend for AppState {
     async fn login(&self, form: LoginForm, request: &Parts) -> Result<LoginSuccess, LoginError> {
-        let client = client(request);
-        let settings = &self.settings;
-        let devices = cookies::devices(settings, &request.headers);
-        let device_refs: Vec<&str> = devices.iter().map(String::as_str).collect();
-        let previous = cookies::single(&request.headers, cookies::session_cookie_name(settings, App::Crm))
-            .map_err(|_| LoginError::FormUnreadable)?;
-        let logged_in = self
-            .login()
-            .log_in(Attempt {
-                tenant_slug: form.tenant.as_deref(),
-                remembered_tenant: cookies::first(&request.headers, TENANT_COOKIE),
-                user_id: &form.user_id,
-                password: SecretString::from(form.password),
-                client: &client,
-                devices: &device_refs,
-                previous_session: previous,
-            })
-            .await?;
-        let session = &logged_in.session;
-        let mut set_cookies = vec![
-            cookies::session_cookie(settings, App::Crm, &session.token, session.lifetime_secs),
-            cookies::tenant_cookie(settings, &logged_in.tenant.slug),
-        ];
-        if let Some(device) = &logged_in.new_device {
-            set_cookies.push(cookies::device_cookie(settings, &devices, device));
-        }
-        let mut redirect = ReturnPath::or(form.next.as_deref(), routes::CRM);
-        if logged_in.other_tenants && redirect == routes::CRM {
-            redirect = format!("{}?notice=other-tenants", routes::CRM);
-        }
-        Ok(LoginSuccess { set_cookies, redirect })
+        password_login(self, App::Crm, form, request).await
     }
 
     async fn sessions(&self, request: &Parts) -> Result<Vec<SessionRow>, AppError> {
@@ -87,5 +127,30 @@ impl Backend for AppState {
 
     fn reset_policy(&self) -> PasswordRecovery {
         PasswordRecovery { by_email: self.settings.reset_by_email, link_minutes: self.settings.reset_secs / 60 }
+    }
+
+    async fn admin_users(&self, query: UserQuery, request: &Parts) -> Result<UsersPage, AppError> {
+        let client = client(request);
+        let actor = actor(request, &client)?;
+        self.admin().users_page(actor, &query, !self.settings.reset_by_email).await.map_err(storage)
+    }
+
+    async fn admin_roles(&self, request: &Parts) -> Result<Vec<RoleRow>, AppError> {
+        let client = client(request);
+        self.admin().roles(actor(request, &client)?).await.map_err(storage)
+    }
+
+    async fn admin_audit(&self, query: AuditQuery, request: &Parts) -> Result<AuditPage, AppError> {
+        let client = client(request);
+        self.admin().audit_page(actor(request, &client)?, &query).await.map_err(storage)
+    }
+
+    async fn pending_terms(&self, request: &Parts) -> Result<Option<TermsText>, AppError> {
+        let CurrentSession(me) = request.extensions.get::<CurrentSession>().ok_or(AppError::NotSignedIn)?;
+        if me.app != App::Settings {
+            return Err(AppError::Forbidden);
+        }
+        let pending = self.terms().pending(me.user_id).await.map_err(storage)?;
+        Ok(pending.map(|terms| TermsText { version: terms.version, html: terms.html }))
     }
 }

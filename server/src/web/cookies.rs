@@ -27,14 +27,15 @@ fn cookie(secure: bool, name: &str, path: &str, value: &str, max_age: i64, http_
 /// Whether an app's cookie is `Secure`: it follows the URL the app is reached at.
 fn secure(settings: &Settings, app: App) -> bool {
     match app {
-        App::Crm => settings.secure_cookies,
+        App::Crm | App::Settings => settings.secure_cookies,
         App::Service => settings.service_secure_cookies,
     }
 }
 
 /// A session cookie's name and path. Over https the CRM cookie is `__Host-` (host-only, path
 /// `/`); so is Service's when Service has an origin of its own, else `__Secure-` under
-/// `/service`.
+/// `/service`. Settings and maintenance's lives under `/settings` (its pages and its server
+/// functions), never sent elsewhere.
 fn session_name_and_path(settings: &Settings, app: App) -> (&'static str, &'static str) {
     match (app, secure(settings, app)) {
         (App::Crm, true) => ("__Host-frontdoor", "/"),
@@ -42,6 +43,8 @@ fn session_name_and_path(settings: &Settings, app: App) -> (&'static str, &'stat
         (App::Service, true) if settings.service_has_own_origin() => ("__Host-frontdoor_service", "/"),
         (App::Service, true) => ("__Secure-frontdoor_service", "/service"),
         (App::Service, false) => ("frontdoor_service", "/service"),
+        (App::Settings, true) => ("__Secure-frontdoor_settings", routes::SETTINGS),
+        (App::Settings, false) => ("frontdoor_settings", routes::SETTINGS),
     }
 }
 

@@ -14,10 +14,16 @@ pub enum WebError {
     Storage(#[from] sqlx::Error),
     #[error("not signed in")]
     NotSignedIn,
+    /// Signed in, without the right this needs.
+    #[error("forbidden")]
+    Forbidden,
     #[error("the request could not be read")]
     BadRequest,
     #[error("two session cookies of one name")]
     TwoSessionCookies,
+    /// Every hashing worker is busy.
+    #[error("server busy")]
+    Busy,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -30,8 +36,9 @@ pub struct ErrorPage(pub Msg);
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
-            WebError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Storage(_) | WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             WebError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::BadRequest | WebError::TwoSessionCookies => StatusCode::BAD_REQUEST,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -41,8 +48,10 @@ impl WebError {
         match self {
             WebError::Storage(_) => Msg::TryAgainLater,
             WebError::NotSignedIn => Msg::SessionEnded,
+            WebError::Forbidden => Msg::NoSettingsRight,
             WebError::BadRequest => Msg::FormUnreadable,
             WebError::TwoSessionCookies => Msg::TwoSessionCookies,
+            WebError::Busy => Msg::ServerBusy,
             WebError::Internal(_) => Msg::Unexpected,
         }
     }
@@ -54,10 +63,10 @@ impl IntoResponse for WebError {
             WebError::Storage(err) => tracing::error!(error = %err, "storage failed"),
             WebError::Internal(err) => tracing::error!(error = %err, "internal error"),
             WebError::TwoSessionCookies => tracing::warn!("refused a request with two session cookies"),
-            WebError::NotSignedIn | WebError::BadRequest => {}
+            WebError::NotSignedIn | WebError::Forbidden | WebError::BadRequest | WebError::Busy => {}
         }
         let mut response = self.status().into_response();
-        if matches!(self, WebError::Storage(_)) {
+        if matches!(self, WebError::Storage(_) | WebError::Busy) {
             response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response.extensions_mut().insert(ErrorPage(self.msg()));

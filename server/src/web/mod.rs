@@ -2,6 +2,7 @@
 //! Leptos pages and server functions, static files. Handlers call the flows with plain values
 //! and turn their typed results into responses.
 
+mod admin;
 mod backend;
 pub mod context;
 pub mod cookies;
@@ -15,6 +16,7 @@ mod reset_login;
 pub mod security;
 mod service;
 mod sessions;
+mod settings;
 mod state;
 
 pub use state::AppState;
@@ -34,11 +36,26 @@ use tower_http::services::ServeDir;
 
 /// The Leptos pages of each route group (their `GET`); the groups mount these very arrays,
 /// and the check at start-up compares them with the app's own route list.
-const PUBLIC_PAGES: &[&str] =
-    &[routes::FORGOT_PASSWORD, routes::RESET_LOGIN, routes::RESET_LOGIN_CODE, routes::ACTIVATE, routes::RESET_PASSWORD];
+const PUBLIC_PAGES: &[&str] = &[
+    routes::FORGOT_PASSWORD,
+    routes::RESET_LOGIN,
+    routes::RESET_LOGIN_CODE,
+    routes::ACTIVATE,
+    routes::RESET_PASSWORD,
+    routes::SETTINGS_LOGIN,
+];
 const CRM_PAGES: &[&str] =
     &[routes::CRM, routes::CHANGE_PASSWORD, routes::CRM_LOGOUT_CONFIRM, routes::SESSIONS, routes::CRM_SERVICE];
-const ADMIN_PAGES: &[&str] = &[routes::SETTINGS];
+/// Settings and maintenance, once its Terms of Service are accepted.
+const SETTINGS_PAGES: &[&str] = &[
+    routes::SETTINGS,
+    routes::SETTINGS_USERS,
+    routes::SETTINGS_ADD_USER,
+    routes::SETTINGS_ROLES,
+    routes::SETTINGS_AUDIT,
+];
+/// Settings and maintenance before its Terms of Service are accepted.
+const SETTINGS_TERMS_PAGES: &[&str] = &[routes::SETTINGS_TERMS, routes::SETTINGS_LOGOUT_CONFIRM];
 const SERVICE_PAGES: &[&str] = &[routes::SERVICE, routes::SERVICE_LOGOUT_CONFIRM];
 /// Pages with a handler of their own (they fill in what the page shows).
 const HANDLED_PAGES: &[&str] = &[routes::LOGIN, "/t/{tenant}/login", routes::RESET_LOGIN_CHOOSE];
@@ -46,6 +63,11 @@ const HANDLED_PAGES: &[&str] = &[routes::LOGIN, "/t/{tenant}/login", routes::RES
 /// Server functions each group may be called for (`/api/{endpoint}`).
 const PUBLIC_CALLS: &[&str] = &["login", "link_owner", "reset_policy"];
 const CRM_CALLS: &[&str] = &["viewer", "sessions", "password_owner"];
+/// Settings and maintenance's server functions (`/settings/api/{endpoint}`, where its cookie
+/// is sent): the admin screens', and the Terms dialog's.
+const SETTINGS_CALLS: &[&str] = &["users", "roles", "audit"];
+const SETTINGS_TERMS_CALLS: &[&str] = &["terms"];
+const SETTINGS_API: &str = "/settings/api";
 
 /// The whole application. Fails when a page or server function of the app is in no route
 /// group: nothing can go unchecked by accident.
@@ -65,6 +87,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::RESET_PASSWORD, post(passwords::reset))
         .route(&format!("{}/{{token}}", routes::RESET_PASSWORD), get(passwords::open_reset_link))
         .route(routes::SERVICE_SESSION, post(service::redeem))
+        .route(routes::SETTINGS_LOGIN, post(settings::login))
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/health", get(|| async { "ok" }));
@@ -84,7 +107,20 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let crm_calls =
         with_calls(Router::new(), CRM_CALLS, &call).route_layer(from_fn_with_state(state.clone(), require::crm_call));
 
-    let admin = with_pages(Router::new(), ADMIN_PAGES).route_layer(from_fn_with_state(state.clone(), require::admin));
+    let settings = with_pages(Router::new(), SETTINGS_PAGES)
+        .route(routes::SETTINGS_ADD_USER, post(admin::add_user))
+        .route(&format!("{}/{{id}}/{{action}}", routes::SETTINGS_USERS), post(admin::user_action))
+        .route(routes::SETTINGS_ROLES, post(admin::create_role))
+        .route(&format!("{}/{{id}}/{{action}}", routes::SETTINGS_ROLES), post(admin::role_action))
+        .route_layer(from_fn_with_state(state.clone(), require::settings_page));
+    let settings_calls = with_calls_at(Router::new(), SETTINGS_API, SETTINGS_CALLS, &call)
+        .route_layer(from_fn_with_state(state.clone(), require::settings_call));
+    let settings_terms = with_pages(Router::new(), SETTINGS_TERMS_PAGES)
+        .route(routes::SETTINGS_TERMS, post(settings::accept_terms))
+        .route(routes::SETTINGS_LOGOUT, post(settings::logout))
+        .route_layer(from_fn_with_state(state.clone(), require::settings_terms));
+    let settings_terms_calls = with_calls_at(Router::new(), SETTINGS_API, SETTINGS_TERMS_CALLS, &call)
+        .route_layer(from_fn_with_state(state.clone(), require::settings_terms_call));
 
     let service = with_pages(Router::new(), SERVICE_PAGES)
         .route(routes::SERVICE_LOGOUT, post(service::logout))
@@ -96,7 +132,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(optional_crm)
         .merge(crm)
         .merge(crm_calls)
-        .merge(admin)
+        .merge(settings)
+        .merge(settings_calls)
+        .merge(settings_terms)
+        .merge(settings_terms_calls)
         .merge(service)
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .fallback(not_found)
@@ -116,13 +155,26 @@ fn with_calls(
     endpoints: &[&str],
     call: &impl Fn() -> MethodRouter<AppState>,
 ) -> Router<AppState> {
-    endpoints.iter().fold(router, |router, endpoint| router.route(&format!("/api/{endpoint}"), call()))
+    with_calls_at(router, "/api", endpoints, call)
+}
+
+fn with_calls_at(
+    router: Router<AppState>,
+    prefix: &str,
+    endpoints: &[&str],
+    call: &impl Fn() -> MethodRouter<AppState>,
+) -> Router<AppState> {
+    endpoints.iter().fold(router, |router, endpoint| router.route(&format!("{prefix}/{endpoint}"), call()))
 }
 
 /// Every page of the app and every server function is in one of the groups above.
 fn check_every_route_is_grouped() -> anyhow::Result<()> {
     let grouped_pages: BTreeSet<&str> =
-        [PUBLIC_PAGES, CRM_PAGES, ADMIN_PAGES, SERVICE_PAGES, HANDLED_PAGES].into_iter().flatten().copied().collect();
+        [PUBLIC_PAGES, CRM_PAGES, SETTINGS_PAGES, SETTINGS_TERMS_PAGES, SERVICE_PAGES, HANDLED_PAGES]
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
     for listing in page_routes() {
         let path = listing.path().replace(":tenant", "{tenant}");
         if !grouped_pages.contains(path.as_str()) {
@@ -130,8 +182,11 @@ fn check_every_route_is_grouped() -> anyhow::Result<()> {
         }
     }
     for (path, _) in leptos::server_fn::axum::server_fn_paths() {
-        let endpoint = path.trim_start_matches("/api/");
-        if !PUBLIC_CALLS.contains(&endpoint) && !CRM_CALLS.contains(&endpoint) {
+        let grouped = match path.strip_prefix(&format!("{SETTINGS_API}/")) {
+            Some(endpoint) => SETTINGS_CALLS.contains(&endpoint) || SETTINGS_TERMS_CALLS.contains(&endpoint),
+            None => path.strip_prefix("/api/").is_some_and(|e| PUBLIC_CALLS.contains(&e) || CRM_CALLS.contains(&e)),
+        };
+        if !grouped {
             anyhow::bail!("the server function {path} is in no route group (web::router)");
         }
     }

@@ -22,8 +22,15 @@ enum Need {
     CrmPage,
     /// A CRM session; without one, 401 (server functions).
     CrmCall,
-    /// A CRM session whose role has the Settings-and-maintenance right.
-    Admin,
+    /// A Settings-and-maintenance session (its role has the right) whose user has accepted
+    /// the newest Terms of Service; without one, its login page, or the Terms dialog.
+    SettingsPage,
+    /// The same for its server functions: 401 without a session, 403 before the Terms.
+    SettingsCall,
+    /// A Settings-and-maintenance session, Terms accepted or not (the Terms dialog, log out).
+    SettingsTerms,
+    /// The same for the Terms dialog's server function (401 without a session).
+    SettingsTermsCall,
     /// A Service session; without one, the Service log in page.
     ServicePage,
     /// The CRM session if there is one (log out).
@@ -38,9 +45,26 @@ pub async fn crm_call(state: State<AppState>, request: Request, next: Next) -> R
     require(state, Need::CrmCall, request, next).await
 }
 
-pub async fn admin(state: State<AppState>, request: Request, next: Next) -> Response {
-    require(state, Need::Admin, request, next).await
+pub async fn settings_page(state: State<AppState>, request: Request, next: Next) -> Response {
+    require(state, Need::SettingsPage, request, next).await
 }
+
+pub async fn settings_call(state: State<AppState>, request: Request, next: Next) -> Response {
+    require(state, Need::SettingsCall, request, next).await
+}
+
+pub async fn settings_terms(state: State<AppState>, request: Request, next: Next) -> Response {
+    require(state, Need::SettingsTerms, request, next).await
+}
+
+pub async fn settings_terms_call(state: State<AppState>, request: Request, next: Next) -> Response {
+    require(state, Need::SettingsTermsCall, request, next).await
+}
+
+/// On a request whose Settings-and-maintenance session may use the admin screens and server
+/// functions (right and Terms checked); the backend's admin methods require it.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminAccess;
 
 pub async fn service_page(state: State<AppState>, request: Request, next: Next) -> Response {
     require(state, Need::ServicePage, request, next).await
@@ -51,7 +75,11 @@ pub async fn optional_crm(state: State<AppState>, request: Request, next: Next) 
 }
 
 async fn require(State(state): State<AppState>, need: Need, request: Request, next: Next) -> Response {
-    let app = if need == Need::ServicePage { App::Service } else { App::Crm };
+    let app = match need {
+        Need::ServicePage => App::Service,
+        Need::SettingsPage | Need::SettingsCall | Need::SettingsTerms | Need::SettingsTermsCall => App::Settings,
+        Need::CrmPage | Need::CrmCall | Need::OptionalCrm => App::Crm,
+    };
     let (mut parts, body) = request.into_parts();
     let raw = match cookies::single(&parts.headers, cookies::session_cookie_name(&state.settings, app)) {
         Ok(raw) => raw,
@@ -63,45 +91,70 @@ async fn require(State(state): State<AppState>, need: Need, request: Request, ne
         Some(raw) => state.sessions().resolve(raw, app).await,
         None => Err(NoSession::Missing),
     };
+    let here = || match parts.method {
+        // A page comes back to itself after login; a form post to the app's start page.
+        http::Method::GET | http::Method::HEAD => parts.uri.path_and_query().map(|pq| pq.as_str().to_string()),
+        _ => None,
+    };
     match session {
-        Ok(record) if need == Need::Admin && !record.rights.admin => Redirect::to(routes::CRM).into_response(),
+        // A temporary password opens nothing but Change password.
+        Ok(record) if need == Need::CrmPage && record.must_change_password && parts.uri.path() != routes::CHANGE_PASSWORD => {
+            Redirect::to(&format!("{}?notice=temporary", routes::CHANGE_PASSWORD)).into_response()
+        }
         Ok(record) => {
+            if matches!(need, Need::SettingsPage | Need::SettingsCall) {
+                match state.terms().pending(record.user_id).await {
+                    Ok(None) => {
+                        parts.extensions.insert(AdminAccess);
+                    }
+                    Ok(Some(_)) if need == Need::SettingsCall => return refused_call(AppError::Forbidden),
+                    Ok(Some(_)) => return Redirect::to(routes::SETTINGS_TERMS).into_response(),
+                    Err(err) => return WebError::Storage(err).into_response(),
+                }
+            }
             parts.extensions.insert(sessions::viewer(&record));
             parts.extensions.insert(CurrentSession(record));
             next.run(Request::from_parts(parts, body)).await
         }
         Err(NoSession::Unavailable(err)) => WebError::Storage(err).into_response(),
         Err(_) if need == Need::OptionalCrm => next.run(Request::from_parts(parts, body)).await,
-        Err(_) if need == Need::CrmCall => not_signed_in(),
+        Err(_) if matches!(need, Need::CrmCall | Need::SettingsCall | Need::SettingsTermsCall) => {
+            refused_call(AppError::NotSignedIn)
+        }
         Err(reason) => {
             let ended = matches!(reason, NoSession::Ended);
             let target = match need {
                 Need::ServicePage => service_login_address(&state, ended),
-                _ => {
-                    // A page comes back to itself after login; a form post to the start page.
-                    let here = match parts.method {
-                        http::Method::GET | http::Method::HEAD => {
-                            parts.uri.path_and_query().map_or(routes::CRM, |pq| pq.as_str())
-                        }
-                        _ => routes::CRM,
-                    };
-                    login_address(here, ended)
+                Need::SettingsPage | Need::SettingsTerms => {
+                    settings_login_address(here().as_deref().unwrap_or(routes::SETTINGS), ended)
                 }
+                _ => login_address(here().as_deref().unwrap_or(routes::CRM), ended),
             };
             Redirect::to(&target).into_response()
         }
     }
 }
 
-/// 401 in the shape a server function's caller decodes: `AppError::NotSignedIn`, as JSON.
-fn not_signed_in() -> Response {
-    let body = serde_json::to_string(&AppError::NotSignedIn).unwrap_or_default();
-    (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+/// A refused server-function call (401, 403), in the shape its caller decodes: the
+/// `AppError` as JSON.
+fn refused_call(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::FORBIDDEN);
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The login page, remembering where to come back to.
 pub fn login_address(return_to: &str, session_ended: bool) -> String {
-    let mut address = routes::LOGIN.to_string();
+    login_page_address(routes::LOGIN, return_to, session_ended)
+}
+
+/// Settings and maintenance's own login page, remembering where to come back to.
+pub fn settings_login_address(return_to: &str, session_ended: bool) -> String {
+    login_page_address(routes::SETTINGS_LOGIN, return_to, session_ended)
+}
+
+fn login_page_address(login_page: &str, return_to: &str, session_ended: bool) -> String {
+    let mut address = login_page.to_string();
     let mut separator = '?';
     if let Some(path) = ReturnPath::parse(return_to) {
         address.push_str(&format!("{separator}next={}", encode_query_component(path.as_str())));

@@ -1,6 +1,7 @@
 //! What the handlers share, and the flows they hand work to: each flow gets only the parts it
 //! uses.
 
+use crate::admin::Admin;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::handoff::Handoff;
@@ -12,6 +13,7 @@ use crate::passwords::Passwords;
 use crate::sessions::Sessions;
 use crate::settings::Settings;
 use crate::tenant_choice::TenantChoice;
+use crate::terms::Terms;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -47,6 +49,14 @@ impl AppState {
 
     pub fn handoff(&self) -> Handoff<'_> {
         Handoff { db: &self.db, clock: &self.clock }
+    }
+
+    pub fn terms(&self) -> Terms<'_> {
+        Terms { db: &self.db, clock: &self.clock }
+    }
+
+    pub fn admin(&self) -> Admin<'_> {
+        Admin { db: &self.db, clock: &self.clock, hasher: &self.hasher, mail: &self.mail }
     }
 }
 

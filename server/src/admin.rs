@@ -1,0 +1,387 @@
+//! Settings and maintenance: what an administrator reads and changes in their own tenant. Every
+//! method takes the [`Actor`] (whose tenant bounds everything it may see or touch) and writes
+//! its audit event with the administrator as actor.
+
+use crate::audit::{self, Event, Origin, Subject};
+use crate::client::ClientInfo;
+use crate::clock::Clock;
+use crate::db::{
+    AuditFilter, ChangeError, CreateUserError, Db, MailKind, NewUser, PasswordChange, Rights, Role, UserChange,
+    UserFilter, UserStatus,
+};
+use crate::hashing::{HashError, PasswordHasher};
+use crate::mail::MailSignal;
+use app::domain::{format_utc, parse_date, Email, LinkKind, LoginName, LoginNameError};
+use app::i18n::{Lang, Msg};
+use app::model::{
+    AddUserField, AdminOutcome, AuditLine, AuditPage, AuditQuery, RoleOption, RoleRow, UserListRow, UserQuery,
+    UserState, UsersPage, AUDIT_KINDS, PAGE_SIZE,
+};
+use rand::Rng;
+use secrecy::SecretString;
+
+pub struct Admin<'a> {
+    pub db: &'a Db,
+    pub clock: &'a Clock,
+    pub hasher: &'a PasswordHasher,
+    pub mail: &'a MailSignal,
+}
+
+/// The administrator acting, in their tenant, from their browser.
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    pub tenant_id: i64,
+    pub user_id: i64,
+    pub client: &'a ClientInfo,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// Said on the page the action returns to.
+    #[error("refused: {0:?}")]
+    Refused(AdminOutcome),
+    /// A field of "Add user" to fix.
+    #[error("invalid {0:?}")]
+    Invalid(AddUserField, Msg),
+    #[error(transparent)]
+    Hashing(#[from] HashError),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+impl From<ChangeError> for AdminError {
+    fn from(err: ChangeError) -> Self {
+        match err {
+            ChangeError::NotFound => AdminError::Refused(AdminOutcome::NoSuchUser),
+            ChangeError::LastAdmin => AdminError::Refused(AdminOutcome::LastAdmin),
+            ChangeError::Duplicate => AdminError::Refused(AdminOutcome::RoleNameTaken),
+            ChangeError::InUse => AdminError::Refused(AdminOutcome::RoleInUse),
+            ChangeError::Db(err) => AdminError::Storage(err),
+        }
+    }
+}
+
+pub type Done = Result<AdminOutcome, AdminError>;
+
+/// "Add user", as posted.
+pub struct NewUserForm<'a> {
+    pub name: &'a str,
+    /// An email address online, a user name onsite.
+    pub login: &'a str,
+    pub role_id: Option<i64>,
+    pub language: &'a str,
+}
+
+/// A role's fields, as posted.
+pub struct RoleForm<'a> {
+    pub name: &'a str,
+    pub user_level: i64,
+    pub rights: Rights,
+}
+
+const MAX_NAME_CHARS: usize = 200;
+const MAX_ROLE_NAME_CHARS: usize = 100;
+
+/// A temporary password: 20 letters and digits that cannot be mistaken for each other, in
+/// groups of five (about 99 bits).
+pub fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    (0..4)
+        .map(|_| (0..5).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn state_of(status: UserStatus) -> UserState {
+    match status {
+        UserStatus::Invited => UserState::Invited,
+        UserStatus::Active => UserState::Active,
+        UserStatus::Deactivated => UserState::Deactivated,
+    }
+}
+
+fn status_of(state: UserState) -> UserStatus {
+    match state {
+        UserState::Invited => UserStatus::Invited,
+        UserState::Active => UserStatus::Active,
+        UserState::Deactivated => UserStatus::Deactivated,
+    }
+}
+
+fn offset(page: u32) -> i64 {
+    (i64::from(page.max(1)) - 1) * PAGE_SIZE as i64
+}
+
+impl Admin<'_> {
+    async fn audit(&self, actor: Actor<'_>, event: Event, subject: Subject<'_>) {
+        let origin = Origin::Admin { client: actor.client, actor_id: actor.user_id };
+        audit::record(self.db, self.clock, event, subject, origin).await;
+    }
+
+    /// One page of users (one row more is read, to know whether there is a next page).
+    pub async fn users_page(&self, actor: Actor<'_>, query: &UserQuery, onsite: bool) -> sqlx::Result<UsersPage> {
+        let search = query.search.trim();
+        let filter = UserFilter {
+            search: (!search.is_empty()).then_some(search),
+            status: query.status.map(status_of),
+            offset: offset(query.page),
+            limit: PAGE_SIZE as i64 + 1,
+        };
+        let mut rows = self.db.tenant_users(actor.tenant_id, &filter).await?;
+        let has_next = rows.len() > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE);
+        let roles = self.db.roles(actor.tenant_id).await?;
+        Ok(UsersPage {
+            rows: rows
+                .into_iter()
+                .map(|row| UserListRow {
+                    id: row.id,
+                    name: row.display_name,
+                    user_id: row.login_name,
+                    role_id: row.role_id,
+                    role: row.role,
+                    status: state_of(row.status),
+                    invitation_expires: row
+                        .invitation_expires_at
+                        .filter(|_| row.status == UserStatus::Invited)
+                        .map(format_utc),
+                    last_login: row.last_login_at.map(format_utc),
+                })
+                .collect(),
+            roles: roles.into_iter().map(|role| RoleOption { id: role.id, name: role.name }).collect(),
+            has_next,
+            onsite,
+            me: actor.user_id,
+        })
+    }
+
+    pub async fn roles(&self, actor: Actor<'_>) -> sqlx::Result<Vec<RoleRow>> {
+        Ok(self
+            .db
+            .roles_in_use(actor.tenant_id)
+            .await?
+            .into_iter()
+            .map(|(role, users)| RoleRow {
+                id: role.id,
+                name: role.name,
+                user_level: role.user_level,
+                crm: role.rights.crm,
+                service: role.rights.service,
+                admin: role.rights.admin,
+                users,
+            })
+            .collect())
+    }
+
+    /// One page of the audit log. A user ID that is no user of the tenant matches nothing; a
+    /// kind or date that cannot be read is no filter.
+    pub async fn audit_page(&self, actor: Actor<'_>, query: &AuditQuery) -> sqlx::Result<AuditPage> {
+        let empty = AuditPage { lines: Vec::new(), has_next: false };
+        let user_id = match query.user.trim() {
+            "" => None,
+            typed => {
+                let Ok(name) = LoginName::parse(typed) else { return Ok(empty) };
+                match self.db.users_by_login(name.as_str(), Some(actor.tenant_id)).await?.first() {
+                    Some(user) => Some(user.id),
+                    None => return Ok(empty),
+                }
+            }
+        };
+        let filter = AuditFilter {
+            user_id,
+            event: AUDIT_KINDS.iter().find(|kind| **kind == query.kind).copied(),
+            from: parse_date(&query.from),
+            until: parse_date(&query.to).map(|day| day + 86_400),
+            offset: offset(query.page),
+            limit: PAGE_SIZE as i64 + 1,
+        };
+        let mut entries = self.db.tenant_audit(actor.tenant_id, &filter).await?;
+        let has_next = entries.len() > PAGE_SIZE;
+        entries.truncate(PAGE_SIZE);
+        Ok(AuditPage {
+            lines: entries
+                .into_iter()
+                .map(|e| AuditLine {
+                    at: format_utc(e.at),
+                    event: e.event,
+                    outcome: e.outcome,
+                    user: e.user_login.or(e.subject).unwrap_or_default(),
+                    actor: e.actor_login.unwrap_or_default(),
+                    address: e.ip.unwrap_or_default(),
+                    browser: e.user_agent.as_deref().map(crate::user_agent::describe).unwrap_or_default(),
+                    detail: e.detail.unwrap_or_default(),
+                })
+                .collect(),
+            has_next,
+        })
+    }
+
+    /// "Add user": an invited user of the tenant; online, the "Activate now" email is queued in
+    /// the same transaction.
+    pub async fn invite(&self, actor: Actor<'_>, form: &NewUserForm<'_>, onsite: bool) -> Done {
+        let name = form.name.trim();
+        if name.is_empty() {
+            return Err(AdminError::Invalid(AddUserField::Name, Msg::EnterName));
+        }
+        if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+            return Err(AdminError::Invalid(AddUserField::Name, Msg::NameTooLong));
+        }
+        let (login, email) = if onsite {
+            match LoginName::parse(form.login) {
+                Ok(login) => (login.as_str().to_string(), None),
+                Err(LoginNameError::Empty) => return Err(AdminError::Invalid(AddUserField::Login, Msg::EnterUserName)),
+                Err(LoginNameError::TooLong) => {
+                    return Err(AdminError::Invalid(AddUserField::Login, Msg::UserIdTooLong))
+                }
+                Err(LoginNameError::Invalid) => return Err(AdminError::Invalid(AddUserField::Login, Msg::EnterUserName)),
+            }
+        } else {
+            match Email::parse(form.login) {
+                Ok(email) => (email.as_str().to_string(), Some(email.as_str().to_string())),
+                Err(_) if form.login.trim().is_empty() => {
+                    return Err(AdminError::Invalid(AddUserField::Login, Msg::EnterEmail))
+                }
+                Err(_) => return Err(AdminError::Invalid(AddUserField::Login, Msg::NotAnEmail)),
+            }
+        };
+        let role = match form.role_id {
+            Some(id) => self.db.tenant_role(actor.tenant_id, id).await?,
+            None => None,
+        };
+        let Some(role) = role else { return Err(AdminError::Invalid(AddUserField::Role, Msg::ChooseRole)) };
+        let language = Lang::from_code(form.language).unwrap_or_default();
+        let user = NewUser {
+            tenant_id: actor.tenant_id,
+            role_id: role.id,
+            login_name: &login,
+            email: email.as_deref(),
+            display_name: name,
+            status: UserStatus::Invited,
+            password_hash: None,
+            language: Some(language.code()),
+        };
+        let now = self.clock.now();
+        let created = if email.is_some() { self.db.invite_user(&user, now).await } else { self.db.create_user(&user, now).await };
+        let user_id = match created {
+            Ok(id) => id,
+            Err(CreateUserError::Duplicate(_)) => return Err(AdminError::Invalid(AddUserField::Login, Msg::UserExists)),
+            Err(CreateUserError::Db(err)) => return Err(err.into()),
+        };
+        self.mail.wake();
+        self.audit(actor, Event::UserInvited, Subject::user(actor.tenant_id, user_id)).await;
+        Ok(AdminOutcome::Invited)
+    }
+
+    /// "Resend activation": a new link; once it is delivered the older one stops working.
+    pub async fn resend_activation(&self, actor: Actor<'_>, user_id: i64) -> Done {
+        let user = self.db.tenant_user(actor.tenant_id, user_id).await?;
+        let Some(user) = user else { return Err(AdminError::Refused(AdminOutcome::NoSuchUser)) };
+        if user.status != UserStatus::Invited || user.email.is_none() {
+            return Err(AdminError::Refused(AdminOutcome::NotInvited));
+        }
+        self.db.queue_mail(MailKind::Link(LinkKind::Activation), &user, self.clock.now()).await?;
+        self.mail.wake();
+        self.audit(actor, Event::InvitationResent, Subject::user(actor.tenant_id, user_id)).await;
+        Ok(AdminOutcome::InvitationResent)
+    }
+
+    /// "Deactivate" (every session ends and every link is retired at once), "Activate", or a
+    /// new role. Nobody deactivates themself, and the tenant keeps someone who can administer it.
+    pub async fn change_user(&self, actor: Actor<'_>, user_id: i64, change: UserChange) -> Done {
+        if change == UserChange::Deactivate && user_id == actor.user_id {
+            return Err(AdminError::Refused(AdminOutcome::NotYourself));
+        }
+        let role = match change {
+            UserChange::Role(role_id) => match self.db.tenant_role(actor.tenant_id, role_id).await? {
+                Some(role) => Some(role),
+                None => return Err(AdminError::Refused(AdminOutcome::NoSuchUser)),
+            },
+            _ => None,
+        };
+        self.db.change_user(actor.tenant_id, user_id, change, self.clock.now()).await?;
+        let subject = Subject::user(actor.tenant_id, user_id);
+        let (event, outcome) = match (change, role) {
+            (UserChange::Deactivate, _) => (Event::UserDeactivated, AdminOutcome::Deactivated),
+            (UserChange::Activate, _) => (Event::UserActivated, AdminOutcome::Activated),
+            (UserChange::Role(_), role) => {
+                (Event::RoleAssigned { role: role.map(|r| r.name).unwrap_or_default() }, AdminOutcome::RoleAssigned)
+            }
+        };
+        self.audit(actor, event, subject).await;
+        Ok(outcome)
+    }
+
+    /// "End sessions": every session of the user, in every app, ends now.
+    pub async fn end_sessions(&self, actor: Actor<'_>, user_id: i64) -> Done {
+        if self.db.tenant_user(actor.tenant_id, user_id).await?.is_none() {
+            return Err(AdminError::Refused(AdminOutcome::NoSuchUser));
+        }
+        let count = self.db.delete_user_sessions(user_id, None).await?;
+        self.audit(actor, Event::SessionsRevoked { count }, Subject::user(actor.tenant_id, user_id)).await;
+        Ok(AdminOutcome::SessionsEnded)
+    }
+
+    /// "Set password" (onsite): a temporary password, shown once to the administrator, that the
+    /// user must change at their next login. Every session of the user ends. Returns the user
+    /// ID and the password.
+    pub async fn set_temporary_password(
+        &self,
+        actor: Actor<'_>,
+        user_id: i64,
+    ) -> Result<(String, String), AdminError> {
+        let user = self.db.tenant_user(actor.tenant_id, user_id).await?;
+        let Some(user) = user else { return Err(AdminError::Refused(AdminOutcome::NoSuchUser)) };
+        let password = temporary_password();
+        let hash = self.hasher.hash(SecretString::from(password.clone())).await?;
+        let change = PasswordChange::Admin { user_id, notify: user.email.is_some(), temporary: true };
+        if self.db.set_password(&hash, change, self.clock.now()).await?.is_none() {
+            return Err(AdminError::Refused(AdminOutcome::NoSuchUser));
+        }
+        self.mail.wake();
+        self.audit(actor, Event::PasswordSet { temporary: true }, Subject::user(actor.tenant_id, user_id)).await;
+        Ok((user.login_name, password))
+    }
+
+    fn role_of(form: &RoleForm<'_>, id: i64) -> Result<Role, AdminError> {
+        let name = form.name.trim();
+        if name.is_empty() || name.chars().count() > MAX_ROLE_NAME_CHARS || name.chars().any(char::is_control) {
+            return Err(AdminError::Refused(AdminOutcome::RoleNameMissing));
+        }
+        Ok(Role { id, name: name.to_string(), user_level: form.user_level.clamp(0, 99), rights: form.rights })
+    }
+
+    pub async fn create_role(&self, actor: Actor<'_>, form: &RoleForm<'_>) -> Done {
+        let role = Self::role_of(form, 0)?;
+        self.db.add_role(actor.tenant_id, &role).await?;
+        self.audit(actor, Event::RoleCreated, Subject::named(actor.tenant_id, &role.name)).await;
+        Ok(AdminOutcome::RoleCreated)
+    }
+
+    /// Renames a role or changes its level or rights; its users see it at their next request.
+    pub async fn save_role(&self, actor: Actor<'_>, role_id: i64, form: &RoleForm<'_>) -> Done {
+        let role = Self::role_of(form, role_id)?;
+        let Some(before) = self.db.tenant_role(actor.tenant_id, role_id).await? else {
+            return Err(AdminError::Refused(AdminOutcome::NoSuchUser));
+        };
+        self.db.update_role(actor.tenant_id, &role).await?;
+        let rights = |r: &Rights| format!("crm={} service={} settings={}", r.crm, r.service, r.admin);
+        let detail = format!(
+            "{} (level {}, {}) → {} (level {}, {})",
+            before.name,
+            before.user_level,
+            rights(&before.rights),
+            role.name,
+            role.user_level,
+            rights(&role.rights)
+        );
+        self.audit(actor, Event::RoleChanged { detail }, Subject::named(actor.tenant_id, &role.name)).await;
+        Ok(AdminOutcome::RoleSaved)
+    }
+
+    pub async fn delete_role(&self, actor: Actor<'_>, role_id: i64) -> Done {
+        let name = self.db.delete_role(actor.tenant_id, role_id).await?;
+        self.audit(actor, Event::RoleDeleted, Subject::named(actor.tenant_id, &name)).await;
+        Ok(AdminOutcome::RoleDeleted)
+    }
+}
