@@ -48,6 +48,25 @@ start_server() {
 }
 start_server
 
+# Settings and maintenance: an administrator's session, and the Users page over 100,000 users
+# (the first page, and a search by part of a user ID).
+settings_token() {
+  echo "$PASSWORD" | "$bin" user create --tenant bench --email boss@bench.test --name "Bench Boss" \
+    --role "User level 0" --password-stdin >/dev/null
+  curl -s -o /dev/null -D - --data-urlencode user_id=boss@bench.test --data-urlencode "password=$PASSWORD" \
+    "$URL/settings/login" | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor_settings=/ { print $2; exit }'
+}
+users_page() {
+  "$load" seed-users "$1" bench 100000
+  local admin
+  admin=$(settings_token)
+  for page in "/settings/users" "/settings/users?q=person04217" "/settings/users?status=invited&page=20"; do
+    echo "$page"
+    wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: frontdoor_settings=$admin" "$URL$page" \
+      | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+  done
+}
+
 rss_peak() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$pid/status"; }
 
 say "One argon2id verify"
@@ -95,6 +114,9 @@ say "Authenticated /crm with 10,000 live sessions (SQLite)"
 "$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 10000
 crm_page
 
+say "Settings and maintenance: Users with 100,000 users (SQLite)"
+users_page "${DATABASE_URL:-sqlite://$data/frontdoor.db}"
+
 PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   say "The same on PostgreSQL"
@@ -110,4 +132,6 @@ if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   "$load" handoff "$URL" bench@bench.test "$PASSWORD" 200
   "$load" seed-sessions "$DATABASE_URL" bench bench@bench.test 10000
   crm_page
+  say "Settings and maintenance: Users with 100,000 users (PostgreSQL)"
+  users_page "$DATABASE_URL"
 fi

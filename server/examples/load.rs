@@ -7,6 +7,7 @@
 //!   load same-user URL USER PASSWORD PARALLEL ROUNDS     PARALLEL logins of one user at once, ROUNDS times
 //!   load handoff URL USER PASSWORD ROUNDS                CRM → Service hand-off round trips
 //!   load seed-sessions DATABASE_URL TENANT LOGIN COUNT   live sessions straight into the database
+//!   load seed-users DATABASE_URL TENANT COUNT            users straight into the database (Users screen)
 //!   load strength                                        the server's zxcvbn score of one password, timed
 
 use secrecy::SecretString;
@@ -261,6 +262,47 @@ async fn main() {
                     .await;
             }
             println!("seeded {count} live sessions");
+        }
+        "seed-users" => {
+            let (db_url, tenant) = (arg(1), arg(2));
+            let count: usize = arg(3).parse().unwrap_or(100_000);
+            let Ok(db) = server::db::Db::connect(&db_url).await else { return eprintln!("cannot open {db_url}") };
+            let Ok(Some(tenant)) = db.tenant_by_slug(&tenant).await else { return eprintln!("no tenant") };
+            let Ok(Some(role)) = db.role_by_name(tenant.id, "User").await else { return eprintln!("no role") };
+            let now = server::clock::Clock::system().now();
+            let Ok(mut tx) = db.pool.begin().await else { return eprintln!("cannot begin") };
+            for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
+                let mut sql = String::from(
+                    "INSERT INTO users (tenant_id, role_id, login_name, email, display_name, status, created_at, updated_at, last_login_at) VALUES ",
+                );
+                let rows: Vec<String> = chunk
+                    .iter()
+                    .map(|i| {
+                        let status = match i % 20 {
+                            0 => "invited",
+                            1 => "deactivated",
+                            _ => "active",
+                        };
+                        let login = format!("person{i:06}@bench.test");
+                        format!(
+                            "({}, {}, '{login}', '{login}', 'Person {:06} {}', '{status}', {now}, {now}, {})",
+                            tenant.id,
+                            role.id,
+                            (i * 7919) % count,
+                            ["Lovelace", "Hopper", "Turing", "Liskov", "Dijkstra"][i % 5],
+                            now - (*i as i64 % 86_400)
+                        )
+                    })
+                    .collect();
+                sql.push_str(&rows.join(", "));
+                if let Err(err) = sqlx::query(&sql).execute(&mut *tx).await {
+                    return eprintln!("seeding failed: {err}");
+                }
+            }
+            if tx.commit().await.is_err() {
+                return eprintln!("cannot commit");
+            }
+            println!("seeded {count} users");
         }
         _ => eprintln!("usage: load hash [n] | load logins URL USER PASSWORD CONCURRENCY SECONDS | load rate URL USER PASSWORD PER_SECOND SECONDS"),
     }

@@ -16,7 +16,12 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let changed = use_query_map().read_untracked().get("notice").as_deref() == Some("password-changed");
+    let notice = match use_query_map().read_untracked().get("notice").as_deref() {
+        Some("password-changed") => Some(Msg::PasswordChanged),
+        // An administrator's temporary password: nothing else opens until it is changed.
+        Some("temporary") => Some(Msg::TemporaryPasswordNotice),
+        _ => None,
+    };
     // Set by the server when the form was refused.
     let echo = use_context::<PasswordEcho>().unwrap_or_default();
     let echo = StoredValue::new(echo);
@@ -29,7 +34,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 <Navigator viewer=viewer current=routes::CHANGE_PASSWORD/>
                 <main class="card">
                     <h1>{t(Msg::ChangePassword)}</h1>
-                    {changed.then(|| view! { <p class="notice" role="status">{t(Msg::PasswordChanged)}</p> })}
+                    {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
                     <ChangePasswordForm echo=echo.get_value() owner/>
                 </main>
             </div>

@@ -32,7 +32,11 @@ fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
                 {rows
                     .into_iter()
                     .map(|row| {
-                        let app = if row.app == "service" { t(Msg::AppService) } else { t(Msg::AppCrm) };
+                        let app = match row.app.as_str() {
+                            "service" => t(Msg::AppService),
+                            "settings" => t(Msg::SettingsAndMaintenance),
+                            _ => t(Msg::AppCrm),
+                        };
                         view! {
                             <tr>
                                 <td data-label=t(Msg::ColumnBrowser)>{row.browser}</td>

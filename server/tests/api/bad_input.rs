@@ -126,6 +126,21 @@ async fn malformed_requests_are_the_clients_mistake_never_a_server_error() {
         ("GET", "/reset-password/%ff%fe"),
         ("GET", "/language/xx"),
         ("GET", "/pkg/../Cargo.toml"),
+        ("POST", "/settings/login"),
+        ("POST", "/settings/logout"),
+        ("POST", "/settings/terms"),
+        ("POST", "/settings/users/new"),
+        ("POST", "/settings/users/1/role"),
+        ("POST", "/settings/users/1/resend"),
+        ("POST", "/settings/users/x/zz"),
+        ("POST", "/settings/roles"),
+        ("POST", "/settings/roles/1/save"),
+        ("POST", "/settings/api/users"),
+        ("POST", "/settings/api/audit"),
+        ("POST", "/settings/api/terms"),
+        ("GET", "/settings/users?page=4294967295&status=%00&q=%ff"),
+        ("GET", "/settings/audit?from=x&to=2026-02-31&kind=%00&user=%20"),
+        ("GET", "/settings/terms"),
     ];
     const TYPES: &[&str] = &[
         "application/x-www-form-urlencoded",
@@ -139,6 +154,11 @@ async fn malformed_requests_are_the_clients_mistake_never_a_server_error() {
     let app = spawn_app().await;
     let ada = app.ada().await;
     let token = session_cookie(app.log_in(&browser(), &ada).await.headers()).unwrap();
+    let root = app.add_user("acme", "root@acme.test", "User level 0", server::db::UserStatus::Active).await;
+    let settings = app
+        .post_login(&browser(), "/settings/login", &[("user_id", &root.login), ("password", &root.password)])
+        .await;
+    let settings = cookie_value(settings.headers(), "frontdoor_settings").unwrap();
     let mut rng = StdRng::seed_from_u64(8);
     let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(16));
     let mut requests = tokio::task::JoinSet::new();
@@ -165,7 +185,7 @@ async fn malformed_requests_are_the_clients_mistake_never_a_server_error() {
             request = request.header("content-type", content_type);
         }
         if signed {
-            request = request.header("cookie", format!("frontdoor={token}"));
+            request = request.header("cookie", format!("frontdoor={token}; frontdoor_settings={settings}"));
         }
         if rng.gen_bool(0.5) {
             request = request.header("origin", app.address.clone());

@@ -19,3 +19,4 @@ mod security;
 mod service;
 mod sessions;
 mod sessions_page;
+mod settings;
