@@ -234,7 +234,9 @@ impl Admin<'_> {
                 Err(LoginNameError::TooLong) => {
                     return Err(AdminError::Invalid(AddUserField::Login, Msg::UserIdTooLong))
                 }
-                Err(LoginNameError::Invalid) => return Err(AdminError::Invalid(AddUserField::Login, Msg::EnterUserName)),
+                Err(LoginNameError::Invalid) => {
+                    return Err(AdminError::Invalid(AddUserField::Login, Msg::EnterUserName))
+                }
             }
         } else {
             match Email::parse(form.login) {
@@ -262,10 +264,13 @@ impl Admin<'_> {
             language: Some(language.code()),
         };
         let now = self.clock.now();
-        let created = if email.is_some() { self.db.invite_user(&user, now).await } else { self.db.create_user(&user, now).await };
+        let created =
+            if email.is_some() { self.db.invite_user(&user, now).await } else { self.db.create_user(&user, now).await };
         let user_id = match created {
             Ok(id) => id,
-            Err(CreateUserError::Duplicate(_)) => return Err(AdminError::Invalid(AddUserField::Login, Msg::UserExists)),
+            Err(CreateUserError::Duplicate(_)) => {
+                return Err(AdminError::Invalid(AddUserField::Login, Msg::UserExists))
+            }
             Err(CreateUserError::Db(err)) => return Err(err.into()),
         };
         self.mail.wake();
@@ -325,11 +330,7 @@ impl Admin<'_> {
     /// "Set password" (onsite): a temporary password, shown once to the administrator, that the
     /// user must change at their next login. Every session of the user ends. Returns the user
     /// ID and the password.
-    pub async fn set_temporary_password(
-        &self,
-        actor: Actor<'_>,
-        user_id: i64,
-    ) -> Result<(String, String), AdminError> {
+    pub async fn set_temporary_password(&self, actor: Actor<'_>, user_id: i64) -> Result<(String, String), AdminError> {
         let user = self.db.tenant_user(actor.tenant_id, user_id).await?;
         let Some(user) = user else { return Err(AdminError::Refused(AdminOutcome::NoSuchUser)) };
         let password = temporary_password();

@@ -307,7 +307,14 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
             if db.set_password(&hash, change, clock.now()).await?.is_none() {
                 bail!("{} in {} is deactivated; activate them first", user.login_name, tenant.slug);
             }
-            audit::record(db, clock, Event::PasswordSet { temporary: false }, Subject::user(tenant.id, user.id), Origin::CommandLine).await;
+            audit::record(
+                db,
+                clock,
+                Event::PasswordSet { temporary: false },
+                Subject::user(tenant.id, user.id),
+                Origin::CommandLine,
+            )
+            .await;
             println!("Set a new password for {} in {}; their sessions have ended.", user.login_name, tenant.slug);
         }
         UserCommand::Deactivate(who) => set_status(db, clock, who, UserStatus::Deactivated).await?,

@@ -46,17 +46,19 @@ fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
     if page.lines.is_empty() {
         return view! { <p>{t(Msg::NoAuditEvents)}</p> }.into_any();
     }
-    let line = |line: AuditLine| view! {
-        <tr>
-            <td data-label=t(Msg::ColumnTime)>{line.at}</td>
-            <td data-label=t(Msg::ColumnEvent)>{line.event}</td>
-            <td data-label=t(Msg::ColumnOutcome)>{line.outcome}</td>
-            <td data-label=t(Msg::ColumnUser)>{line.user}</td>
-            <td data-label=t(Msg::ColumnActor)>{line.actor}</td>
-            <td data-label=t(Msg::ColumnAddress)>{line.address}</td>
-            <td data-label=t(Msg::ColumnBrowser)>{line.browser}</td>
-            <td data-label=t(Msg::ColumnDetail)>{line.detail}</td>
-        </tr>
+    let line = |line: AuditLine| {
+        view! {
+            <tr>
+                <td data-label=t(Msg::ColumnTime)>{line.at}</td>
+                <td data-label=t(Msg::ColumnEvent)>{line.event}</td>
+                <td data-label=t(Msg::ColumnOutcome)>{line.outcome}</td>
+                <td data-label=t(Msg::ColumnUser)>{line.user}</td>
+                <td data-label=t(Msg::ColumnActor)>{line.actor}</td>
+                <td data-label=t(Msg::ColumnAddress)>{line.address}</td>
+                <td data-label=t(Msg::ColumnBrowser)>{line.browser}</td>
+                <td data-label=t(Msg::ColumnDetail)>{line.detail}</td>
+            </tr>
+        }
     };
     view! {
         <table class="audit">

@@ -23,7 +23,8 @@ pub fn SettingsLoginPage() -> impl IntoView {
     // Set by the server when the post was refused; empty otherwise.
     let echo = use_context::<LoginEcho>().unwrap_or_default();
     let error_of = |field: Field| echo.error.clone().filter(|e| e.field() == field).map(|e| e.msg());
-    let (form_error, user_error, password_error) = (error_of(Field::Form), error_of(Field::UserId), error_of(Field::Password));
+    let (form_error, user_error, password_error) =
+        (error_of(Field::Form), error_of(Field::UserId), error_of(Field::Password));
     view! {
         <Title text=t(Msg::SettingsAndMaintenance)/>
         <TopBar/>

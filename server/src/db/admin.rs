@@ -290,12 +290,11 @@ impl Db {
     /// Deletes a role nobody has; returns its name.
     pub async fn delete_role(&self, tenant_id: i64, role_id: i64) -> Result<String, ChangeError> {
         let mut tx = self.pool.begin().await?;
-        let name: Option<String> =
-            sqlx::query_scalar("SELECT name FROM roles WHERE id = $1 AND tenant_id = $2")
-                .bind(role_id)
-                .bind(tenant_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM roles WHERE id = $1 AND tenant_id = $2")
+            .bind(role_id)
+            .bind(tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(name) = name else { return Err(ChangeError::NotFound) };
         let done = sqlx::query(
             "DELETE FROM roles WHERE id = $1 AND tenant_id = $2 AND NOT EXISTS (SELECT 1 FROM users WHERE role_id = $1)",

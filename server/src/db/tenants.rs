@@ -173,7 +173,9 @@ impl Db {
             App::Service => {
                 "UPDATE tenants SET service_idle_timeout_secs = $1, service_absolute_timeout_secs = $2 WHERE id = $3"
             }
-            App::Crm | App::Settings => "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3",
+            App::Crm | App::Settings => {
+                "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3"
+            }
         };
         sqlx::query(sql).bind(idle_secs).bind(absolute_secs).bind(tenant_id).execute(&self.pool).await.map(|_| ())
     }

@@ -13,9 +13,8 @@ impl Db {
     /// Publishes the next version; returns its number.
     pub async fn publish_terms(&self, markdown: &str, html: &str, now: i64) -> sqlx::Result<i64> {
         let mut tx = self.pool.begin().await?;
-        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM terms_versions")
-            .fetch_one(&mut *tx)
-            .await?;
+        let next: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM terms_versions").fetch_one(&mut *tx).await?;
         sqlx::query("INSERT INTO terms_versions (version, markdown, html, published_at) VALUES ($1, $2, $3, $4)")
             .bind(next)
             .bind(markdown)
@@ -29,7 +28,9 @@ impl Db {
 
     /// Every version, oldest first.
     pub async fn terms_versions(&self) -> sqlx::Result<Vec<TermsVersion>> {
-        sqlx::query_as("SELECT version, html, published_at FROM terms_versions ORDER BY version").fetch_all(&self.pool).await
+        sqlx::query_as("SELECT version, html, published_at FROM terms_versions ORDER BY version")
+            .fetch_all(&self.pool)
+            .await
     }
 
     /// The latest version, when the user has not accepted it yet.

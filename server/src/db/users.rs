@@ -268,7 +268,12 @@ impl PasswordChange<'_> {
 
 /// Every outstanding link of the user stops working, and queued messages that would mint one
 /// are voided with `reason` (notices and tenant codes still go out).
-pub(super) async fn retire_links(tx: &mut Transaction<'_, Any>, user_id: i64, reason: &str, now: i64) -> sqlx::Result<()> {
+pub(super) async fn retire_links(
+    tx: &mut Transaction<'_, Any>,
+    user_id: i64,
+    reason: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)

@@ -98,7 +98,9 @@ async fn require(State(state): State<AppState>, need: Need, request: Request, ne
     };
     match session {
         // A temporary password opens nothing but Change password.
-        Ok(record) if need == Need::CrmPage && record.must_change_password && parts.uri.path() != routes::CHANGE_PASSWORD => {
+        Ok(record)
+            if need == Need::CrmPage && record.must_change_password && parts.uri.path() != routes::CHANGE_PASSWORD =>
+        {
             Redirect::to(&format!("{}?notice=temporary", routes::CHANGE_PASSWORD)).into_response()
         }
         Ok(record) => {

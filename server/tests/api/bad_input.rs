@@ -155,9 +155,8 @@ async fn malformed_requests_are_the_clients_mistake_never_a_server_error() {
     let ada = app.ada().await;
     let token = session_cookie(app.log_in(&browser(), &ada).await.headers()).unwrap();
     let root = app.add_user("acme", "root@acme.test", "User level 0", server::db::UserStatus::Active).await;
-    let settings = app
-        .post_login(&browser(), "/settings/login", &[("user_id", &root.login), ("password", &root.password)])
-        .await;
+    let settings =
+        app.post_login(&browser(), "/settings/login", &[("user_id", &root.login), ("password", &root.password)]).await;
     let settings = cookie_value(settings.headers(), "frontdoor_settings").unwrap();
     let mut rng = StdRng::seed_from_u64(8);
     let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(16));

@@ -217,12 +217,13 @@ async fn rights_are_checked_on_every_request_not_only_in_the_navigator() {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert!(refused.text().await.unwrap().contains("Your role does not include the CRM"));
 
-    // Settings and maintenance is for administrators, whatever the address bar says.
+    // Settings and maintenance is for administrators, whatever the address bar says: its own
+    // login, where the CRM session counts for nothing.
     let ada = app.ada().await;
     let client = browser();
     app.log_in(&client, &ada).await;
     let settings = app.get(&client, "/settings").await;
-    assert_eq!(location(&settings), "/crm");
+    assert_eq!(location(&settings), "/settings/login?next=/settings");
 
     // A right taken away ends the session that depended on it at its next request.
     let ticket = ticket_for(&app, &client).await;

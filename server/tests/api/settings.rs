@@ -52,7 +52,8 @@ async fn settings_has_its_own_login_even_with_a_live_crm_session() {
     assert!(page.contains(">User ID<") && page.contains(">Password<") && page.contains(">OK<"), "{page}");
 
     // A wrong password is answered like the CRM login's.
-    let wrong = app.post_login(&client, "/settings/login", &[("user_id", &admin.login), ("password", "nope-nope")]).await;
+    let wrong =
+        app.post_login(&client, "/settings/login", &[("user_id", &admin.login), ("password", "nope-nope")]).await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(wrong.text().await.unwrap().contains("Wrong user ID or password"));
 
@@ -88,7 +89,11 @@ async fn settings_has_its_own_login_even_with_a_live_crm_session() {
     // Only back into Settings and maintenance after its login.
     let other = browser();
     let response = app
-        .post_login(&other, "/settings/login", &[("user_id", &admin.login), ("password", &admin.password), ("next", "/crm")])
+        .post_login(
+            &other,
+            "/settings/login",
+            &[("user_id", &admin.login), ("password", &admin.password), ("next", "/crm")],
+        )
         .await;
     assert_eq!(location(&response), "/settings");
 
@@ -104,7 +109,8 @@ async fn a_role_without_the_right_is_told_so_after_the_right_password_only() {
     let app = spawn_app().await;
     let ada = app.ada().await;
     let client = browser();
-    let wrong = app.post_login(&client, "/settings/login", &[("user_id", &ada.login), ("password", "wrong-wrong")]).await;
+    let wrong =
+        app.post_login(&client, "/settings/login", &[("user_id", &ada.login), ("password", "wrong-wrong")]).await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let response = settings_login(&app, &client, &ada).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -124,7 +130,9 @@ async fn without_the_right_every_admin_page_call_and_post_is_refused() {
     let user_role = app.state.db.role_by_name(acme, "User").await.unwrap().unwrap();
     let target = admin.id.to_string();
     let role = user_role.id.to_string();
-    for page in ["/settings", "/settings/users", "/settings/users/new", "/settings/roles", "/settings/audit", "/settings/terms"] {
+    for page in
+        ["/settings", "/settings/users", "/settings/users/new", "/settings/roles", "/settings/audit", "/settings/terms"]
+    {
         let response = app.get(&client, page).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{page}");
         assert!(location(&response).starts_with("/settings/login"), "{page} went to {}", location(&response));
@@ -248,7 +256,8 @@ async fn another_tenants_users_can_neither_be_read_nor_changed() {
     let role = globex_role.id.to_string();
     let response = post(&app, &client, &format!("/settings/users/{id}/role"), &[("role_id", &role)]).await;
     assert_eq!(location(&response), "/settings/users?refused=no-such-user");
-    let response = post(&app, &client, &format!("/settings/roles/{role}/save"), &[("name", "Mine"), ("crm", "on")]).await;
+    let response =
+        post(&app, &client, &format!("/settings/roles/{role}/save"), &[("name", "Mine"), ("crm", "on")]).await;
     assert_eq!(location(&response), "/settings/roles?refused=no-such-user");
     let response = post(&app, &client, &format!("/settings/roles/{role}/delete"), &[]).await;
     assert_eq!(location(&response), "/settings/roles?refused=no-such-user");
@@ -366,7 +375,8 @@ async fn every_admin_action_is_audited_with_the_administrator_as_actor() {
 
     let root = Some(admin.login.clone());
     let grace_login = Some("grace@acme.test".to_string());
-    for kind in ["user.invite", "user.invite-resend", "session.revoke", "user.deactivate", "user.activate", "user.role"] {
+    for kind in ["user.invite", "user.invite-resend", "session.revoke", "user.deactivate", "user.activate", "user.role"]
+    {
         let rows = audit_of(&app, acme, kind).await;
         assert_eq!(rows.len(), 1, "{kind}");
         assert_eq!((&rows[0].0, &rows[0].1), (&grace_login, &root), "{kind}");
@@ -392,7 +402,8 @@ async fn add_user_invites_and_resend_retires_the_older_link() {
 
     // A refused form keeps what was typed.
     let response =
-        post(&app, &client, "/settings/users/new", &[("name", "Grace Hopper"), ("login", "grace"), ("role_id", &role)]).await;
+        post(&app, &client, "/settings/users/new", &[("name", "Grace Hopper"), ("login", "grace"), ("role_id", &role)])
+            .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
     assert!(page.contains("value=\"Grace Hopper\"") && page.contains("Enter an email address"), "{page}");
@@ -400,7 +411,8 @@ async fn add_user_invites_and_resend_retires_the_older_link() {
     let response = post(&app, &client, "/settings/users/new", &taken).await;
     assert!(response.text().await.unwrap().contains("already has a user with that user ID"));
 
-    let fields = [("name", "Grace Hopper"), ("login", "grace@acme.test"), ("role_id", role.as_str()), ("language", "en")];
+    let fields =
+        [("name", "Grace Hopper"), ("login", "grace@acme.test"), ("role_id", role.as_str()), ("language", "en")];
     post(&app, &client, "/settings/users/new", &fields).await;
     let first = app.wait_for_mails("grace@acme.test", 1).await[0].link("/activate/").unwrap();
     let users = app.get(&client, "/settings/users?status=invited").await.text().await.unwrap();
@@ -469,7 +481,8 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
     let page = response.text().await.unwrap();
-    let start = page.find("Temporary password for linus: ").expect("shown once") + "Temporary password for linus: ".len();
+    let start =
+        page.find("Temporary password for linus: ").expect("shown once") + "Temporary password for linus: ".len();
     let temporary = page[start..start + 23].to_string();
     assert_eq!(temporary.len(), 23);
     let audit = audit_of(&app, admin.tenant_id, "password.set").await;
