@@ -85,8 +85,8 @@ test('an invited user activates, is deactivated, and is out at their next click'
   await page.getByRole('link', { name: 'Add user' }).click();
   await page.getByLabel('Name').fill('Nina Newcomer');
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Role').selectOption({ label: 'User' });
-  await page.getByLabel('Language').selectOption({ label: 'English' });
+  await page.getByRole('combobox', { name: 'Role' }).selectOption({ label: 'User' });
+  await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'English' });
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByRole('status')).toHaveText('The invitation is on its way.');
   await page.getByRole('searchbox', { name: 'Search' }).fill('newcomer');
