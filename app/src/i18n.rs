@@ -529,6 +529,7 @@ messages! {
         "Alleen een uitgenodigde gebruiker met een e-mailadres kan de activering opnieuw ontvangen.";
     RefusedNoSuchUser => "There is no such user or role here.", "Die gebruiker of rol bestaat hier niet.";
     UserLevel => "User level", "Gebruikersniveau";
+    Rights => "Rights", "Rechten";
     RightCrm => "Log in to CRM", "Aanmelden bij CRM";
     RightService => "Log in to Service", "Aanmelden bij Service";
     RightSettings => "Log in to Settings and maintenance", "Aanmelden bij Instellingen en onderhoud";

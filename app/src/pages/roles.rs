@@ -34,7 +34,7 @@ fn RoleLine(role: RoleRow) -> impl IntoView {
                 <input id=field("level") name="user_level" type="number" min="0" max="99" value=role.user_level
                     form=form.clone() class="narrow-input"/>
             </td>
-            <td data-label=t(Msg::Roles)>
+            <td data-label=t(Msg::Rights)>
                 {right_box(form.clone(), field("crm"), "crm", Msg::RightCrm, role.crm)}
                 {right_box(form.clone(), field("service"), "service", Msg::RightService, role.service)}
                 {right_box(form.clone(), field("admin"), "admin", Msg::RightSettings, role.admin)}
@@ -95,7 +95,7 @@ pub fn RolesPage() -> impl IntoView {
                                     <tr>
                                         <th scope="col">{t(Msg::Name)}</th>
                                         <th scope="col">{t(Msg::UserLevel)}</th>
-                                        <th scope="col">{t(Msg::Roles)}</th>
+                                        <th scope="col">{t(Msg::Rights)}</th>
                                         <th scope="col">{t(Msg::ColumnUsers)}</th>
                                         <th scope="col">{t(Msg::ColumnActions)}</th>
                                     </tr>
