@@ -21,6 +21,7 @@ ALTER TABLE users ADD COLUMN last_login_at BIGINT;
 -- Set by an administrator's "Set password": the user must choose their own at the next login.
 ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX users_by_tenant_name ON users (tenant_id, lower(display_name), id);
+CREATE INDEX users_by_tenant_status_name ON users (tenant_id, status, lower(display_name), id);
 CREATE INDEX users_by_role ON users (role_id);
 
 ALTER TABLE audit_events ADD COLUMN actor_id BIGINT;
