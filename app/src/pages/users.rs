@@ -2,7 +2,7 @@
 //! 50 a page, with the actions an administrator takes on each. Every action is a plain form
 //! post that comes back to this very page (filters and page kept).
 
-use crate::api::{admin_users, TemporaryPassword, UserListRow, UserQuery, UserState, UsersPage};
+use crate::api::{admin_users, RoleOption, TemporaryPassword, UserListRow, UserQuery, UserState, UsersPage};
 use crate::components::pager::Pager;
 use crate::components::settings_layout::{outcome_in_address, settings_page, Outcome};
 use crate::domain::encode_query_component;
@@ -54,8 +54,7 @@ fn UserAction(user_id: i64, action: &'static str, label: Msg, back: String) -> i
 }
 
 #[component]
-fn UserRow(row: UserListRow, page: StoredValue<UsersPage>, back: String) -> impl IntoView {
-    let UsersPage { roles, onsite, me, .. } = page.get_value();
+fn UserRow(row: UserListRow, roles: Vec<RoleOption>, onsite: bool, me: i64, back: String) -> impl IntoView {
     let status = match (&row.status, &row.invitation_expires) {
         (UserState::Invited, Some(until)) => {
             format!("{} ({})", t(Msg::StatusInvited), tf(Msg::InvitedUntil, &[("time", until)]))
@@ -109,9 +108,7 @@ fn UserRow(row: UserListRow, page: StoredValue<UsersPage>, back: String) -> impl
 #[component]
 fn UserTable(page: UsersPage, query: UserQuery) -> impl IntoView {
     let back = users_address(&query);
-    let rows = page.rows.clone();
-    let has_next = page.has_next;
-    let page = StoredValue::new(page);
+    let UsersPage { rows, roles, has_next, onsite, me } = page;
     if rows.is_empty() {
         return view! { <p>{t(Msg::NoUsersFound)}</p> }.into_any();
     }
@@ -129,7 +126,10 @@ fn UserTable(page: UsersPage, query: UserQuery) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().map(|row| view! { <UserRow row page back=back.clone()/> }).collect_view()}
+                {rows
+                    .into_iter()
+                    .map(|row| view! { <UserRow row roles=roles.clone() onsite me back=back.clone()/> })
+                    .collect_view()}
             </tbody>
         </table>
         <Pager page=query.page has_next link=move |n| users_address(&UserQuery { page: n, ..query.clone() })/>
