@@ -1,6 +1,7 @@
 //! The plain HTML form posts: login before the WASM has loaded (or without JavaScript at all),
 //! log out, and the language switch.
 
+use super::backend::password_login;
 use super::context::{client, CurrentSession};
 use super::cookies;
 use super::error::WebError;
@@ -8,7 +9,7 @@ use super::state::AppState;
 use super::{read_form, render};
 use crate::audit::{self, Event, Origin, Subject};
 use crate::db::App;
-use app::backend::{Backend, LoginForm};
+use app::backend::LoginForm;
 use app::domain::ReturnPath;
 use app::i18n::Lang;
 use app::model::{LoginEcho, LoginError};
@@ -43,14 +44,16 @@ pub async fn login_page(State(state): State<AppState>, request: Request) -> Resp
 }
 
 pub async fn login(State(state): State<AppState>, request: Request) -> Response {
-    login_to(state, None, request).await
+    login_to(state, App::Crm, None, request).await
 }
 
 pub async fn tenant_login(State(state): State<AppState>, Path(tenant): Path<String>, request: Request) -> Response {
-    login_to(state, Some(tenant), request).await
+    login_to(state, App::Crm, Some(tenant), request).await
 }
 
-async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> Response {
+/// A plain-form password login to `app` (the CRM, or Settings and maintenance): on to the next
+/// page with the cookies, or the same page again with the reason.
+pub async fn login_to(state: AppState, app: App, tenant: Option<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let fields = match read_form::<LoginFields>(body).await {
         Ok(fields) => fields,
@@ -61,7 +64,7 @@ async fn login_to(state: AppState, tenant: Option<String>, request: Request) -> 
     };
     let user_id = fields.user_id.clone();
     let form = LoginForm { tenant, user_id: fields.user_id, password: fields.password, next: fields.next };
-    match Backend::login(&state, form, &parts).await {
+    match password_login(&state, app, form, &parts).await {
         Ok(success) => {
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(location) = HeaderValue::from_str(&success.redirect) {

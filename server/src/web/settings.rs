@@ -1,61 +1,23 @@
 //! Settings and maintenance's own login, its log out, and the Terms of Service dialog's post.
 
-use super::backend::password_login;
 use super::context::{client, CurrentSession};
 use super::cookies;
 use super::error::WebError;
-use super::forms::end_current_session;
+use super::forms::{end_current_session, login_to};
 use super::state::AppState;
 use super::{read_form, render};
 use crate::db::App;
-use app::backend::LoginForm;
-use app::model::{LoginEcho, LoginError, TermsEcho};
+use app::model::TermsEcho;
 use app::routes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{LOCATION, SET_COOKIE};
-use http::{HeaderValue, StatusCode};
+use http::header::SET_COOKIE;
 use serde::Deserialize;
-
-#[derive(Deserialize, Default)]
-struct LoginFields {
-    #[serde(default)]
-    user_id: String,
-    #[serde(default)]
-    password: String,
-    next: Option<String>,
-}
 
 /// `POST /settings/login`: "User ID", "Password", "OK". Checked like a CRM login (the same
 /// answer, soft lock and limits), then the role's right to Settings and maintenance.
 pub async fn login(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let fields = match read_form::<LoginFields>(body).await {
-        Ok(Some(fields)) => fields,
-        Ok(None) => return refused(&state, parts, String::new(), LoginError::FormUnreadable).await,
-        Err(status) => return status.into_response(),
-    };
-    let user_id = fields.user_id.clone();
-    let form = LoginForm { tenant: None, user_id: fields.user_id, password: fields.password, next: fields.next };
-    match password_login(&state, App::Settings, form, &parts).await {
-        Ok(success) => {
-            let mut response = StatusCode::SEE_OTHER.into_response();
-            if let Ok(location) = HeaderValue::from_str(&success.redirect) {
-                response.headers_mut().insert(LOCATION, location);
-            }
-            for cookie in success.set_cookies {
-                response.headers_mut().append(SET_COOKIE, cookie);
-            }
-            response
-        }
-        Err(err) => refused(&state, parts, user_id, err).await,
-    }
-}
-
-async fn refused(state: &AppState, parts: http::request::Parts, user_id: String, error: LoginError) -> Response {
-    let (status, retry_after) = (error.http_status(), error.retry_after());
-    let echo = LoginEcho { user_id: user_id.chars().take(400).collect(), error: Some(error) };
-    render::refusal(state, parts, status, retry_after, echo).await
+    login_to(state, App::Settings, None, request).await
 }
 
 /// `POST /settings/logout`: ends this browser's Settings-and-maintenance session only.
