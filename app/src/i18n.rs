@@ -552,6 +552,42 @@ messages! {
     NoAuditEvents => "No events match.", "Geen gebeurtenissen gevonden.";
     AuditReadOnly => "Newest first. The log is read-only; times are UTC.", "Nieuwste eerst. Het logboek is alleen-lezen; tijden in UTC.";
 
+    // Single sign-on
+    LogInWith => "Log in with {name}", "Aanmelden met {name}";
+    ActivateWith => "Activate with {name}", "Activeren met {name}";
+    SsoProviders => "Single sign-on", "Eenmalige aanmelding";
+    OrWithPassword => "Or with your password", "Of met uw wachtwoord";
+    OrChoosePassword => "Or choose a password", "Of kies een wachtwoord";
+    ActivateWithProviderIntro => "Activate the account of {name} ({login}) in {tenant} by signing in with your organisation's account.",
+        "Activeer het account van {name} ({login}) in {tenant} door u aan te melden met het account van uw organisatie.";
+    SsoAttemptInvalid => "This login attempt is no longer valid: it was used already, it took longer than 10 minutes, or it was started in another browser. Start again from the login page.",
+        "Deze aanmeldpoging is niet meer geldig: ze is al gebruikt, duurde langer dan 10 minuten of is in een andere browser gestart. Begin opnieuw op de aanmeldpagina.";
+    SsoCancelled => "You cancelled logging in at {provider}. Nothing has changed.",
+        "U hebt het aanmelden bij {provider} geannuleerd. Er is niets gewijzigd.";
+    SsoRejected => "{provider} did not confirm this login. Start again from the login page.",
+        "{provider} heeft deze aanmelding niet bevestigd. Begin opnieuw op de aanmeldpagina.";
+    SsoProviderUnavailable => "{provider} cannot be reached just now. Try again in a moment; if it keeps happening, contact your administrator.",
+        "{provider} is nu niet bereikbaar. Probeer het zo opnieuw; blijft het gebeuren, neem dan contact op met uw beheerder.";
+    SsoTokenInvalid => "The answer from {provider} could not be verified, so you are not logged in. Start again; if it keeps happening, contact your administrator.",
+        "Het antwoord van {provider} kon niet worden gecontroleerd, dus u bent niet aangemeld. Begin opnieuw; blijft het gebeuren, neem dan contact op met uw beheerder.";
+    SsoEmailNotVerified => "{provider} has not verified your email address, so it cannot be matched to a user. Verify it there, or contact your administrator.",
+        "{provider} heeft uw e-mailadres niet geverifieerd, dus het kan niet aan een gebruiker worden gekoppeld. Verifieer het daar, of neem contact op met uw beheerder.";
+    SsoNoAccount => "There is no active user for {email} in {tenant}. Ask your administrator to add you.",
+        "Er is geen actieve gebruiker voor {email} in {tenant}. Vraag uw beheerder om u toe te voegen.";
+    SsoWrongAccount => "You signed in at {provider} as {email}, but this invitation is for another address. Sign in there with the invited account.",
+        "U hebt zich bij {provider} aangemeld als {email}, maar deze uitnodiging is voor een ander adres. Meld u daar aan met het uitgenodigde account.";
+    SsoMisconfigured => "Single sign-on with {provider} is not set up correctly. Contact your administrator.",
+        "Eenmalige aanmelding met {provider} is niet goed ingesteld. Neem contact op met uw beheerder.";
+    SsoLinkInvalid => "This activation link is no longer valid: it was used already, it expired, or a newer one was sent. Ask your administrator to send the activation email again.",
+        "Deze activeringslink is niet meer geldig: hij is al gebruikt, verlopen of er is een nieuwere verstuurd. Vraag uw beheerder om de activeringsmail opnieuw te versturen.";
+    HomeRealmUnavailable => "Your organisation's sign-in service cannot be reached just now. Try again in a moment.",
+        "De aanmeldservice van uw organisatie is nu niet bereikbaar. Probeer het zo opnieuw.";
+    PasswordLoginOff => "Your organisation logs in with single sign-on only: use the button to log in with its account.",
+        "Uw organisatie meldt zich alleen aan met eenmalige aanmelding: gebruik de knop om u aan te melden met het account van uw organisatie.";
+    YourProvider => "your identity provider", "uw identiteitsprovider";
+    LoggedOutSso => "You are logged out of Frontdoor. Your session at your organisation's identity provider is the provider's: on a shared computer, log out there too.",
+        "U bent afgemeld bij Frontdoor. Uw sessie bij de identiteitsprovider van uw organisatie valt onder die provider: meld u op een gedeelde computer ook daar af.";
+
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",
         "Het adres is misschien verkeerd getypt, of de pagina is verplaatst.";

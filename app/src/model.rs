@@ -77,11 +77,15 @@ pub enum LoginError {
     Unavailable,
     #[error("unexpected error")]
     Unexpected,
+    #[error("the identity provider cannot be reached")]
+    ProviderUnavailable,
+    #[error("the tenant signs in with single sign-on only")]
+    PasswordLoginOff,
 }
 
 impl LoginError {
     /// Every variant: the login island is sent the text of each, as it may show any of them.
-    pub const ALL: [LoginError; 14] = [
+    pub const ALL: [LoginError; 16] = [
         LoginError::EnterUserId,
         LoginError::UserIdTooLong,
         LoginError::EnterPassword,
@@ -96,6 +100,8 @@ impl LoginError {
         LoginError::FormUnreadable,
         LoginError::Unavailable,
         LoginError::Unexpected,
+        LoginError::ProviderUnavailable,
+        LoginError::PasswordLoginOff,
     ];
 
     pub fn msg(&self) -> Msg {
@@ -114,6 +120,8 @@ impl LoginError {
             LoginError::FormUnreadable => Msg::FormUnreadable,
             LoginError::Unavailable => Msg::TryAgainLater,
             LoginError::Unexpected => Msg::Unexpected,
+            LoginError::ProviderUnavailable => Msg::HomeRealmUnavailable,
+            LoginError::PasswordLoginOff => Msg::PasswordLoginOff,
         }
     }
 
@@ -136,7 +144,9 @@ impl LoginError {
             LoginError::NotActive
             | LoginError::NoCrmRight
             | LoginError::NoSettingsRight
-            | LoginError::TemporaryPassword => 403,
+            | LoginError::TemporaryPassword
+            | LoginError::PasswordLoginOff => 403,
+            LoginError::ProviderUnavailable => 502,
             LoginError::TooManyAttempts => 429,
             LoginError::Busy | LoginError::Unavailable => 503,
             LoginError::FormUnreadable => 400,
@@ -237,6 +247,16 @@ pub struct PasswordOwner {
     pub user_inputs: Vec<String>,
     /// False for people who sign in only through single sign-on.
     pub has_password: bool,
+    /// An invitation's tenant's providers ("Activate with …").
+    #[serde(default)]
+    pub sso: Vec<SsoButton>,
+    /// Whether the tenant lets people log in with a password (else only the providers show).
+    #[serde(default = "yes")]
+    pub password_login: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Where on a password form a message belongs.
@@ -603,7 +623,25 @@ pub const AUDIT_KINDS: &[&str] = &[
     "tenant-choice.code",
     "tenant-choice.verify",
     "tenant-choice.choose",
+    "sso.start",
+    "sso.login",
+    "sso.link",
+    "user.create",
+    "sso.provider-add",
+    "sso.provider-remove",
+    "tenant.sign-in",
 ];
+
+/// A single sign-on provider as a login or activation page offers it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoButton {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The providers the login page offers ("Log in with …"), set by the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SsoChoices(pub Vec<SsoButton>);
 
 /// The Terms of Service version waiting for this person's acceptance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,11 @@ pub fn settings_role_action(role_id: i64, action: &str) -> String {
     format!("{SETTINGS_ROLES}/{role_id}/{action}")
 }
 pub const LOGOUT: &str = "/logout";
+/// Single sign-on: "Log in with …" posts here; the provider answers on the callback.
+pub const SSO_START: &str = "/sso/start";
+pub const SSO_CALLBACK: &str = "/sso/callback";
+/// "Activate with …" posts under the activation page, where its link's cookie is sent.
+pub const ACTIVATE_SSO: &str = "/activate/sso";
 /// "Are you sure?" before logging out, on narrow screens.
 pub const CRM_LOGOUT_CONFIRM: &str = "/crm/logout";
 pub const SERVICE_LOGOUT_CONFIRM: &str = "/service/logout";

@@ -17,6 +17,7 @@ pub enum LoginFailure {
     NoCrmRight,
     NoSettingsRight,
     TemporaryPassword,
+    PasswordLoginOff,
     IpLimit,
 }
 
@@ -31,6 +32,7 @@ impl LoginFailure {
             LoginFailure::NoCrmRight => "no crm right",
             LoginFailure::NoSettingsRight => "no settings right",
             LoginFailure::TemporaryPassword => "temporary password",
+            LoginFailure::PasswordLoginOff => "password login off",
             LoginFailure::IpLimit => "ip limit",
         }
     }
@@ -93,6 +95,36 @@ pub enum Event {
     TenantCodeAccepted,
     TenantCodeRefused,
     TenantChosen,
+    /// Single sign-on: a browser was sent to the provider.
+    SsoStarted {
+        provider: String,
+    },
+    SsoLoggedIn {
+        provider: String,
+    },
+    SsoFailed {
+        provider: Option<String>,
+        reason: &'static str,
+    },
+    /// A provider identity was linked to a user by its verified email (their first SSO login).
+    SsoLinked {
+        provider: String,
+    },
+    SsoUserCreated {
+        provider: String,
+    },
+    SsoActivated {
+        provider: String,
+    },
+    SsoProviderAdded {
+        name: String,
+    },
+    SsoProviderRemoved {
+        name: String,
+    },
+    SignInPolicySet {
+        detail: String,
+    },
 }
 
 impl Event {
@@ -133,6 +165,22 @@ impl Event {
             Event::TenantCodeAccepted => ("tenant-choice.verify", "success", None),
             Event::TenantCodeRefused => ("tenant-choice.verify", "failure", None),
             Event::TenantChosen => ("tenant-choice.choose", "success", None),
+            Event::SsoStarted { provider } => ("sso.start", "success", Some(provider.clone())),
+            Event::SsoLoggedIn { provider } => ("login", "success", Some(format!("sso: {provider}"))),
+            Event::SsoFailed { provider, reason } => (
+                "sso.login",
+                "failure",
+                Some(match provider {
+                    Some(provider) => format!("{reason} ({provider})"),
+                    None => reason.to_string(),
+                }),
+            ),
+            Event::SsoLinked { provider } => ("sso.link", "success", Some(provider.clone())),
+            Event::SsoUserCreated { provider } => ("user.create", "success", Some(format!("sso: {provider}"))),
+            Event::SsoActivated { provider } => ("account.activate", "success", Some(format!("sso: {provider}"))),
+            Event::SsoProviderAdded { name } => ("sso.provider-add", "success", Some(name.clone())),
+            Event::SsoProviderRemoved { name } => ("sso.provider-remove", "success", Some(name.clone())),
+            Event::SignInPolicySet { detail } => ("tenant.sign-in", "success", Some(detail.clone())),
         }
     }
 }
@@ -154,6 +202,11 @@ impl<'a> Subject<'a> {
 
     pub fn typed(name: &'a str) -> Self {
         Subject { typed: Some(name), ..Subject::default() }
+    }
+
+    /// Something of a tenant, no user in particular.
+    pub fn tenant(tenant_id: i64) -> Self {
+        Subject { tenant_id: Some(tenant_id), ..Subject::default() }
     }
 
     /// Something of a tenant that is not a user (a role), by its name.

@@ -4,19 +4,24 @@
 use crate::audit::{self, Event, Origin, Subject};
 use crate::clock::Clock;
 use crate::config::{
-    Cli, Command, RoleCommand, ServeArgs, SessionCommand, TenantCommand, TermsCommand, UserCommand, UserRef,
+    Cli, Command, RoleCommand, ServeArgs, SessionCommand, SsoCommand, TenantCommand, TermsCommand, UserCommand, UserRef,
 };
-use crate::db::{Db, NewUser, PasswordChange, Tenant, TokenKind, UserStatus, ADMIN_ROLE};
+use crate::db::{
+    Db, NewProvider, NewUser, PasswordChange, Preset, Tenant, TokenKind, UserStatus, ADMIN_ROLE, USER_ROLE,
+};
 use crate::hashing::PasswordHasher;
 use crate::passwords::{check_policy, PolicySubject};
+use crate::sealing::SecretKey;
 use crate::settings::Settings;
+use crate::sso::check_endpoint;
 use crate::startup::Application;
 use crate::terms::Terms;
 use anyhow::{anyhow, bail, Context};
 use app::domain::{format_utc, Email, LoginName, TenantSlug};
 use app::i18n::Lang;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::io::BufRead;
+use std::path::Path;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = Db::connect(&cli.storage.url()).await?;
@@ -30,6 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if args.mail.mail_dir.is_none() && !live {
                 args.mail.mail_dir = Some(cli.storage.data_dir.join("mail"));
             }
+            args.secret_key_file = Some(cli.storage.secret_key_path());
             serve(args, db, clock).await
         }
         Command::Migrate => {
@@ -40,6 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user(command, &db, &clock).await,
         Command::Session(command) => sessions(command, &db, &clock).await,
         Command::Terms(command) => terms(command, &db, &clock).await,
+        Command::Sso(command) => sso(command, &cli.storage.secret_key_path(), &db, &clock).await,
         Command::Role(RoleCommand::List { tenant }) => {
             let tenant = find_tenant(&db, &tenant).await?;
             println!("{:<20} {:>5}  rights", "role", "level");
@@ -150,8 +157,137 @@ async fn tenant(command: TenantCommand, db: &Db, clock: &Clock) -> anyhow::Resul
                 println!("{:<24} {}", tenant.slug, tenant.name);
             }
         }
+        TenantCommand::Set { slug, sso_strategy, default_role, password_login } => {
+            let tenant = find_tenant(db, &slug).await?;
+            let mut policy = db.sign_in_policy(tenant.id).await?.ok_or_else(|| anyhow!("the tenant is gone"))?;
+            if let Some(strategy) = sso_strategy {
+                policy.strategy = strategy.parse().map_err(|e: String| anyhow!(e))?;
+            }
+            if let Some(role) = default_role {
+                policy.default_role_id = Some(find_role(db, &tenant, &role).await?.id);
+            }
+            if let Some(on) = password_login {
+                policy.password_login = on == "on";
+            }
+            db.set_sign_in_policy(tenant.id, &policy).await?;
+            let role = match policy.default_role_id {
+                Some(id) => db.roles(tenant.id).await?.into_iter().find(|r| r.id == id).map(|r| r.name),
+                None => None,
+            };
+            let detail = format!(
+                "single sign-on strategy {}, default role {}, password login {}",
+                policy.strategy.as_str(),
+                role.as_deref().unwrap_or(USER_ROLE),
+                if policy.password_login { "on" } else { "off" }
+            );
+            let event = Event::SignInPolicySet { detail: detail.clone() };
+            audit::record(db, clock, event, Subject::tenant(tenant.id), Origin::CommandLine).await;
+            println!("{}: {detail}.", tenant.slug);
+        }
     }
     Ok(())
+}
+
+async fn sso(command: SsoCommand, key_path: &Path, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    match command {
+        SsoCommand::Add { tenant, preset, name, issuer, client_id, client_secret_file, domains } => {
+            let tenant = find_tenant(db, &tenant).await?;
+            let preset: Preset = preset.parse().map_err(|e: String| anyhow!(e))?;
+            let issuer = preset_issuer(preset, issuer.as_deref())?;
+            check_endpoint(&issuer).map_err(|why| anyhow!("--issuer {why}"))?;
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 60 {
+                bail!("--name is 1 to 60 characters: people see \"Log in with {{name}}\"");
+            }
+            let secret = std::fs::read_to_string(&client_secret_file)
+                .with_context(|| format!("cannot read {}", client_secret_file.display()))?;
+            let secret = SecretString::from(secret.trim().to_string());
+            if secret.expose_secret().is_empty() {
+                bail!("{} is empty", client_secret_file.display());
+            }
+            let mut clean = Vec::new();
+            for domain in &domains {
+                let domain = domain.trim().trim_start_matches('@').to_ascii_lowercase();
+                if Email::parse(&format!("x@{domain}")).is_err() {
+                    bail!("--domain {domain:?} is not an email domain");
+                }
+                clean.push(domain);
+            }
+            let key = SecretKey::load_or_create(key_path)?;
+            let sealed = key.seal(&secret)?;
+            let provider = NewProvider {
+                tenant_id: tenant.id,
+                name,
+                preset,
+                issuer: &issuer,
+                client_id: client_id.trim(),
+                client_secret_sealed: &sealed,
+                scopes: "openid email profile",
+                domains: &clean,
+            };
+            db.add_provider(&provider, clock.now()).await?;
+            let event = Event::SsoProviderAdded { name: name.to_string() };
+            audit::record(db, clock, event, Subject::tenant(tenant.id), Origin::CommandLine).await;
+            println!("Added \"{name}\" ({issuer}) to {}. Register the redirect URI {{public-url}}/sso/callback with the provider.", tenant.slug);
+        }
+        SsoCommand::List { tenant, public_url } => {
+            let tenant = find_tenant(db, &tenant).await?;
+            let policy = db.sign_in_policy(tenant.id).await?.ok_or_else(|| anyhow!("the tenant is gone"))?;
+            println!(
+                "{}: strategy {}, password login {}",
+                tenant.slug,
+                policy.strategy.as_str(),
+                if policy.password_login { "on" } else { "off" }
+            );
+            if let Some(url) = public_url {
+                println!("redirect URI: {}{}", url.trim_end_matches('/'), app::routes::SSO_CALLBACK);
+            }
+            println!("{:<24} {:<10} {:<48} {:<24} domains", "name", "preset", "issuer", "client id");
+            for provider in db.providers_of_tenant(tenant.id).await? {
+                let domains = db.provider_domains(provider.id).await?;
+                println!(
+                    "{:<24} {:<10} {:<48} {:<24} {}",
+                    provider.name,
+                    provider.preset.as_str(),
+                    provider.issuer,
+                    provider.client_id,
+                    domains.join(",")
+                );
+            }
+        }
+        SsoCommand::Remove { tenant, name } => {
+            let tenant = find_tenant(db, &tenant).await?;
+            if !db.remove_provider(tenant.id, &name).await? {
+                bail!(
+                    "{} has no provider named {name:?} (see `frontdoor sso list --tenant {}`)",
+                    tenant.slug,
+                    tenant.slug
+                );
+            }
+            let event = Event::SsoProviderRemoved { name: name.clone() };
+            audit::record(db, clock, event, Subject::tenant(tenant.id), Origin::CommandLine).await;
+            println!("Removed \"{name}\" from {}.", tenant.slug);
+        }
+    }
+    Ok(())
+}
+
+/// The issuer a preset stands for: Google's is fixed; Microsoft's is the directory's, given as
+/// its tenant ID (or the whole issuer URL).
+fn preset_issuer(preset: Preset, issuer: Option<&str>) -> anyhow::Result<String> {
+    let issuer = issuer.map(str::trim).filter(|i| !i.is_empty());
+    Ok(match (preset, issuer) {
+        (Preset::Google, None) => "https://accounts.google.com".to_string(),
+        (Preset::Google, Some(given)) => given.to_string(),
+        (Preset::Microsoft, Some(given)) if !given.contains("://") => {
+            if !given.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+                bail!("--issuer for microsoft is the directory (tenant) ID or the issuer URL");
+            }
+            format!("https://login.microsoftonline.com/{given}/v2.0")
+        }
+        (_, Some(given)) => given.trim_end_matches('/').to_string(),
+        (_, None) => bail!("--issuer is required for this preset"),
+    })
 }
 
 async fn find_tenant(db: &Db, slug: &str) -> anyhow::Result<crate::db::Tenant> {

@@ -21,6 +21,10 @@ pub struct StorageArgs {
     /// Where the embedded defaults keep their files.
     #[arg(long, env = "FRONTDOOR_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
+    /// The key that seals single sign-on client secrets at rest (created when absent; every
+    /// instance on one database needs the same). Default: `secret.key` in the data directory.
+    #[arg(long, env = "FRONTDOOR_SECRET_KEY_FILE", global = true)]
+    pub secret_key_file: Option<PathBuf>,
 }
 
 impl StorageArgs {
@@ -29,6 +33,10 @@ impl StorageArgs {
             Some(url) if !url.is_empty() => url.clone(),
             _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("frontdoor.db").display()),
         }
+    }
+
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.secret_key_file.clone().unwrap_or_else(|| self.data_dir.join("secret.key"))
     }
 }
 
@@ -50,6 +58,9 @@ pub enum Command {
     /// Show or end a user's sessions.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Single sign-on providers (OpenID Connect) per tenant.
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Publish or list the Terms of Service versions.
     #[command(subcommand)]
     Terms(TermsCommand),
@@ -127,6 +138,9 @@ pub struct ServeArgs {
     pub mode: Mode,
     #[command(flatten)]
     pub mail: MailArgs,
+    /// Filled in from `--secret-key-file` (a global option, shared with `sso add`).
+    #[arg(skip)]
+    pub secret_key_file: Option<PathBuf>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -178,6 +192,63 @@ pub enum TenantCommand {
     },
     /// List tenants.
     List,
+    /// A tenant's sign-in policy: what single sign-on does with people who match no user,
+    /// the role of users it creates, and whether password login is allowed.
+    Set {
+        #[arg(long)]
+        slug: String,
+        /// `existing`: existing active users only. `create`: create the user on first login.
+        #[arg(long, value_parser = ["existing", "create"])]
+        sso_strategy: Option<String>,
+        /// The role of users created on their first login (default "User").
+        #[arg(long)]
+        default_role: Option<String>,
+        /// `off`: only single sign-on (and home-realm discovery by email domain).
+        #[arg(long, value_parser = ["on", "off"])]
+        password_login: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SsoCommand {
+    /// Add an OpenID Connect provider to a tenant. The client secret is read from a file and
+    /// stored sealed with the secret key; it is never printed.
+    Add {
+        #[arg(long)]
+        tenant: String,
+        /// `microsoft` (Entra ID: `--issuer` may be the directory's tenant ID), `google`, or
+        /// `oidc` (any issuer with discovery).
+        #[arg(long, value_parser = ["microsoft", "google", "oidc"])]
+        preset: String,
+        /// The name people see: "Log in with {name}".
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long)]
+        client_id: String,
+        #[arg(long)]
+        client_secret_file: PathBuf,
+        /// Email domains that belong to this provider (home-realm discovery; users created on
+        /// first login). Repeat for several.
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+    },
+    /// A tenant's providers, their domains and the redirect URI to register with them.
+    List {
+        #[arg(long)]
+        tenant: String,
+        /// The public URL, to print the redirect URI.
+        #[arg(long, env = "FRONTDOOR_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Remove a provider; the links between its identities and users go with it.
+    Remove {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

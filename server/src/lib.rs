@@ -15,6 +15,7 @@ pub mod client;
 pub mod clock;
 pub mod config;
 pub mod html;
+pub mod sealing;
 pub mod settings;
 pub mod softlock;
 pub mod telemetry;
@@ -34,6 +35,7 @@ pub mod mail;
 pub mod passwords;
 pub mod retention;
 pub mod sessions;
+pub mod sso;
 pub mod tenant_choice;
 pub mod terms;
 

@@ -58,6 +58,8 @@ pub fn owner(user: &UserRecord, tenant: &Tenant) -> PasswordOwner {
         tenant_name: tenant.name.clone(),
         user_inputs: PolicySubject::of(user, tenant).user_inputs(),
         has_password: user.password_hash.is_some(),
+        sso: Vec::new(),
+        password_login: true,
     }
 }
 

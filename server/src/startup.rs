@@ -8,7 +8,9 @@ use crate::hashing::PasswordHasher;
 use crate::limits::Limits;
 use crate::mail::{MailSignal, Mailer, Sender, Transport};
 use crate::retention::Sweeper;
+use crate::sealing::SecretKey;
 use crate::settings::Settings;
+use crate::sso::RelyingParty;
 use crate::web::AppState;
 use anyhow::Context;
 use axum::serve::ListenerExt;
@@ -77,6 +79,8 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let key_path = args.secret_key_file.clone().unwrap_or_else(|| PathBuf::from("data/secret.key"));
+        let relying_party = RelyingParty::new(&settings.public_url, SecretKey::load_or_create(&key_path)?)?;
         let signal = Arc::new(MailSignal::default());
         let state = AppState {
             db: db.clone(),
@@ -85,6 +89,7 @@ impl Application {
             hasher: Arc::new(hasher),
             limits: Arc::new(limits),
             mail: signal.clone(),
+            relying_party: Arc::new(relying_party),
             leptos,
         };
         let sender = Sender { db: db.clone(), clock: clock.clone(), settings, mailer: Arc::new(mailer), signal };

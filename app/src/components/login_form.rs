@@ -127,9 +127,9 @@ pub fn check_before_sending(user_id: &str, password: &str) -> Option<LoginError>
         Err(LoginNameError::TooLong) => return Some(LoginError::UserIdTooLong),
         _ => {}
     }
-    if password.is_empty() {
-        Some(LoginError::EnterPassword)
-    } else if password.chars().count() > MAX_PASSWORD_CHARS {
+    // An empty password goes to the server all the same: the user ID may belong to a tenant that
+    // signs in through its identity provider (home-realm discovery); else it says "Enter …".
+    if password.chars().count() > MAX_PASSWORD_CHARS {
         Some(LoginError::PasswordTooLong)
     } else {
         None

@@ -8,5 +8,6 @@ pub mod password_fields;
 pub mod personal_menu;
 pub mod settings_layout;
 pub mod signed_in;
+pub mod sso_buttons;
 pub mod strength_meter;
 pub mod top_bar;

@@ -5,6 +5,7 @@
 use crate::api::{link_owner, LinkKind, PasswordEcho, PasswordField, PasswordOwner};
 use crate::components::form_error::FormError;
 use crate::components::password_fields::{field_error, new_password_phrases, NewPasswordFields};
+use crate::components::sso_buttons::SsoButtons;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, tf, Msg};
 use crate::routes;
@@ -51,20 +52,39 @@ fn LinkPage(kind: LinkKind) -> impl IntoView {
 
 #[component]
 fn ChoosePasswordForm(kind: LinkKind, owner: PasswordOwner, echo: PasswordEcho) -> impl IntoView {
-    let (heading, intro, confirm_label, button, action) = match kind {
-        LinkKind::Activation => {
-            (Msg::ActivateHeading, Msg::ActivateIntro, Msg::ConfirmPassword, Msg::Activate, routes::ACTIVATE)
-        }
-        LinkKind::PasswordReset => {
-            (Msg::ResetHeading, Msg::ResetIntro, Msg::RepeatPassword, Msg::Reset, routes::RESET_PASSWORD)
-        }
+    let (heading, intro) = match kind {
+        LinkKind::Activation => (Msg::ActivateHeading, Msg::ActivateIntro),
+        LinkKind::PasswordReset => (Msg::ResetHeading, Msg::ResetIntro),
     };
-    let phrases = new_password_phrases(Msg::Password, confirm_label, echo.error.as_ref());
-    let intro = tf(intro, &[("name", &owner.name), ("login", &owner.login_name), ("tenant", &owner.tenant_name)]);
+    let who =
+        [("name", owner.name.as_str()), ("login", owner.login_name.as_str()), ("tenant", owner.tenant_name.as_str())];
+    // An invitation to a tenant with providers offers them; without password login, only them.
+    let with_providers = kind == LinkKind::Activation && !owner.sso.is_empty();
+    let password_form = !with_providers || owner.password_login;
+    let intro = tf(if password_form { intro } else { Msg::ActivateWithProviderIntro }, &who);
+    let providers = with_providers.then(|| {
+        view! {
+            <SsoButtons providers=owner.sso.clone() label=Msg::ActivateWith action=routes::ACTIVATE_SSO/>
+            {password_form.then(|| view! { <h2 class="or">{t(Msg::OrChoosePassword)}</h2> })}
+        }
+    });
     view! {
         <h1>{t(heading)}</h1>
         <p>{intro}</p>
+        {providers}
         <FormError message=field_error(echo.error.clone(), PasswordField::Form)/>
+        {password_form.then(|| view! { <PasswordForm kind owner echo/> })}
+    }
+}
+
+#[component]
+fn PasswordForm(kind: LinkKind, owner: PasswordOwner, echo: PasswordEcho) -> impl IntoView {
+    let (confirm_label, button, action) = match kind {
+        LinkKind::Activation => (Msg::ConfirmPassword, Msg::Activate, routes::ACTIVATE),
+        LinkKind::PasswordReset => (Msg::RepeatPassword, Msg::Reset, routes::RESET_PASSWORD),
+    };
+    let phrases = new_password_phrases(Msg::Password, confirm_label, echo.error.as_ref());
+    view! {
         <form method="post" action=action novalidate>
             // For password managers: whose password this is.
             <input type="hidden" name="username" autocomplete="username" value=owner.login_name.clone()/>

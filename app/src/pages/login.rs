@@ -3,8 +3,10 @@
 
 use crate::api::LoginEcho;
 use crate::components::login_form::{login_form_phrases, LoginForm};
+use crate::components::sso_buttons::SsoButtons;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, Msg};
+use crate::model::SsoChoices;
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,6 +21,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = query.read_untracked().get("next");
     let notice = match query.read_untracked().get("notice").as_deref() {
         Some("logged-out") => Some(Msg::LoggedOut),
+        Some("logged-out-sso") => Some(Msg::LoggedOutSso),
         Some("session-ended") => Some(Msg::SessionEnded),
         Some("password-reset") => Some(Msg::PasswordWasReset),
         Some("no-crm-right") => Some(Msg::NoCrmRight),
@@ -27,6 +30,9 @@ pub fn LoginPage() -> impl IntoView {
     // Set by the server when a plain form post failed; empty otherwise.
     let echo = use_context::<LoginEcho>().unwrap_or_default();
     let action = location.pathname.get_untracked();
+    // The providers of the tenant in the address or remembered by this device, set by the server.
+    let SsoChoices(providers) = use_context::<SsoChoices>().unwrap_or_default();
+    let or_password = (!providers.is_empty()).then(|| view! { <p class="or">{t(Msg::OrWithPassword)}</p> });
 
     view! {
         <Title text=t(Msg::LoginHeading)/>
@@ -34,6 +40,8 @@ pub fn LoginPage() -> impl IntoView {
         <main class="card">
             <h1>{t(Msg::LoginHeading)}</h1>
             {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+            <SsoButtons providers label=Msg::LogInWith action=routes::SSO_START/>
+            {or_password}
             <LoginForm action tenant next echo phrases=login_form_phrases()/>
             <p class="link-row">
                 <a href=routes::FORGOT_PASSWORD>{t(Msg::ForgotPassword)}</a>

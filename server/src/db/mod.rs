@@ -12,6 +12,7 @@ mod limits;
 mod outbox;
 mod retention;
 mod sessions;
+mod sso;
 mod tenant_choices;
 mod tenants;
 mod terms;
@@ -25,6 +26,9 @@ pub use limits::AttemptLock;
 pub use outbox::{MailKind, OutboxRow};
 pub use retention::Swept;
 pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};
+pub use sso::{
+    AddProviderError, NewProvider, Preset, ProviderRow, SignInPolicy, SsoActivation, SsoAttempt, SsoStrategy,
+};
 pub use tenant_choices::{ChoiceRow, CodeCheck};
 pub use tenants::{CreateTenantError, Role, Tenant, ADMIN_ROLE, USER_ROLE};
 pub use terms::TermsVersion;

@@ -12,11 +12,20 @@ pub struct Swept {
     pub devices: u64,
     pub limits: u64,
     pub choices: u64,
+    /// Single sign-on logins that never came back from the provider.
+    pub sso_attempts: u64,
 }
 
 impl Swept {
     pub fn total(&self) -> u64 {
-        self.sessions + self.tokens + self.mail + self.audit + self.devices + self.limits + self.choices
+        self.sessions
+            + self.tokens
+            + self.mail
+            + self.audit
+            + self.devices
+            + self.limits
+            + self.choices
+            + self.sso_attempts
     }
 }
 
@@ -30,7 +39,7 @@ pub const LIMIT_KEEP_SECS: i64 = 3600;
 impl Db {
     /// Deletes expired sessions, used or expired one-time tokens, messages sent or given up more
     /// than 30 days ago, audit rows older than `audit_keep_secs`, unused devices, spent limit
-    /// windows and expired "Reset login" choices.
+    /// windows, expired "Reset login" choices and single sign-on logins that never came back.
     /// Each table is swept on its own: one that fails (logged) does not keep the others.
     pub async fn sweep(&self, now: i64, audit_keep_secs: i64) -> sqlx::Result<Swept> {
         let run = |sql: &'static str, cutoff: i64| async move {
@@ -58,6 +67,7 @@ impl Db {
             devices: run("DELETE FROM devices WHERE last_used_at <= $1", now - DEVICE_KEEP_SECS).await?,
             limits: run("DELETE FROM rate_limits WHERE window_start <= $1", now - LIMIT_KEEP_SECS).await?,
             choices: run("DELETE FROM tenant_choices WHERE expires_at <= $1", now - LIMIT_KEEP_SECS).await?,
+            sso_attempts: run("DELETE FROM sso_attempts WHERE expires_at <= $1", now).await?,
         })
     }
 }

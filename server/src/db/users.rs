@@ -293,7 +293,11 @@ pub(super) async fn retire_links(
     .map(|_| ())
 }
 
-async fn insert_user(tx: &mut Transaction<'_, Any>, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
+pub(super) async fn insert_user(
+    tx: &mut Transaction<'_, Any>,
+    user: &NewUser<'_>,
+    now: i64,
+) -> Result<i64, CreateUserError> {
     sqlx::query_scalar(
             "INSERT INTO users (tenant_id, role_id, login_name, email, display_name, status, password_hash, language, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",

@@ -10,6 +10,7 @@ use crate::client::ClientInfo;
 use crate::db::App;
 use crate::login::Attempt;
 use crate::passwords;
+use crate::sso::{Purpose, SsoError};
 use app::backend::{Backend, LoginForm, LoginSuccess};
 use app::domain::{format_utc, ReturnPath};
 use app::model::{
@@ -30,6 +31,11 @@ pub async fn password_login(
 ) -> Result<LoginSuccess, LoginError> {
     let client = client(request);
     let settings = &state.settings;
+    if app == App::Crm {
+        if let Some(started) = home_realm(state, &form.user_id, &client).await? {
+            return Ok(started);
+        }
+    }
     let devices = cookies::devices(settings, &request.headers);
     let device_refs: Vec<&str> = devices.iter().map(String::as_str).collect();
     let previous = cookies::single(&request.headers, cookies::session_cookie_name(settings, app))
@@ -74,6 +80,24 @@ pub async fn password_login(
     Ok(LoginSuccess { set_cookies, redirect })
 }
 
+/// Home-realm discovery: a user ID whose email domain belongs to a provider of a tenant with
+/// password login off goes to that provider, whether or not such a user exists there.
+async fn home_realm(state: &AppState, user_id: &str, client: &ClientInfo) -> Result<Option<LoginSuccess>, LoginError> {
+    let provider = state.sso().home_realm(user_id).await.map_err(|err| {
+        tracing::error!(error = %err, "home-realm discovery: storage failed");
+        LoginError::Unavailable
+    })?;
+    let Some(provider) = provider else { return Ok(None) };
+    let purpose = Purpose::Login { hint: Some(user_id.trim().to_string()) };
+    let started = state.sso().start(&provider, purpose, client).await.map_err(|err| match err {
+        SsoError::ProviderUnavailable => LoginError::ProviderUnavailable,
+        SsoError::Unavailable => LoginError::Unavailable,
+        _ => LoginError::Unexpected,
+    })?;
+    let set_cookies = vec![cookies::sso_cookie(&state.settings, &started.cookie)];
+    Ok(Some(LoginSuccess { set_cookies, redirect: started.authorize_url }))
+}
+
 /// The administrator behind a request: a Settings-and-maintenance session with the right and
 /// the Terms accepted (the route layer checked both and said so), else 403.
 pub fn actor<'a>(request: &Parts, client: &'a ClientInfo) -> Result<Actor<'a>, AppError> {
@@ -114,8 +138,16 @@ impl Backend for AppState {
 
     async fn link_owner(&self, kind: LinkKind, request: &Parts) -> Result<Option<PasswordOwner>, AppError> {
         let Some(raw) = cookies::link_token(&request.headers, kind) else { return Ok(None) };
-        let owner = self.passwords().link_owner(kind, raw).await.map_err(storage)?;
-        Ok(owner.map(|(user, tenant)| passwords::owner(&user, &tenant)))
+        let Some((user, tenant)) = self.passwords().link_owner(kind, raw).await.map_err(storage)? else {
+            return Ok(None);
+        };
+        let mut owner = passwords::owner(&user, &tenant);
+        if kind == LinkKind::Activation {
+            owner.sso = super::sso::buttons(self, &tenant).await;
+            let policy = self.db.sign_in_policy(tenant.id).await.map_err(storage)?;
+            owner.password_login = policy.is_none_or(|p| p.password_login);
+        }
+        Ok(Some(owner))
     }
 
     async fn my_password_owner(&self, request: &Parts) -> Result<PasswordOwner, AppError> {

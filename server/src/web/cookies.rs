@@ -128,6 +128,30 @@ pub fn login_hint(headers: &HeaderMap) -> Option<String> {
     String::from_utf8(bytes).ok().filter(|hint| hint.len() <= 254)
 }
 
+/// Binds a single sign-on in flight to this browser: its hash finds the `state`, `nonce` and
+/// PKCE verifier. Sent only to `/sso` (the callback), for as long as the provider may take.
+/// `SameSite=Lax`: the provider's redirect back is a top-level navigation from its site.
+fn sso_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        "__Secure-frontdoor_sso"
+    } else {
+        "frontdoor_sso"
+    }
+}
+
+pub fn sso_cookie(settings: &Settings, token: &Token) -> HeaderValue {
+    let max_age = crate::sso::ATTEMPT_SECS;
+    cookie(settings.secure_cookies, sso_cookie_name(settings), "/sso", token.expose(), max_age, true)
+}
+
+pub fn clear_sso_cookie(settings: &Settings) -> HeaderValue {
+    cookie(settings.secure_cookies, sso_cookie_name(settings), "/sso", "", 0, true)
+}
+
+pub fn sso_token<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a str> {
+    first(headers, sso_cookie_name(settings))
+}
+
 fn link_cookie_name(kind: LinkKind) -> &'static str {
     match kind {
         LinkKind::Activation => "frontdoor_activation",

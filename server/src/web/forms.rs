@@ -34,11 +34,16 @@ struct LoginFields {
 /// filled in (once).
 pub async fn login_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
+    let choices = super::sso::choices(&state, &parts).await;
     let Some(user_id) = cookies::login_hint(&parts.headers) else {
-        return render::page(&state, parts, || {}).await;
+        return render::page(&state, parts, move || provide_context(choices.clone())).await;
     };
     let echo = LoginEcho { user_id, error: None };
-    let mut response = render::page(&state, parts, move || provide_context(echo.clone())).await;
+    let mut response = render::page(&state, parts, move || {
+        provide_context(echo.clone());
+        provide_context(choices.clone());
+    })
+    .await;
     response.headers_mut().append(SET_COOKIE, cookies::clear_login_hint_cookie(&state.settings));
     response
 }
@@ -83,14 +88,25 @@ pub async fn login_to(state: AppState, app: App, tenant: Option<String>, request
 async fn failed(state: &AppState, parts: http::request::Parts, user_id: String, error: LoginError) -> Response {
     let (status, retry_after) = (error.http_status(), error.retry_after());
     let echo = LoginEcho { user_id: user_id.chars().take(400).collect(), error: Some(error) };
-    render::refusal(state, parts, status, retry_after, echo).await
+    let choices = super::sso::choices(state, &parts).await;
+    render::refusal_with(state, parts, status, retry_after, move || {
+        provide_context(echo.clone());
+        provide_context(choices.clone());
+    })
+    .await
 }
 
 /// `POST /logout`: ends this browser's CRM session (and the Service session handed off from it).
 pub async fn logout(State(state): State<AppState>, request: Request) -> Result<Response, WebError> {
     let (parts, _) = request.into_parts();
     end_current_session(&state, &parts, App::Crm).await?;
-    let mut response = Redirect::to(&format!("{}?notice=logged-out", routes::LOGIN)).into_response();
+    // Someone who signs in through a provider is told that its session is the provider's.
+    let through_provider = match parts.extensions.get::<CurrentSession>() {
+        Some(CurrentSession(record)) => state.db.has_sso_identity(record.user_id).await?,
+        None => false,
+    };
+    let notice = if through_provider { "logged-out-sso" } else { "logged-out" };
+    let mut response = Redirect::to(&format!("{}?notice={notice}", routes::LOGIN)).into_response();
     response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Crm));
     Ok(response)
 }

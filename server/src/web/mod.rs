@@ -17,6 +17,7 @@ pub mod security;
 mod service;
 mod sessions;
 mod settings;
+mod sso;
 mod state;
 
 pub use state::AppState;
@@ -88,6 +89,9 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(&format!("{}/{{token}}", routes::RESET_PASSWORD), get(passwords::open_reset_link))
         .route(routes::SERVICE_SESSION, post(service::redeem))
         .route(routes::SETTINGS_LOGIN, post(settings::login))
+        .route(routes::SSO_START, post(sso::start))
+        .route(routes::SSO_CALLBACK, get(sso::callback))
+        .route(routes::ACTIVATE_SSO, post(sso::activate))
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/health", get(|| async { "ok" }));

@@ -49,7 +49,18 @@ pub async fn refusal<T: Clone + Send + Sync + 'static>(
     retry_after: Option<u32>,
     echo: T,
 ) -> Response {
-    let mut response = page(state, parts, move || provide_context(echo.clone())).await;
+    refusal_with(state, parts, status, retry_after, move || provide_context(echo.clone())).await
+}
+
+/// [`refusal`] with any context.
+pub async fn refusal_with(
+    state: &AppState,
+    parts: Parts,
+    status: u16,
+    retry_after: Option<u32>,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
+    let mut response = page(state, parts, extra).await;
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     if let Some(seconds) = retry_after {
         response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));

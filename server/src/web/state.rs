@@ -12,6 +12,7 @@ use crate::mail::MailSignal;
 use crate::passwords::Passwords;
 use crate::sessions::Sessions;
 use crate::settings::Settings;
+use crate::sso::{RelyingParty, Sso};
 use crate::tenant_choice::TenantChoice;
 use crate::terms::Terms;
 use axum::extract::FromRef;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     pub limits: Arc<Limits>,
     pub mail: Arc<MailSignal>,
+    pub relying_party: Arc<RelyingParty>,
     pub leptos: LeptosOptions,
 }
 
@@ -53,6 +55,10 @@ impl AppState {
 
     pub fn terms(&self) -> Terms<'_> {
         Terms { db: &self.db, clock: &self.clock }
+    }
+
+    pub fn sso(&self) -> Sso<'_> {
+        Sso { db: &self.db, clock: &self.clock, hasher: &self.hasher, rp: &self.relying_party }
     }
 
     pub fn admin(&self) -> Admin<'_> {

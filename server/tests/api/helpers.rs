@@ -45,6 +45,7 @@ pub fn test_args() -> ServeArgs {
             mail_retry_max_secs: 1,
             mail_poll_ms: 100,
         },
+        secret_key_file: None,
     }
 }
 
@@ -89,6 +90,7 @@ pub async fn spawn_app_on(url: &str, data: tempfile::TempDir, configure: impl Fn
     db.migrate().await.expect("migrations");
     let mut args = test_args();
     args.mail.mail_dir = Some(data.path().join("mail"));
+    args.secret_key_file = Some(data.path().join("secret.key"));
     configure(&mut args);
     let app = Application::build(&args, db, Clock::manual()).await.expect("server builds");
     let address = format!("http://{}", app.addr());
