@@ -234,12 +234,13 @@ impl SsoError {
 
 fn token_fault(err: &ClaimsVerificationError) -> TokenFault {
     match err {
+        // The crate reports our issue-time check as "expired" too; its text tells them apart.
+        ClaimsVerificationError::Expired(text) if text.starts_with("iat") => TokenFault::IssuedAt,
         ClaimsVerificationError::Expired(_) => TokenFault::Expired,
         ClaimsVerificationError::InvalidAudience(_) => TokenFault::Audience,
         ClaimsVerificationError::InvalidIssuer(_) => TokenFault::Issuer,
         ClaimsVerificationError::InvalidNonce(_) => TokenFault::Nonce,
         ClaimsVerificationError::SignatureVerification(_) => TokenFault::Signature,
-        ClaimsVerificationError::Other(text) if text.starts_with("iat") => TokenFault::IssuedAt,
         _ => TokenFault::Other,
     }
 }

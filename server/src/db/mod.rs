@@ -98,6 +98,7 @@ impl Db {
                 (3, "layers", include_str!("../../migrations/sqlite/0003_layers.sql")),
                 (4, "tenant choice", include_str!("../../migrations/sqlite/0004_tenant_choice.sql")),
                 (5, "settings", include_str!("../../migrations/sqlite/0005_settings.sql")),
+                (6, "sso", include_str!("../../migrations/sqlite/0006_sso.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -105,6 +106,7 @@ impl Db {
                 (3, "layers", include_str!("../../migrations/postgres/0003_layers.sql")),
                 (4, "tenant choice", include_str!("../../migrations/postgres/0004_tenant_choice.sql")),
                 (5, "settings", include_str!("../../migrations/postgres/0005_settings.sql")),
+                (6, "sso", include_str!("../../migrations/postgres/0006_sso.sql")),
             ],
         };
         let migrations = files

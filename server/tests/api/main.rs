@@ -20,3 +20,4 @@ mod service;
 mod sessions;
 mod sessions_page;
 mod settings;
+mod sso;
