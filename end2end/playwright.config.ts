@@ -10,8 +10,11 @@ export const crossOriginService = `http://service.localhost:${port + 1}`;
 /** The suite's own SMTP server (smtp-sink.mjs) and where the tests read what it received. */
 export const smtpPort = port - 12;
 export const mailApi = `http://127.0.0.1:${port - 11}`;
+/** The suite's OpenID provider (oidc-provider.mjs). */
+export const idpPort = port - 9;
+export const idpIssuer = `http://127.0.0.1:${idpPort}`;
 
-function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string) {
+function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string, idp?: string) {
   return {
     command: 'bash serve.sh',
     url: `${publicUrl}/health`,
@@ -28,6 +31,7 @@ function server(instance: string, publicUrl: string, listenPort: number, service
       FRONTDOOR_BIN: process.env.FRONTDOOR_BIN ?? '',
       FRONTDOOR_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       FRONTDOOR_MAIL_POLL_MS: '200',
+      FRONTDOOR_E2E_IDP: idp ?? '',
       RUST_LOG: 'warn',
     },
   };
@@ -64,7 +68,14 @@ export default defineConfig({
       timeout: 30_000,
       env: { SMTP_PORT: String(smtpPort), SMTP_HTTP_PORT: String(port - 11) },
     },
-    server('main', baseURL, port),
+    {
+      command: 'node oidc-provider.mjs',
+      url: `${idpIssuer}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { OIDC_PORT: String(idpPort), FRONTDOOR_PUBLIC_URL: baseURL },
+    },
+    server('main', baseURL, port, undefined, idpIssuer),
     server('cross-origin', crossOriginCrm, port + 1, crossOriginService),
   ],
 });

@@ -25,4 +25,30 @@ node -e '
   printf '%s\n' "$password" | "$bin" user create --tenant "$(node -p 'require("./fixtures.json").otherTenant.slug')" --email "$login" --name "$name" --role "$role" --password-stdin >/dev/null
 done
 
+# Single sign-on (main instance): three tenants with a provider each at the suite's identity
+# provider (oidc-provider.mjs), one per strategy and password-login setting.
+if [ -n "${FRONTDOOR_E2E_IDP:-}" ]; then
+  secret_file="$FRONTDOOR_DATA_DIR/idp-client-secret"
+  node -p 'require("./fixtures.json").idp.clientSecret' > "$secret_file"
+  client_id="$(node -p 'require("./fixtures.json").idp.clientId')"
+  node -e '
+    const f = require("./fixtures.json");
+    for (const [slug, t] of Object.entries(f.ssoTenants)) console.log([slug, t.name, t.provider, t.domain, t.strategy, t.passwordLogin].join("\t"));
+  ' | while IFS=$'\t' read -r slug name provider domain strategy password_login; do
+    "$bin" tenant create >/dev/null --slug "$slug" --name "$name"
+    "$bin" sso add >/dev/null --tenant "$slug" --preset oidc --name "$provider" --issuer "$FRONTDOOR_E2E_IDP" \
+      --client-id "$client_id" --client-secret-file "$secret_file" --domain "$domain"
+    "$bin" tenant set >/dev/null --slug "$slug" --sso-strategy "$strategy" --password-login "$password_login"
+  done
+  node -e '
+    const f = require("./fixtures.json");
+    for (const [slug, t] of Object.entries(f.ssoTenants))
+      for (const u of Object.values(t.users)) console.log([slug, u.login, u.password, u.name, u.deactivated ? "yes" : "no"].join("\t"));
+  ' | while IFS=$'\t' read -r slug login password name deactivated; do
+    printf '%s\n' "$password" | "$bin" user create >/dev/null --tenant "$slug" --email "$login" --name "$name" --role User --password-stdin
+    if [ "$deactivated" = yes ]; then "$bin" user deactivate >/dev/null --tenant "$slug" --email "$login"; fi
+  done
+  rm -f "$secret_file"
+fi
+
 exec "$bin" serve

@@ -584,6 +584,7 @@ messages! {
         "De aanmeldservice van uw organisatie is nu niet bereikbaar. Probeer het zo opnieuw.";
     PasswordLoginOff => "Your organisation logs in with single sign-on only: use the button to log in with its account.",
         "Uw organisatie meldt zich alleen aan met eenmalige aanmelding: gebruik de knop om u aan te melden met het account van uw organisatie.";
+    ContinueTo => "Continue to {provider}", "Verder naar {provider}";
     YourProvider => "your identity provider", "uw identiteitsprovider";
     LoggedOutSso => "You are logged out of Frontdoor. Your session at your organisation's identity provider is the provider's: on a shared computer, log out there too.",
         "U bent afgemeld bij Frontdoor. Uw sessie bij de identiteitsprovider van uw organisatie valt onder die provider: meld u op een gedeelde computer ook daar af.";

@@ -71,10 +71,16 @@ pub async fn login_to(state: AppState, app: App, tenant: Option<String>, request
     let form = LoginForm { tenant, user_id: fields.user_id, password: fields.password, next: fields.next };
     match password_login(&state, app, form, &parts).await {
         Ok(success) => {
-            let mut response = StatusCode::SEE_OTHER.into_response();
-            if let Ok(location) = HeaderValue::from_str(&success.redirect) {
-                response.headers_mut().insert(LOCATION, location);
-            }
+            // Home-realm discovery leads to the provider: a page that goes on (see `leaving_for`).
+            let mut response = if success.redirect.starts_with('/') {
+                let mut response = StatusCode::SEE_OTHER.into_response();
+                if let Ok(location) = HeaderValue::from_str(&success.redirect) {
+                    response.headers_mut().insert(LOCATION, location);
+                }
+                response
+            } else {
+                super::sso::leaving_for(super::context::lang(&parts), &success.redirect, None)
+            };
             for cookie in success.set_cookies {
                 response.headers_mut().append(SET_COOKIE, cookie);
             }

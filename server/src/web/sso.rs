@@ -14,8 +14,9 @@ use app::model::{LinkKind, SsoButton, SsoChoices};
 use app::routes;
 use axum::extract::{Query, Request, State};
 use axum::response::{IntoResponse, Response};
+
 use http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
-use http::{HeaderValue, StatusCode};
+use http::{HeaderName, HeaderValue, StatusCode};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -108,7 +109,11 @@ pub async fn to_provider(
     started: Result<Started, SsoError>,
 ) -> Response {
     match started {
-        Ok(started) => redirect_to_provider(state, started),
+        Ok(started) => {
+            let mut response = leaving_for(lang, &started.authorize_url, Some(&provider.name));
+            response.headers_mut().append(SET_COOKIE, cookies::sso_cookie(&state.settings, &started.cookie));
+            response
+        }
         Err(error) => {
             let tenant = state.db.tenant_by_id(provider.tenant_id).await.ok().flatten();
             let refusal = Refusal {
@@ -122,12 +127,22 @@ pub async fn to_provider(
     }
 }
 
-pub fn redirect_to_provider(state: &AppState, started: Started) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(location) = HeaderValue::from_str(&started.authorize_url) {
-        response.headers_mut().insert(LOCATION, location);
+/// The answer to a form post that leads to a provider: a page that goes on at once (`Refresh`)
+/// with a link for the rare browser that does not. A redirect would not do: the page's CSP
+/// (`form-action`) rightly forbids a form post that ends on another origin.
+pub fn leaving_for(lang: Lang, address: &str, provider: Option<&str>) -> Response {
+    let provider = provider.unwrap_or(Msg::YourProvider.text(lang));
+    let body = format!(
+        r#"<h1>{heading}</h1><p><a href="{address}">{link}</a></p>"#,
+        heading = escape(Msg::SsoProviders.text(lang)),
+        address = escape(address),
+        link = escape(&fill(Msg::ContinueTo.text(lang), &[("provider", provider)])),
+    );
+    let mut response = plain_page(lang, Msg::SsoProviders.text(lang), &body).into_response();
+    if let Ok(refresh) = HeaderValue::from_str(&format!("0; url={address}")) {
+        response.headers_mut().insert(HeaderName::from_static("refresh"), refresh);
     }
-    response.headers_mut().append(SET_COOKIE, cookies::sso_cookie(&state.settings, &started.cookie));
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
