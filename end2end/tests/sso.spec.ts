@@ -50,7 +50,7 @@ test('"existing active users only" refuses an unknown and a deactivated user', a
     await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
     await signInAtProvider(page, account);
     await expect(page.getByRole('alert')).toContainText(says);
-    await page.getByRole('link', { name: 'Back to login' }).click();
+    await page.getByRole('link', { name: 'Back to log in' }).click();
     await expect(page).toHaveURL(/\/t\/initech\/login$/);
   }
 });
@@ -71,7 +71,7 @@ test('"create the user on first login" creates the user, who then gets a passwor
   await expect(page.getByText('Check your email.')).toBeVisible();
   const [mail] = await mailsTo(idp.newbie.email);
   await page.goto(linkIn(mail, '/reset-password'));
-  const chosen = 'Nina-Picks-Her-Own-Password-9';
+  const chosen = 'Velvet-Harbor-Compass-58';
   await page.getByLabel('Password', { exact: true }).fill(chosen);
   await page.getByLabel('Repeat password').fill(chosen);
   await page.getByRole('button', { name: 'Reset' }).click();
@@ -111,6 +111,6 @@ test('cancelling at the provider comes back to a clear page and the way to log i
   await expect(page).toHaveURL(new RegExp(`^${idpIssuer}/interaction/`));
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toHaveText('You cancelled logging in at Initech IdP. Nothing has changed.');
-  await page.getByRole('link', { name: 'Back to login' }).click();
+  await page.getByRole('link', { name: 'Back to log in' }).click();
   await expect(page.getByRole('button', { name: 'Log in with Initech IdP' })).toBeVisible();
 });
