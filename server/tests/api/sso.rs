@@ -460,8 +460,7 @@ async fn an_invitation_is_activated_through_the_provider_with_the_invited_addres
     // The provider vouches for another address: refused, and the invitation still stands.
     let start =
         browser.post(app.url("/activate/sso")).form(&[("provider", provider_id.to_string())]).send().await.unwrap();
-    let back =
-        come_back(&browser, &provider.sign_in(&onward(&start), Person::new("sub-g", "someone@acme.test"))).await;
+    let back = come_back(&browser, &provider.sign_in(&onward(&start), Person::new("sub-g", "someone@acme.test"))).await;
     assert_refused(back, StatusCode::FORBIDDEN, "this invitation is for another address").await;
     assert_eq!(app.state.db.user_by_id(user_id).await.unwrap().unwrap().status, UserStatus::Invited);
 
