@@ -110,6 +110,24 @@ for _ in $(seq 50); do
 done
 (cd end2end && node bench/keystroke.mjs "$link")
 
+say "Single sign-on round trip on loopback (the suite's oidc-provider)"
+sso_round_trip() {
+  local idp_port=$((PORT + 7))
+  (cd end2end && OIDC_PORT=$idp_port FRONTDOOR_PUBLIC_URL="$URL" exec node oidc-provider.mjs >/dev/null 2>&1) &
+  local idp=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$idp_port/.well-known/openid-configuration" >/dev/null && break; sleep 0.1; done
+  node -p 'require("./end2end/fixtures.json").idp.clientSecret' >"$data/idp-secret"
+  "$bin" tenant create --slug initech --name Initech >/dev/null
+  "$bin" sso add --tenant initech --preset oidc --name "Initech IdP" --issuer "http://127.0.0.1:$idp_port" \
+    --client-id frontdoor --client-secret-file "$data/idp-secret" >/dev/null
+  echo "$PASSWORD" | "$bin" user create --tenant initech --email olga@initech.test --name Olga --role User --password-stdin >/dev/null
+  # The first provider of a fresh database has id 1.
+  node end2end/bench/sso-round-trip.mjs "$URL" 1 olga@initech.test \
+    "$(node -p 'require("./end2end/fixtures.json").idp.accounts.olga.password')" 200
+  kill "$idp" 2>/dev/null || true
+}
+sso_round_trip
+
 say "Authenticated /crm with 10,000 live sessions (SQLite)"
 "$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 10000
 crm_page

@@ -61,11 +61,11 @@ fn ChoosePasswordForm(kind: LinkKind, owner: PasswordOwner, echo: PasswordEcho) 
     // An invitation to a tenant with providers offers them; without password login, only them.
     let with_providers = kind == LinkKind::Activation && !owner.sso.is_empty();
     let password_form = !with_providers || owner.password_login;
-    let intro = tf(if password_form { intro } else { Msg::ActivateWithProviderIntro }, &who);
+    let intro = tf(if with_providers { Msg::ActivateWithProviderIntro } else { intro }, &who);
     let providers = with_providers.then(|| {
         view! {
             <SsoButtons providers=owner.sso.clone() label=Msg::ActivateWith action=routes::ACTIVATE_SSO/>
-            {password_form.then(|| view! { <h2 class="or">{t(Msg::OrChoosePassword)}</h2> })}
+            {password_form.then(|| view! { <p class="or">{t(Msg::OrChoosePassword)}</p> })}
         }
     });
     view! {
