@@ -2,7 +2,7 @@
 # Runs every test: the lint wall (rustfmt, clippy -D warnings), Rust unit and integration tests
 # on SQLite, the integration tests again on PostgreSQL when one is reachable
 # (TEST_DATABASE_URL, default the local server; required under CI), and the Playwright suite in
-# Debian's Chromium against the real binary.
+# Debian's Chromium against the real binary, the suite's SMTP server and its OpenID provider.
 source "$(dirname "$0")/tools.sh"
 ensure_build_tools
 ensure_test_tools

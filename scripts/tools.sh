@@ -57,7 +57,7 @@ ensure_test_tools() {
     say "Installing Debian's Chromium"
     apt_install chromium
   fi
-  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/oidc-provider" ]; then
     say "Installing the end-to-end suite's npm packages"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
   fi
