@@ -9,8 +9,8 @@ use crate::client::ClientInfo;
 use crate::clock::Clock;
 use crate::db::App;
 use crate::db::{
-    CreateUserError, Db, NewUser, ProviderRow, SsoActivation, SsoAttempt, SsoStrategy, Tenant, TokenKind, UserRecord,
-    UserStatus, USER_ROLE,
+    CreateUserError, Db, NewUser, Preset, ProviderRow, SsoActivation, SsoAttempt, SsoStrategy, Tenant, TokenKind,
+    UserRecord, UserStatus, USER_ROLE,
 };
 use crate::hashing::PasswordHasher;
 use crate::sealing::SecretKey;
@@ -535,10 +535,13 @@ impl Sso<'_> {
                 _ => SsoError::InvalidToken(token_fault(&err)),
             }
         })?;
+        // Entra ID does not send `email_verified`; its optional claim `xms_edov` says the same.
+        let microsoft_verified =
+            provider.preset == Preset::Microsoft && verified_claim(&id_token.to_string(), "xms_edov");
         Ok(Identity {
             subject: claims.subject().as_str().to_string(),
             email: claims.email().map(|e| e.as_str().trim().to_ascii_lowercase()),
-            email_verified: claims.email_verified() == Some(true),
+            email_verified: claims.email_verified() == Some(true) || microsoft_verified,
             name: claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().trim().to_string()),
         })
     }
@@ -663,6 +666,15 @@ impl Sso<'_> {
     }
 }
 
+/// A boolean claim of an ID token whose signature and claims were checked already.
+fn verified_claim(jwt: &str, name: &str) -> bool {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).unwrap_or_default();
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload) else { return false };
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else { return false };
+    json.get(name).and_then(serde_json::Value::as_bool) == Some(true)
+}
+
 fn verified_email(identity: &Identity) -> Result<String, SsoError> {
     match &identity.email {
         Some(email) if identity.email_verified && !email.is_empty() => Ok(email.clone()),
@@ -672,7 +684,18 @@ fn verified_email(identity: &Identity) -> Result<String, SsoError> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_endpoint;
+    use super::{check_endpoint, verified_claim};
+
+    #[test]
+    fn a_boolean_claim_is_read_from_the_payload() {
+        use base64::Engine;
+        let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let jwt = |json: &str| format!("h.{}.s", encode(json));
+        assert!(verified_claim(&jwt(r#"{"xms_edov":true}"#), "xms_edov"));
+        assert!(!verified_claim(&jwt(r#"{"xms_edov":"true"}"#), "xms_edov"));
+        assert!(!verified_claim(&jwt(r#"{}"#), "xms_edov"));
+        assert!(!verified_claim("not a token", "xms_edov"));
+    }
 
     #[test]
     fn issuers_are_https_except_on_loopback() {
