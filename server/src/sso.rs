@@ -98,6 +98,20 @@ impl RelyingParty {
         &self.key
     }
 
+    /// A client for the provider: its discovery document, its client ID and opened secret, and
+    /// our redirect URI.
+    async fn client(&self, provider: &ProviderRow, fresh: bool) -> Result<DiscoveredClient, SsoError> {
+        let metadata = self.metadata(provider, fresh).await?;
+        let secret = self.key.open(&provider.client_secret_sealed).map_err(|err| {
+            tracing::error!(provider = provider.id, error = %err, "sso: the client secret cannot be opened");
+            SsoError::Misconfigured
+        })?;
+        let client_id = ClientId::new(provider.client_id.clone());
+        let secret = ClientSecret::new(secret.expose_secret().to_string());
+        Ok(CoreClient::from_provider_metadata(metadata, client_id, Some(secret))
+            .set_redirect_uri(self.redirect.clone()))
+    }
+
     /// The provider's metadata: cached, unless `fresh` (a key miss) or the issuer changed.
     async fn metadata(&self, provider: &ProviderRow, fresh: bool) -> Result<CoreProviderMetadata, SsoError> {
         if !fresh {
@@ -333,17 +347,7 @@ impl Sso<'_> {
         purpose: Purpose,
         client: &ClientInfo,
     ) -> Result<Started, SsoError> {
-        let metadata = self.rp.metadata(provider, false).await?;
-        let client_secret = self.rp.key.open(&provider.client_secret_sealed).map_err(|err| {
-            tracing::error!(provider = provider.id, error = %err, "sso: the client secret cannot be opened");
-            SsoError::Misconfigured
-        })?;
-        let oidc = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(provider.client_id.clone()),
-            Some(ClientSecret::new(client_secret.expose_secret().to_string())),
-        )
-        .set_redirect_uri(self.rp.redirect.clone());
+        let oidc = self.rp.client(provider, false).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request =
             oidc.authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random);
@@ -459,17 +463,7 @@ impl Sso<'_> {
     /// Exchanges the code (with the PKCE verifier) and checks the ID token; a token signed with
     /// a key the cached document does not have fetches the document again, once.
     async fn redeem(&self, provider: &ProviderRow, attempt: &SsoAttempt, code: &str) -> Result<Identity, SsoError> {
-        let secret = self.rp.key.open(&provider.client_secret_sealed).map_err(|err| {
-            tracing::error!(provider = provider.id, error = %err, "sso: the client secret cannot be opened");
-            SsoError::Misconfigured
-        })?;
-        let metadata = self.rp.metadata(provider, false).await?;
-        let oidc = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(provider.client_id.clone()),
-            Some(ClientSecret::new(secret.expose_secret().to_string())),
-        )
-        .set_redirect_uri(self.rp.redirect.clone());
+        let oidc = self.rp.client(provider, false).await?;
         let exchange =
             oidc.exchange_code(AuthorizationCode::new(code.to_string())).map_err(|_| SsoError::Misconfigured)?;
         let response = exchange
@@ -516,13 +510,7 @@ impl Sso<'_> {
         let claims = match verify(&oidc) {
             Err(ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey)) => {
                 // The provider may have rotated its keys since the document was cached.
-                let metadata = self.rp.metadata(provider, true).await?;
-                let refreshed = CoreClient::from_provider_metadata(
-                    metadata,
-                    ClientId::new(provider.client_id.clone()),
-                    Some(ClientSecret::new(secret.expose_secret().to_string())),
-                );
-                verify(&refreshed)
+                verify(&self.rp.client(provider, true).await?)
             }
             other => other,
         };

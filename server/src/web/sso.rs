@@ -51,16 +51,25 @@ pub async fn buttons(state: &AppState, tenant: &Tenant) -> Vec<SsoButton> {
     }
 }
 
+/// The provider a "… with {provider}" form names; `Err` is the answer to a form that cannot
+/// be read.
+async fn provider_field(body: axum::body::Body) -> Result<i64, Response> {
+    match read_form::<ProviderField>(body).await {
+        Ok(Some(field)) => Ok(field.provider),
+        Ok(None) => Err(StatusCode::BAD_REQUEST.into_response()),
+        Err(status) => Err(status.into_response()),
+    }
+}
+
 /// `POST /sso/start`: "Log in with …".
 pub async fn start(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let lang = lang(&parts);
-    let field = match read_form::<ProviderField>(body).await {
-        Ok(Some(field)) => field,
-        Ok(None) => return StatusCode::BAD_REQUEST.into_response(),
-        Err(status) => return status.into_response(),
+    let provider_id = match provider_field(body).await {
+        Ok(id) => id,
+        Err(response) => return response,
     };
-    let provider = match state.db.provider_by_id(field.provider).await {
+    let provider = match state.db.provider_by_id(provider_id).await {
         Ok(Some(provider)) => provider,
         Ok(None) => return plain_refusal(lang, SsoError::InvalidState),
         Err(err) => {
@@ -77,16 +86,15 @@ pub async fn start(State(state): State<AppState>, request: Request) -> Response 
 pub async fn activate(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let lang = lang(&parts);
-    let field = match read_form::<ProviderField>(body).await {
-        Ok(Some(field)) => field,
-        Ok(None) => return StatusCode::BAD_REQUEST.into_response(),
-        Err(status) => return status.into_response(),
+    let provider_id = match provider_field(body).await {
+        Ok(id) => id,
+        Err(response) => return response,
     };
     let Some(link) = cookies::link_token(&parts.headers, LinkKind::Activation) else {
         return plain_refusal(lang, SsoError::LinkInvalid);
     };
     let owner = state.passwords().link_owner(LinkKind::Activation, link).await;
-    let provider = state.db.provider_by_id(field.provider).await;
+    let provider = state.db.provider_by_id(provider_id).await;
     let provider = match (owner, provider) {
         (Ok(Some((user, _))), Ok(Some(provider))) if provider.tenant_id == user.tenant_id => provider,
         (Ok(_), Ok(_)) => return plain_refusal(lang, SsoError::LinkInvalid),
