@@ -14,7 +14,6 @@ use app::model::{LinkKind, SsoButton, SsoChoices};
 use app::routes;
 use axum::extract::{Query, Request, State};
 use axum::response::{IntoResponse, Response};
-
 use http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use http::{HeaderName, HeaderValue, StatusCode};
 use serde::Deserialize;
