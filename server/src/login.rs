@@ -180,15 +180,6 @@ impl Login<'_> {
             self.audit(Event::LoginFailed(why), subject, client).await;
             return Err(error);
         }
-        // A tenant that signs in only through its providers takes no password at the CRM's door
-        // (Settings and maintenance keeps its own password login: it has no other).
-        if attempt.app == App::Crm {
-            let policy = self.db.sign_in_policy(user.tenant_id).await.map_err(storage)?;
-            if policy.is_some_and(|p| !p.password_login) {
-                self.audit(Event::LoginFailed(LoginFailure::PasswordLoginOff), subject, client).await;
-                return Err(LoginError::PasswordLoginOff);
-            }
-        }
         // A temporary password opens the CRM's change-password page only.
         if user.must_change_password && attempt.app == App::Settings {
             self.audit(Event::LoginFailed(LoginFailure::TemporaryPassword), subject, client).await;
@@ -198,6 +189,12 @@ impl Login<'_> {
             Some(tenant) => tenant,
             None => self.db.tenant_by_id(user.tenant_id).await.map_err(storage)?.ok_or(LoginError::Unexpected)?,
         };
+        // A tenant that signs in only through its providers takes no password at the CRM's door
+        // (Settings and maintenance keeps its own password login: it has no other).
+        if attempt.app == App::Crm && !tenant.password_login {
+            self.audit(Event::LoginFailed(LoginFailure::PasswordLoginOff), subject, client).await;
+            return Err(LoginError::PasswordLoginOff);
+        }
         // A new session id at every login: the one this browser held ends.
         let sessions = Sessions { db: self.db, clock: self.clock };
         if let Some(previous) = attempt.previous_session {

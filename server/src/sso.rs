@@ -298,14 +298,13 @@ pub struct SsoLogin {
 pub struct Refusal {
     pub error: SsoError,
     pub provider: Option<String>,
-    pub tenant_slug: Option<String>,
-    pub tenant_name: Option<String>,
+    pub tenant: Option<Tenant>,
     pub email: Option<String>,
 }
 
 impl Refusal {
     pub fn new(error: SsoError) -> Refusal {
-        Refusal { error, provider: None, tenant_slug: None, tenant_name: None, email: None }
+        Refusal { error, provider: None, tenant: None, email: None }
     }
 }
 
@@ -354,12 +353,12 @@ impl Sso<'_> {
         for scope in provider.scopes.split_whitespace().filter(|s| *s != "openid") {
             request = request.add_scope(Scope::new(scope.to_string()));
         }
-        let (activation_token_hash, hint) = match &purpose {
-            Purpose::Login { hint } => (None, hint.clone()),
-            Purpose::Activate { link_token } => (Some(hash_token(link_token)), None),
+        let (activation_token_hash, hint) = match purpose {
+            Purpose::Login { hint } => (None, hint),
+            Purpose::Activate { link_token } => (Some(hash_token(&link_token)), None),
         };
-        if let Some(hint) = &hint {
-            request = request.add_extra_param("login_hint", hint.clone());
+        if let Some(hint) = hint {
+            request = request.add_extra_param("login_hint", hint);
         }
         let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
         let cookie = Token::generate();
@@ -394,12 +393,9 @@ impl Sso<'_> {
             Err(error) => {
                 refusal.error = error;
                 tracing::info!(reason = error.reason(), "sso: login refused");
-                let tenant = match &refusal.tenant_slug {
-                    Some(slug) => self.db.tenant_by_slug(slug).await.ok().flatten().map(|t| t.id),
-                    None => None,
-                };
                 let event = Event::SsoFailed { provider: refusal.provider.clone(), reason: error.reason() };
-                let subject = Subject { tenant_id: tenant, user_id: None, typed: refusal.email.as_deref() };
+                let tenant_id = refusal.tenant.as_ref().map(|t| t.id);
+                let subject = Subject { tenant_id, user_id: None, typed: refusal.email.as_deref() };
                 audit::record(self.db, self.clock, event, subject, Origin::Client(client)).await;
                 Err(refusal)
             }
@@ -422,8 +418,7 @@ impl Sso<'_> {
         let provider = provider.ok_or(SsoError::InvalidState)?;
         let tenant = self.db.tenant_by_id(provider.tenant_id).await.map_err(storage)?.ok_or(SsoError::InvalidState)?;
         refusal.provider = Some(provider.name.clone());
-        refusal.tenant_slug = Some(tenant.slug.clone());
-        refusal.tenant_name = Some(tenant.name.clone());
+        refusal.tenant = Some(tenant.clone());
         // The state is compared as hashes: equal-length digests, no early exit on a prefix.
         let state_matches = reply.state.is_some_and(|state| hash_token(state) == hash_token(&attempt.state));
         if !state_matches {

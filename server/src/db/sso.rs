@@ -115,6 +115,11 @@ impl FromRow<'_, AnyRow> for ProviderRow {
 
 const PROVIDER_COLUMNS: &str = "id, tenant_id, name, preset, issuer, client_id, client_secret_sealed, scopes";
 
+/// The provider's columns as `p.…`, for queries that join other tables.
+fn qualified_provider_columns() -> String {
+    PROVIDER_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+}
+
 pub struct NewProvider<'a> {
     pub tenant_id: i64,
     pub name: &'a str,
@@ -194,6 +199,17 @@ impl Db {
             .await
     }
 
+    /// The providers of the tenant with this slug (the login page's buttons), in one query.
+    pub async fn providers_of_tenant_slug(&self, slug: &str) -> sqlx::Result<Vec<ProviderRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {} FROM sso_providers p JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = $1 ORDER BY p.id",
+            qualified_provider_columns()
+        ))
+        .bind(slug)
+        .fetch_all(&self.pool)
+        .await
+    }
+
     pub async fn provider_by_id(&self, id: i64) -> sqlx::Result<Option<ProviderRow>> {
         sqlx::query_as(&format!("SELECT {PROVIDER_COLUMNS} FROM sso_providers WHERE id = $1"))
             .bind(id)
@@ -213,7 +229,7 @@ impl Db {
         sqlx::query_as(&format!(
             "SELECT {} FROM sso_providers p JOIN sso_domains d ON d.provider_id = p.id \
              JOIN tenants t ON t.id = p.tenant_id WHERE d.domain = $1 AND t.password_login = 0",
-            PROVIDER_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+            qualified_provider_columns()
         ))
         .bind(domain)
         .fetch_optional(&self.pool)

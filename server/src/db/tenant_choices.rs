@@ -1,6 +1,7 @@
 //! "Reset login": the challenge a browser holds, the code emailed for it, and what it proves.
 
 use super::outbox::{enqueue_with, MailKind};
+use super::tenants::qualified_tenant_columns;
 use super::{Db, Tenant, UserStatus};
 use sqlx::FromRow;
 
@@ -145,11 +146,11 @@ impl Db {
 
     /// The tenants where `email` is an active user, by name.
     pub async fn active_tenants_of(&self, email: &str) -> sqlx::Result<Vec<Tenant>> {
-        sqlx::query_as(
-            "SELECT t.id, t.slug, t.name, t.idle_timeout_secs, t.absolute_timeout_secs, t.service_idle_timeout_secs, \
-                    t.service_absolute_timeout_secs \
-             FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.email = $1 AND u.status = $2 ORDER BY t.name, t.slug",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {} FROM users u JOIN tenants t ON t.id = u.tenant_id \
+             WHERE u.email = $1 AND u.status = $2 ORDER BY t.name, t.slug",
+            qualified_tenant_columns()
+        ))
         .bind(email)
         .bind(UserStatus::Active.as_str())
         .fetch_all(&self.pool)

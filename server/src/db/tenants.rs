@@ -2,7 +2,7 @@ use super::{is_unique_violation, App, Db, Rights};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, Debug)]
 pub struct Tenant {
     pub id: i64,
     pub slug: String,
@@ -11,6 +11,23 @@ pub struct Tenant {
     pub absolute_timeout_secs: i64,
     pub service_idle_timeout_secs: i64,
     pub service_absolute_timeout_secs: i64,
+    /// Whether the CRM login takes passwords (else only the tenant's single sign-on).
+    pub password_login: bool,
+}
+
+impl FromRow<'_, AnyRow> for Tenant {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Tenant {
+            id: row.try_get("id")?,
+            slug: row.try_get("slug")?,
+            name: row.try_get("name")?,
+            idle_timeout_secs: row.try_get("idle_timeout_secs")?,
+            absolute_timeout_secs: row.try_get("absolute_timeout_secs")?,
+            service_idle_timeout_secs: row.try_get("service_idle_timeout_secs")?,
+            service_absolute_timeout_secs: row.try_get("service_absolute_timeout_secs")?,
+            password_login: row.try_get::<i64, _>("password_login")? != 0,
+        })
+    }
 }
 
 impl Tenant {
@@ -46,7 +63,12 @@ pub const ADMIN_ROLE: &str = "User level 0";
 pub const USER_ROLE: &str = "User";
 
 const TENANT_COLUMNS: &str = "id, slug, name, idle_timeout_secs, absolute_timeout_secs, \
-     service_idle_timeout_secs, service_absolute_timeout_secs";
+     service_idle_timeout_secs, service_absolute_timeout_secs, password_login";
+
+/// The tenant's columns as `t.…`, for queries that join other tables.
+pub(super) fn qualified_tenant_columns() -> String {
+    TENANT_COLUMNS.split(", ").map(|c| format!("t.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateTenantError {

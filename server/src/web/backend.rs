@@ -144,8 +144,7 @@ impl Backend for AppState {
         let mut owner = passwords::owner(&user, &tenant);
         if kind == LinkKind::Activation {
             owner.sso = super::sso::buttons(self, &tenant).await;
-            let policy = self.db.sign_in_policy(tenant.id).await.map_err(storage)?;
-            owner.password_login = policy.is_none_or(|p| p.password_login);
+            owner.password_login = tenant.password_login;
         }
         Ok(Some(owner))
     }

@@ -29,19 +29,17 @@ pub async fn choices(state: &AppState, parts: &http::request::Parts) -> SsoChoic
     let from_path = parts.uri.path().strip_prefix("/t/").and_then(|rest| rest.strip_suffix("/login"));
     let slug = from_path.or_else(|| cookies::first(&parts.headers, cookies::TENANT_COOKIE));
     let Some(slug) = slug else { return SsoChoices::default() };
-    match state.db.tenant_by_slug(slug).await {
-        Ok(Some(tenant)) => SsoChoices(buttons(state, &tenant).await),
-        Ok(None) => SsoChoices::default(),
-        Err(err) => {
-            // The password form still works: the page is shown without the buttons.
-            tracing::warn!(error = %err, "sso: cannot list the tenant's providers");
-            SsoChoices::default()
-        }
-    }
+    SsoChoices(as_buttons(state.db.providers_of_tenant_slug(slug).await))
 }
 
+/// An invitation's tenant's providers ("Activate with …").
 pub async fn buttons(state: &AppState, tenant: &Tenant) -> Vec<SsoButton> {
-    match state.db.providers_of_tenant(tenant.id).await {
+    as_buttons(state.db.providers_of_tenant(tenant.id).await)
+}
+
+/// A storage failure leaves the buttons out: the password form still works.
+fn as_buttons(providers: sqlx::Result<Vec<ProviderRow>>) -> Vec<SsoButton> {
+    match providers {
         Ok(providers) => providers.into_iter().map(|p| SsoButton { id: p.id, name: p.name }).collect(),
         Err(err) => {
             tracing::warn!(error = %err, "sso: cannot list the tenant's providers");
@@ -123,12 +121,7 @@ pub async fn to_provider(
         }
         Err(error) => {
             let tenant = state.db.tenant_by_id(provider.tenant_id).await.ok().flatten();
-            let refusal = Refusal {
-                provider: Some(provider.name.clone()),
-                tenant_slug: tenant.as_ref().map(|t| t.slug.clone()),
-                tenant_name: tenant.map(|t| t.name),
-                ..Refusal::new(error)
-            };
+            let refusal = Refusal { provider: Some(provider.name.clone()), tenant, ..Refusal::new(error) };
             refused_page(lang, &refusal)
         }
     }
@@ -201,12 +194,12 @@ pub fn refused_page(lang: Lang, refusal: &Refusal) -> Response {
         refusal.error.msg().text(lang),
         &[
             ("provider", refusal.provider.as_deref().unwrap_or(your_provider)),
-            ("tenant", refusal.tenant_name.as_deref().unwrap_or_default()),
+            ("tenant", refusal.tenant.as_ref().map_or("", |t| t.name.as_str())),
             ("email", refusal.email.as_deref().unwrap_or_default()),
         ],
     );
-    let back = match &refusal.tenant_slug {
-        Some(slug) => format!("/t/{slug}/login"),
+    let back = match &refusal.tenant {
+        Some(tenant) => format!("/t/{}/login", tenant.slug),
         None => routes::LOGIN.to_string(),
     };
     let body = format!(
