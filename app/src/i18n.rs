@@ -589,6 +589,77 @@ messages! {
     LoggedOutSso => "You are logged out of Frontdoor. Your session at your organisation's identity provider is the provider's: on a shared computer, log out there too.",
         "U bent afgemeld bij Frontdoor. Uw sessie bij de identiteitsprovider van uw organisatie valt onder die provider: meld u op een gedeelde computer ook daar af.";
 
+    SsoWrongProvider => "This answer is for another identity provider than the one this login went to, so it was not used. Start again from the login page.",
+        "Dit antwoord is voor een andere identiteitsprovider dan die van deze aanmelding, dus het is niet gebruikt. Begin opnieuw op de aanmeldpagina.";
+    SsoWrongIssuer => "This answer does not say it comes from {provider}, so it was not used. Start again from the login page.",
+        "Dit antwoord zegt niet dat het van {provider} komt, dus het is niet gebruikt. Begin opnieuw op de aanmeldpagina.";
+    SsoTooManyRequests => "Too many single sign-on attempts from your network. Wait a minute and try again.",
+        "Te veel pogingen tot eenmalige aanmelding vanaf uw netwerk. Wacht een minuut en probeer het opnieuw.";
+    LinkAccountHeading => "Link your account", "Uw account koppelen";
+    LinkAccountIntro => "You signed in at {provider} with the email address of the user {login} in {tenant}. Prove once that this account is yours, and {provider} is linked to it: from then on it logs you in directly.",
+        "U hebt zich bij {provider} aangemeld met het e-mailadres van de gebruiker {login} bij {tenant}. Bewijs eenmalig dat dit account van u is, dan wordt {provider} eraan gekoppeld: daarna meldt het u direct aan.";
+    LinkWithPassword => "Enter the password of this account.", "Voer het wachtwoord van dit account in.";
+    LinkWithCode => "Or have a code sent to the account's email address.", "Of laat een code naar het e-mailadres van het account sturen.";
+    EmailMeCode => "Email me a code", "Stuur mij een code";
+    LinkCodeSent => "We have sent an 8-digit code to the account's email address. It works once, for 10 minutes.",
+        "We hebben een code van 8 cijfers naar het e-mailadres van het account gestuurd. Die werkt één keer, 10 minuten lang.";
+    LinkAccount => "Link account", "Account koppelen";
+    LinkWrongPassword => "That password is not right.", "Dat wachtwoord klopt niet.";
+    LinkExpired => "This link request is no longer valid: it was used already, it took longer than 10 minutes, or it was started in another browser. Log in again.",
+        "Dit koppelverzoek is niet meer geldig: het is al gebruikt, duurde langer dan 10 minuten of is in een andere browser gestart. Meld u opnieuw aan.";
+    LinkTaken => "This account is linked to another account at {provider} already. Contact your administrator.",
+        "Dit account is al gekoppeld aan een ander account bij {provider}. Neem contact op met uw beheerder.";
+    MailLinkCodeSubject => "Your code to link a sign-in method", "Uw code om een aanmeldmethode te koppelen";
+    MailLinkCodeBody => "Someone signed in with their organisation's account and asked to link it to your account {login} in {tenant}. If that was you, enter this code:",
+        "Iemand heeft zich aangemeld met het account van zijn organisatie en gevraagd het te koppelen aan uw account {login} bij {tenant}. Was u dat, voer dan deze code in:";
+    MailLinkCodeValidity => "The code works once, for {code_minutes} minutes.", "De code werkt één keer, {code_minutes} minuten lang.";
+    MailLinkCodeIgnore => "If you did not ask for this, ignore this email: nothing is linked without the code.",
+        "Hebt u hier niet om gevraagd, negeer deze e-mail dan: zonder de code wordt niets gekoppeld.";
+    MailLinkedSubject => "A new sign-in method was linked to your account", "Er is een nieuwe aanmeldmethode aan uw account gekoppeld";
+    MailLinkedBody => "{provider} was linked to your account {login} in {tenant} on {when} (UTC): it now logs you in without your password.",
+        "{provider} is op {when} (UTC) gekoppeld aan uw account {login} bij {tenant}: daarmee meldt u zich nu aan zonder uw wachtwoord.";
+    SignInMethods => "Sign-in methods", "Aanmeldmethoden";
+    Unlink => "Unlink {provider}", "{provider} ontkoppelen";
+    OutcomeUnlinked => "The link to the identity provider is removed.", "De koppeling met de identiteitsprovider is verwijderd.";
+    RefusedLevel => "Not done: you cannot give, change or act on a user level lower (more powerful) than your own.",
+        "Niet uitgevoerd: u kunt geen gebruikersniveau lager (machtiger) dan uw eigen niveau geven, wijzigen of beheren.";
+    RefusedDefaultRole => "Not done: single sign-on creates new users with this role. Choose another default role first.",
+        "Niet uitgevoerd: eenmalige aanmelding maakt nieuwe gebruikers met deze rol. Kies eerst een andere standaardrol.";
+
+    // Audit kinds, as the audit log names them
+    AuditLogin => "Login", "Aanmelding";
+    AuditLockout => "Soft lock", "Tijdelijke blokkering";
+    AuditLogout => "Log out", "Afmelding";
+    AuditActivate => "Account activated", "Account geactiveerd";
+    AuditResetRequest => "Password reset asked", "Wachtwoordherstel aangevraagd";
+    AuditReset => "Password reset", "Wachtwoord hersteld";
+    AuditChange => "Password changed", "Wachtwoord gewijzigd";
+    AuditSet => "Password set", "Wachtwoord ingesteld";
+    AuditHandoff => "Service hand-off", "Overdracht naar Service";
+    AuditSessionEnd => "Session ended", "Sessie beëindigd";
+    AuditSessionEndOthers => "Other sessions ended", "Andere sessies beëindigd";
+    AuditSessionRevoke => "Sessions revoked", "Sessies ingetrokken";
+    AuditTermsAccept => "Terms accepted", "Voorwaarden geaccepteerd";
+    AuditUserInvite => "User invited", "Gebruiker uitgenodigd";
+    AuditUserInviteResend => "Invitation resent", "Uitnodiging opnieuw verstuurd";
+    AuditUserActivate => "User activated", "Gebruiker geactiveerd";
+    AuditUserDeactivate => "User deactivated", "Gebruiker gedeactiveerd";
+    AuditUserRole => "Role assigned", "Rol toegewezen";
+    AuditRoleCreate => "Role created", "Rol gemaakt";
+    AuditRoleChange => "Role changed", "Rol gewijzigd";
+    AuditRoleDelete => "Role deleted", "Rol verwijderd";
+    AuditChoiceCode => "Reset login: code", "Aanmelding herstellen: code";
+    AuditChoiceVerify => "Reset login: code checked", "Aanmelding herstellen: code gecontroleerd";
+    AuditChoiceChoose => "Reset login: tenant chosen", "Aanmelding herstellen: tenant gekozen";
+    AuditSsoStart => "Single sign-on started", "Eenmalige aanmelding gestart";
+    AuditSsoLogin => "Single sign-on refused", "Eenmalige aanmelding geweigerd";
+    AuditSsoLink => "Identity provider linked", "Identiteitsprovider gekoppeld";
+    AuditSsoUnlink => "Identity provider unlinked", "Identiteitsprovider ontkoppeld";
+    AuditUserCreate => "User created", "Gebruiker gemaakt";
+    AuditProviderAdd => "Identity provider added", "Identiteitsprovider toegevoegd";
+    AuditProviderRemove => "Identity provider removed", "Identiteitsprovider verwijderd";
+    AuditSignInPolicy => "Sign-in policy set", "Aanmeldbeleid ingesteld";
+
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",
         "Het adres is misschien verkeerd getypt, of de pagina is verplaatst.";

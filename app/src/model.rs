@@ -626,16 +626,57 @@ pub const AUDIT_KINDS: &[&str] = &[
     "sso.start",
     "sso.login",
     "sso.link",
+    "sso.unlink",
     "user.create",
     "sso.provider-add",
     "sso.provider-remove",
     "tenant.sign-in",
 ];
 
+/// What the audit log calls each kind of event.
+pub fn audit_kind_msg(kind: &str) -> Option<Msg> {
+    Some(match kind {
+        "login" => Msg::AuditLogin,
+        "lockout" => Msg::AuditLockout,
+        "logout" => Msg::AuditLogout,
+        "account.activate" => Msg::AuditActivate,
+        "password.reset-request" => Msg::AuditResetRequest,
+        "password.reset" => Msg::AuditReset,
+        "password.change" => Msg::AuditChange,
+        "password.set" => Msg::AuditSet,
+        "service.handoff" => Msg::AuditHandoff,
+        "session.end" => Msg::AuditSessionEnd,
+        "session.end-others" => Msg::AuditSessionEndOthers,
+        "session.revoke" => Msg::AuditSessionRevoke,
+        "terms.accept" => Msg::AuditTermsAccept,
+        "user.invite" => Msg::AuditUserInvite,
+        "user.invite-resend" => Msg::AuditUserInviteResend,
+        "user.activate" => Msg::AuditUserActivate,
+        "user.deactivate" => Msg::AuditUserDeactivate,
+        "user.role" => Msg::AuditUserRole,
+        "role.create" => Msg::AuditRoleCreate,
+        "role.change" => Msg::AuditRoleChange,
+        "role.delete" => Msg::AuditRoleDelete,
+        "tenant-choice.code" => Msg::AuditChoiceCode,
+        "tenant-choice.verify" => Msg::AuditChoiceVerify,
+        "tenant-choice.choose" => Msg::AuditChoiceChoose,
+        "sso.start" => Msg::AuditSsoStart,
+        "sso.login" => Msg::AuditSsoLogin,
+        "sso.link" => Msg::AuditSsoLink,
+        "sso.unlink" => Msg::AuditSsoUnlink,
+        "user.create" => Msg::AuditUserCreate,
+        "sso.provider-add" => Msg::AuditProviderAdd,
+        "sso.provider-remove" => Msg::AuditProviderRemove,
+        "tenant.sign-in" => Msg::AuditSignInPolicy,
+        _ => return None,
+    })
+}
+
 /// A single sign-on provider as a login or activation page offers it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoButton {
-    pub id: i64,
+    /// The provider's public id (random: ids in forms name no sequence).
+    pub id: String,
     pub name: String,
 }
 
@@ -785,4 +826,94 @@ pub struct TemporaryPassword {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermsEcho {
     pub tick_accept: bool,
+}
+
+/// Where a notice is shown: "your session has ended" reads differently per app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Crm,
+    Settings,
+    Service,
+}
+
+/// What a redirect tells the page it lands on (`?notice=…`): one typed list, so that a page
+/// and the server that sends people there cannot disagree on a spelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    LoggedOut,
+    /// Logged out, with a session at the identity provider that is the provider's.
+    LoggedOutSso,
+    SessionEnded,
+    PasswordReset,
+    /// Signed in (or activated) without the role's right to the CRM.
+    NoCrmRight,
+    /// The email is a user in other tenants too.
+    OtherTenants,
+    TemporaryPassword,
+    PasswordChanged,
+    SessionLoggedOut,
+    OthersLoggedOut,
+    ServiceLoggedOut,
+}
+
+impl Notice {
+    pub const ALL: [Notice; 11] = [
+        Notice::LoggedOut,
+        Notice::LoggedOutSso,
+        Notice::SessionEnded,
+        Notice::PasswordReset,
+        Notice::NoCrmRight,
+        Notice::OtherTenants,
+        Notice::TemporaryPassword,
+        Notice::PasswordChanged,
+        Notice::SessionLoggedOut,
+        Notice::OthersLoggedOut,
+        Notice::ServiceLoggedOut,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Notice::LoggedOut => "logged-out",
+            Notice::LoggedOutSso => "logged-out-sso",
+            Notice::SessionEnded => "session-ended",
+            Notice::PasswordReset => "password-reset",
+            Notice::NoCrmRight => "no-crm-right",
+            Notice::OtherTenants => "other-tenants",
+            Notice::TemporaryPassword => "temporary",
+            Notice::PasswordChanged => "password-changed",
+            Notice::SessionLoggedOut => "session-logged-out",
+            Notice::OthersLoggedOut => "others-logged-out",
+            Notice::ServiceLoggedOut => "service-logged-out",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Notice> {
+        Notice::ALL.into_iter().find(|n| n.slug() == slug)
+    }
+
+    /// `path` with this notice in its query.
+    pub fn at(self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{separator}notice={}", self.slug())
+    }
+
+    /// What the page says.
+    pub fn msg(self, area: Area) -> Msg {
+        match (self, area) {
+            (Notice::LoggedOut, Area::Settings) => Msg::LoggedOutOfSettings,
+            (Notice::LoggedOut, _) => Msg::LoggedOut,
+            (Notice::LoggedOutSso, _) => Msg::LoggedOutSso,
+            (Notice::SessionEnded, Area::Settings) => Msg::SettingsSessionEnded,
+            (Notice::SessionEnded, Area::Service) => Msg::ServiceSessionEnded,
+            (Notice::SessionEnded, Area::Crm) => Msg::SessionEnded,
+            (Notice::PasswordReset, _) => Msg::PasswordWasReset,
+            (Notice::NoCrmRight, _) => Msg::NoCrmRight,
+            (Notice::OtherTenants, _) => Msg::OtherTenants,
+            (Notice::TemporaryPassword, _) => Msg::TemporaryPasswordNotice,
+            (Notice::PasswordChanged, _) => Msg::PasswordChanged,
+            (Notice::SessionLoggedOut, _) => Msg::SessionLoggedOut,
+            (Notice::OthersLoggedOut, _) => Msg::OthersLoggedOut,
+            (Notice::ServiceLoggedOut, _) => Msg::LoggedOutOfService,
+        }
+    }
 }

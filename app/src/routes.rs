@@ -43,7 +43,11 @@ pub fn settings_role_action(role_id: i64, action: &str) -> String {
 pub const LOGOUT: &str = "/logout";
 /// Single sign-on: "Log in with …" posts here; the provider answers on the callback.
 pub const SSO_START: &str = "/sso/start";
+/// Each provider answers on its own redirect URI: `/sso/callback/{provider public id}`.
 pub const SSO_CALLBACK: &str = "/sso/callback";
+/// "Link your account": proving an existing account before a provider is linked to it.
+pub const SSO_LINK: &str = "/sso/link";
+pub const SSO_LINK_CODE: &str = "/sso/link/code";
 /// "Activate with …" posts under the activation page, where its link's cookie is sent.
 pub const ACTIVATE_SSO: &str = "/activate/sso";
 /// "Are you sure?" before logging out, on narrow screens.

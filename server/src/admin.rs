@@ -10,7 +10,7 @@ use crate::db::{
     UserFilter, UserStatus,
 };
 use crate::hashing::{HashError, PasswordHasher};
-use crate::mail::MailSignal;
+use crate::wakeup::MailSignal;
 use app::domain::{format_utc, parse_date, Email, LinkKind, LoginName, LoginNameError};
 use app::i18n::{Lang, Msg};
 use app::model::{

@@ -15,6 +15,7 @@ pub enum LoginFailure {
     Locked,
     NotActive,
     NoCrmRight,
+    NoServiceRight,
     NoSettingsRight,
     TemporaryPassword,
     PasswordLoginOff,
@@ -30,6 +31,7 @@ impl LoginFailure {
             LoginFailure::Locked => "locked",
             LoginFailure::NotActive => "not active",
             LoginFailure::NoCrmRight => "no crm right",
+            LoginFailure::NoServiceRight => "no service right",
             LoginFailure::NoSettingsRight => "no settings right",
             LoginFailure::TemporaryPassword => "temporary password",
             LoginFailure::PasswordLoginOff => "password login off",
@@ -41,8 +43,12 @@ impl LoginFailure {
 /// Everything the trail records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// A sign-in (the completion step): to which app, by which method (`pwd`, `sso`, `link`),
+    /// through which identity provider.
     LoginSucceeded {
         app: &'static str,
+        method: &'static str,
+        provider: Option<String>,
     },
     LoginFailed(LoginFailure),
     /// The third failure in a row: the soft lock starts.
@@ -99,17 +105,22 @@ pub enum Event {
     SsoStarted {
         provider: String,
     },
-    SsoLoggedIn {
-        provider: String,
-    },
     SsoFailed {
         provider: Option<String>,
         reason: &'static str,
     },
-    /// A provider identity was linked to a user by its verified email (their first SSO login).
+    /// A provider identity was linked to a user (their first SSO login), on the strength of
+    /// `proof`: the provider's own domain, the account's password, or an emailed code.
     SsoLinked {
         provider: String,
+        proof: &'static str,
     },
+    /// An administrator removed a user's link to a provider.
+    SsoUnlinked {
+        provider: String,
+    },
+    /// A user created with a password of their own (the command line).
+    UserCreated,
     SsoUserCreated {
         provider: String,
     },
@@ -131,7 +142,18 @@ impl Event {
     /// (event, outcome, detail) as stored.
     fn parts(&self) -> (&'static str, &'static str, Option<String>) {
         match self {
-            Event::LoginSucceeded { app } => ("login", "success", (*app != "crm").then(|| app.to_string())),
+            Event::LoginSucceeded { app, method, provider } => {
+                let mut detail = Vec::new();
+                if *app != "crm" {
+                    detail.push(app.to_string());
+                }
+                match (provider, *method) {
+                    (Some(provider), _) => detail.push(format!("sso: {provider}")),
+                    (None, "pwd") => {}
+                    (None, method) => detail.push(method.to_string()),
+                }
+                ("login", "success", (!detail.is_empty()).then(|| detail.join(", ")))
+            }
             Event::LoginFailed(why) => ("login", "failure", Some(why.as_str().to_string())),
             Event::LockedOut => ("lockout", "locked", None),
             Event::LoggedOut { app } => ("logout", "success", (*app != "crm").then(|| app.to_string())),
@@ -166,7 +188,6 @@ impl Event {
             Event::TenantCodeRefused => ("tenant-choice.verify", "failure", None),
             Event::TenantChosen => ("tenant-choice.choose", "success", None),
             Event::SsoStarted { provider } => ("sso.start", "success", Some(provider.clone())),
-            Event::SsoLoggedIn { provider } => ("login", "success", Some(format!("sso: {provider}"))),
             Event::SsoFailed { provider, reason } => (
                 "sso.login",
                 "failure",
@@ -175,7 +196,12 @@ impl Event {
                     None => reason.to_string(),
                 }),
             ),
-            Event::SsoLinked { provider } => ("sso.link", "success", Some(provider.clone())),
+            Event::SsoLinked { provider, proof } => match *proof {
+                "domain" => ("sso.link", "success", Some(provider.clone())),
+                proof => ("sso.link", "success", Some(format!("{provider} (proven by {proof})"))),
+            },
+            Event::SsoUnlinked { provider } => ("sso.unlink", "success", Some(provider.clone())),
+            Event::UserCreated => ("user.create", "success", None),
             Event::SsoUserCreated { provider } => ("user.create", "success", Some(format!("sso: {provider}"))),
             Event::SsoActivated { provider } => ("account.activate", "success", Some(format!("sso: {provider}"))),
             Event::SsoProviderAdded { name } => ("sso.provider-add", "success", Some(name.clone())),

@@ -2,6 +2,7 @@
 //! commands, and the Terms of Service. Passwords come from standard input, never from the argument list.
 
 use crate::audit::{self, Event, Origin, Subject};
+use crate::authn::sso::{check_endpoint, is_public_mail_domain, redirect_uri};
 use crate::clock::Clock;
 use crate::config::{
     Cli, Command, RoleCommand, ServeArgs, SessionCommand, SsoCommand, TenantCommand, TermsCommand, UserCommand, UserRef,
@@ -13,7 +14,6 @@ use crate::hashing::PasswordHasher;
 use crate::passwords::{check_policy, PolicySubject};
 use crate::sealing::SecretKey;
 use crate::settings::Settings;
-use crate::sso::check_endpoint;
 use crate::startup::Application;
 use crate::terms::Terms;
 use anyhow::{anyhow, bail, Context};
@@ -190,7 +190,7 @@ async fn tenant(command: TenantCommand, db: &Db, clock: &Clock) -> anyhow::Resul
 
 async fn sso(command: SsoCommand, key_path: &Path, db: &Db, clock: &Clock) -> anyhow::Result<()> {
     match command {
-        SsoCommand::Add { tenant, preset, name, issuer, client_id, client_secret_file, domains } => {
+        SsoCommand::Add { tenant, preset, name, issuer, client_id, client_secret_file, domains, public_url } => {
             let tenant = find_tenant(db, &tenant).await?;
             let preset: Preset = preset.parse().map_err(|e: String| anyhow!(e))?;
             let issuer = preset_issuer(preset, issuer.as_deref())?;
@@ -211,11 +211,16 @@ async fn sso(command: SsoCommand, key_path: &Path, db: &Db, clock: &Clock) -> an
                 if Email::parse(&format!("x@{domain}")).is_err() {
                     bail!("--domain {domain:?} is not an email domain");
                 }
+                if is_public_mail_domain(&domain) {
+                    bail!("--domain {domain:?} is a public mail service: anyone can have an address there");
+                }
                 clean.push(domain);
             }
             let key = SecretKey::load_or_create(key_path)?;
             let sealed = key.seal(&secret)?;
+            let public_id = crate::tokens::Token::generate().expose()[..22].to_string();
             let provider = NewProvider {
+                public_id: &public_id,
                 tenant_id: tenant.id,
                 name,
                 preset,
@@ -228,7 +233,8 @@ async fn sso(command: SsoCommand, key_path: &Path, db: &Db, clock: &Clock) -> an
             db.add_provider(&provider, clock.now()).await?;
             let event = Event::SsoProviderAdded { name: name.to_string() };
             audit::record(db, clock, event, Subject::tenant(tenant.id), Origin::CommandLine).await;
-            println!("Added \"{name}\" ({issuer}) to {}. Register the redirect URI {{public-url}}/sso/callback with the provider.", tenant.slug);
+            println!("Added \"{name}\" ({issuer}) to {}.", tenant.slug);
+            println!("redirect URI: {}", redirect_uri(public_url.as_deref().unwrap_or("{public-url}"), &public_id));
         }
         SsoCommand::List { tenant, public_url } => {
             let tenant = find_tenant(db, &tenant).await?;
@@ -239,20 +245,15 @@ async fn sso(command: SsoCommand, key_path: &Path, db: &Db, clock: &Clock) -> an
                 policy.strategy.as_str(),
                 if policy.password_login { "on" } else { "off" }
             );
-            if let Some(url) = public_url {
-                println!("redirect URI: {}{}", url.trim_end_matches('/'), app::routes::SSO_CALLBACK);
-            }
-            println!("{:<24} {:<10} {:<48} {:<24} domains", "name", "preset", "issuer", "client id");
             for provider in db.providers_of_tenant(tenant.id).await? {
                 let domains = db.provider_domains(provider.id).await?;
-                println!(
-                    "{:<24} {:<10} {:<48} {:<24} {}",
-                    provider.name,
-                    provider.preset.as_str(),
-                    provider.issuer,
-                    provider.client_id,
-                    domains.join(",")
-                );
+                println!();
+                println!("{} ({})", provider.name, provider.preset.as_str());
+                println!("  issuer:        {}", provider.issuer);
+                println!("  client id:     {}", provider.client_id);
+                println!("  domains:       {}", domains.join(", "));
+                let base = public_url.as_deref().unwrap_or("{public-url}");
+                println!("  redirect URI:  {}", redirect_uri(base, &provider.public_id));
             }
         }
         SsoCommand::Remove { tenant, name } => {

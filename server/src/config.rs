@@ -229,10 +229,13 @@ pub enum SsoCommand {
         client_id: String,
         #[arg(long)]
         client_secret_file: PathBuf,
-        /// Email domains that belong to this provider (home-realm discovery; users created on
-        /// first login). Repeat for several.
+        /// Email domains that belong to this provider (home-realm discovery; users linked and
+        /// created on first login). Repeat for several. Public mail services are refused.
         #[arg(long = "domain")]
         domains: Vec<String>,
+        /// The public URL, to print the provider's redirect URI.
+        #[arg(long, env = "FRONTDOOR_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// A tenant's providers, their domains and the redirect URI to register with them.
     List {

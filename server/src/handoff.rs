@@ -3,10 +3,10 @@
 //! which the Service side redeems for a session of its own. That session ends with the CRM
 //! session it came from.
 
+use crate::authn::{Completion, Devices, Door, Method, Refusal, SignInError, SignedIn, Verified};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
 use crate::db::{App, Db, SessionRecord, TokenKind, UserStatus};
-use crate::sessions::{NewToken, Sessions};
 use crate::tokens::{hash_token, Token};
 
 pub const TICKET_LIFETIME_SECS: i64 = 60;
@@ -21,12 +21,6 @@ pub enum HandoffError {
     NoServiceRight,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
-}
-
-pub struct ServiceSession {
-    pub session: NewToken,
-    pub user_id: i64,
-    pub tenant_id: i64,
 }
 
 pub struct Handoff<'a> {
@@ -51,8 +45,16 @@ impl Handoff<'_> {
         Ok(ticket)
     }
 
-    /// Uses a ticket up and opens a Service session, if the CRM session it came from still lives.
-    pub async fn redeem(&self, ticket: &str, client: &ClientInfo) -> Result<ServiceSession, HandoffError> {
+    /// Uses a ticket up and opens a Service session through the completion step, if the CRM
+    /// session it came from still lives. The Service session continues the CRM's sign-in: same
+    /// method, same `auth_time`, and it ends with it. `previous` is the Service session this
+    /// browser holds now.
+    pub async fn redeem(
+        &self,
+        ticket: &str,
+        previous: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<SignedIn, HandoffError> {
         if ticket.is_empty() || ticket.len() > 128 {
             return Err(HandoffError::InvalidTicket);
         }
@@ -73,12 +75,21 @@ impl Handoff<'_> {
                     && crm.status == UserStatus::Active
             })
             .ok_or(HandoffError::CrmSessionEnded)?;
-        if !crm.rights.service {
-            return Err(HandoffError::NoServiceRight);
-        }
+        let user = self.db.user_by_id(user_id).await?.ok_or(HandoffError::CrmSessionEnded)?;
         let tenant = self.db.tenant_by_id(crm.tenant_id).await?.ok_or(HandoffError::CrmSessionEnded)?;
-        let sessions = Sessions { db: self.db, clock: self.clock };
-        let session = sessions.create(user_id, &tenant, App::Service, client, Some(&crm.token_hash)).await?;
-        Ok(ServiceSession { session, user_id, tenant_id: tenant.id })
+        let method = Method::parse(&crm.method).unwrap_or(Method::Password);
+        let verified = Verified { user, tenant, method, auth_time: crm.auth_time, provider: None };
+        let door = Door {
+            app: App::Service,
+            client,
+            previous_session: previous,
+            devices: Devices::NotIssued,
+            parent: Some(&crm.token_hash),
+        };
+        Completion { db: self.db, clock: self.clock }.complete(verified, door).await.map_err(|err| match err {
+            SignInError::Refused(Refusal::NoRight(_)) => HandoffError::NoServiceRight,
+            SignInError::Refused(_) => HandoffError::CrmSessionEnded,
+            SignInError::Storage(err) => HandoffError::Db(err),
+        })
     }
 }

@@ -17,6 +17,11 @@ const IP_WINDOW_SECS: i64 = 60;
 /// Forgot-password (and tenant-choice) requests per address and per client in five minutes.
 pub const RESET_REQUESTS_PER_WINDOW: u32 = 5;
 pub const RESET_WINDOW_SECS: i64 = 300;
+/// Single sign-on requests (starts and callbacks) per client in one minute: each writes a row.
+pub const SSO_REQUESTS_PER_MINUTE: u32 = 30;
+const SSO_WINDOW_SECS: i64 = 60;
+/// Refused requests are audited once per key in this long, not once each.
+const REFUSAL_WINDOW_SECS: i64 = 300;
 /// Attempts on one user ID wait their turn: at most this many at once (the one being checked
 /// included), for at most this long.
 const MAX_WAITERS: usize = 16;
@@ -30,8 +35,10 @@ pub struct Limits {
     gates: AttemptGates,
 }
 
+// One per process, so the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Store {
-    Memory { ip_failures: WindowLimiter, requests: WindowLimiter },
+    Memory { ip_failures: WindowLimiter, requests: WindowLimiter, sso: WindowLimiter, refusals: WindowLimiter },
     Shared { db: Db, turns: Arc<Semaphore> },
 }
 
@@ -44,6 +51,8 @@ impl Limits {
                 // Counted past the limit, so the window covers every failure.
                 ip_failures: WindowLimiter::new(u32::MAX, IP_WINDOW_SECS),
                 requests: WindowLimiter::new(RESET_REQUESTS_PER_WINDOW, RESET_WINDOW_SECS),
+                sso: WindowLimiter::new(SSO_REQUESTS_PER_MINUTE, SSO_WINDOW_SECS),
+                refusals: WindowLimiter::new(1, REFUSAL_WINDOW_SECS),
             },
             gates: AttemptGates::default(),
         }
@@ -89,6 +98,29 @@ impl Limits {
             Store::Shared { db, .. } => {
                 let count = db.count_in_window(&format!("request {key}"), RESET_WINDOW_SECS, now).await?;
                 Ok(count <= i64::from(RESET_REQUESTS_PER_WINDOW))
+            }
+        }
+    }
+
+    /// Counts one single sign-on request (a start or a callback) from this client; false when
+    /// the client is over its limit for the minute.
+    pub async fn take_sso(&self, client: &ClientKey, now: i64) -> sqlx::Result<bool> {
+        let key = format!("sso {}", client.as_str());
+        match &self.store {
+            Store::Memory { sso, .. } => Ok(sso.try_take(&key, now)),
+            Store::Shared { db, .. } => {
+                Ok(db.count_in_window(&key, SSO_WINDOW_SECS, now).await? <= i64::from(SSO_REQUESTS_PER_MINUTE))
+            }
+        }
+    }
+
+    /// Whether this is the first refusal for `key` in its window: refusals are audited once
+    /// per key and window, so that a flood of refused requests is not a flood of audit rows.
+    pub async fn first_refusal(&self, key: &str, now: i64) -> sqlx::Result<bool> {
+        match &self.store {
+            Store::Memory { refusals, .. } => Ok(refusals.try_take(key, now)),
+            Store::Shared { db, .. } => {
+                Ok(db.count_in_window(&format!("refused {key}"), REFUSAL_WINDOW_SECS, now).await? == 1)
             }
         }
     }

@@ -2,23 +2,20 @@
 //! reset from the emailed link, change under Personal settings, and the reset request.
 
 use crate::audit::{self, Event, Origin, Subject};
+use crate::authn::link::Links;
+use crate::authn::password::{PasswordCheck, PasswordRefusal};
+use crate::authn::{Completion, Devices, Door, Method, Refusal, SignInError, SignedIn, Verified};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
-use crate::db::{App, Db, MailKind, PasswordChange, Tenant, TokenKind, UserRecord, UserStatus};
+use crate::db::{App, Db, MailKind, PasswordChange, Tenant, UserRecord, UserStatus};
 use crate::hashing::{HashError, PasswordHasher};
 use crate::limits::Limits;
-use crate::login::Login;
-use crate::mail::MailSignal;
-use crate::sessions::{NewToken, Sessions};
+use crate::timings::EMAIL_ANSWER_TIME;
 use crate::tokens::hash_token;
+use crate::wakeup::MailSignal;
 use app::domain::{check_password_choice, Email, LinkKind};
-use app::model::{LoginError, PasswordError, PasswordOwner};
+use app::model::{PasswordError, PasswordOwner};
 use secrecy::SecretString;
-use std::time::Duration;
-
-/// Forgot-password answers take at least this long, known address or not, so that timing
-/// does not tell which addresses have accounts.
-pub const FORGOT_ANSWER_TIME: Duration = Duration::from_millis(400);
 
 /// Whose password is being chosen: the details it may not contain, and zxcvbn's context.
 pub struct PolicySubject<'a> {
@@ -107,7 +104,7 @@ fn from_hash_error(err: HashError) -> PasswordError {
 /// What a successful activation leaves: a CRM session, unless the role has no CRM right.
 pub struct Activated {
     pub tenant: Tenant,
-    pub session: Option<NewToken>,
+    pub signed_in: Option<SignedIn>,
 }
 
 /// Why a form posted from a link did not go through.
@@ -123,12 +120,11 @@ impl From<PasswordError> for LinkRefusal {
     }
 }
 
-/// The account status a link is for.
-fn link_status(kind: LinkKind) -> UserStatus {
-    match kind {
-        LinkKind::Activation => UserStatus::Invited,
-        LinkKind::PasswordReset => UserStatus::Active,
-    }
+/// Whether a person may choose a password here: where the tenant signs in through its identity
+/// providers only, a password opens nothing but Settings and maintenance, so only those with
+/// its right get one.
+async fn may_have_password(db: &Db, user: &UserRecord, tenant: &Tenant) -> sqlx::Result<bool> {
+    Ok(tenant.password_login || db.role_allows(user.role_id, App::Settings).await?)
 }
 
 pub struct Passwords<'a> {
@@ -140,27 +136,21 @@ pub struct Passwords<'a> {
 }
 
 impl Passwords<'_> {
-    fn sessions(&self) -> Sessions<'_> {
-        Sessions { db: self.db, clock: self.clock }
+    fn links(&self) -> Links<'_> {
+        Links { db: self.db, clock: self.clock }
+    }
+
+    fn completion(&self) -> Completion<'_> {
+        Completion { db: self.db, clock: self.clock }
     }
 
     async fn audit(&self, event: Event, user: &UserRecord, client: &ClientInfo) {
         audit::record(self.db, self.clock, event, Subject::user(user.tenant_id, user.id), Origin::Client(client)).await;
     }
 
-    /// The user and tenant behind a link the browser holds, while it still works and the account
-    /// is in the state the link is for. A storage failure is an error, never "no longer valid".
+    /// The user and tenant behind a link the browser holds (see [`Links::owner`]).
     pub async fn link_owner(&self, kind: LinkKind, raw_token: &str) -> sqlx::Result<Option<(UserRecord, Tenant)>> {
-        let token_kind = TokenKind::Link(kind);
-        let Some(user_id) = self.db.peek_one_time_token(&hash_token(raw_token), token_kind, self.clock.now()).await?
-        else {
-            return Ok(None);
-        };
-        let Some(user) = self.db.user_by_id(user_id).await? else { return Ok(None) };
-        if user.status != link_status(kind) || (kind == LinkKind::PasswordReset && user.password_hash.is_none()) {
-            return Ok(None);
-        }
-        Ok(self.db.tenant_by_id(user.tenant_id).await?.map(|tenant| (user, tenant)))
+        self.links().owner(kind, raw_token).await
     }
 
     /// The password the link's owner chose, under the policy, in one step with using the link
@@ -173,6 +163,13 @@ impl Passwords<'_> {
         confirm: &str,
     ) -> Result<(UserRecord, Tenant), LinkRefusal> {
         let (user, tenant) = self.link_owner(kind, raw_token).await.map_err(storage)?.ok_or(LinkRefusal::Invalid)?;
+        let allowed = match kind {
+            LinkKind::Activation => Completion::policy(Method::Link, App::Crm, &tenant).is_ok(),
+            LinkKind::PasswordReset => may_have_password(self.db, &user, &tenant).await.map_err(storage)?,
+        };
+        if !allowed {
+            return Err(LinkRefusal::Refused(PasswordError::SsoOnly));
+        }
         check_policy(password, confirm, &PolicySubject::of(&user, &tenant)).await?;
         let hash = self.hasher.hash(SecretString::from(password.to_string())).await.map_err(from_hash_error)?;
         let token_hash = hash_token(raw_token);
@@ -183,54 +180,44 @@ impl Passwords<'_> {
     }
 
     /// Sets the password of an invited user from their activation link, activates them and
-    /// logs them in.
-    /// `previous_session` is the CRM session this browser holds: activation signs in afresh.
+    /// signs them in to the CRM (where the tenant takes passwords).
     pub async fn activate(
         &self,
         raw_token: &str,
-        password: &str,
-        confirm: &str,
-        previous_session: Option<&str>,
-        client: &ClientInfo,
+        form: &NewPassword<'_>,
+        browser: Door<'_>,
     ) -> Result<Activated, LinkRefusal> {
-        let (user, tenant) = self.set_from_link(LinkKind::Activation, raw_token, password, confirm).await?;
-        if let Some(previous) = previous_session {
-            self.sessions().end_token(previous).await.map_err(storage)?;
-        }
-        self.audit(Event::AccountActivated, &user, client).await;
+        let (user, tenant) = self.set_from_link(LinkKind::Activation, raw_token, form.password, form.confirm).await?;
+        self.audit(Event::AccountActivated, &user, browser.client).await;
         tracing::info!(user_id = user.id, tenant = %tenant.slug, "account activated");
-        let session = if self.db.role_allows(user.role_id, App::Crm).await.map_err(storage)? {
-            Some(self.sessions().create(user.id, &tenant, App::Crm, client, None).await.map_err(storage)?)
-        } else {
-            None
-        };
-        Ok(Activated { tenant, session })
+        let verified = self.links().verified(user.id).await.map_err(storage)?.ok_or(LinkRefusal::Invalid)?;
+        match self.completion().complete(verified, browser).await {
+            Ok(signed_in) => Ok(Activated { tenant, signed_in: Some(signed_in) }),
+            // Active all the same; the login page says why there is no session.
+            Err(SignInError::Refused(Refusal::NoRight(_))) => Ok(Activated { tenant, signed_in: None }),
+            Err(SignInError::Refused(_)) => Err(LinkRefusal::Refused(PasswordError::SsoOnly)),
+            Err(SignInError::Storage(err)) => Err(LinkRefusal::Refused(storage(err))),
+        }
     }
 
     /// Sets a new password from a reset link: ends every session of the user, clears their
     /// lockout, and queues the "your password was changed" notice.
-    pub async fn reset(
-        &self,
-        raw_token: &str,
-        password: &str,
-        confirm: &str,
-        client: &ClientInfo,
-    ) -> Result<(), LinkRefusal> {
-        let (user, _) = self.set_from_link(LinkKind::PasswordReset, raw_token, password, confirm).await?;
+    pub async fn reset(&self, raw_token: &str, form: &NewPassword<'_>, client: &ClientInfo) -> Result<(), LinkRefusal> {
+        let (user, _) = self.set_from_link(LinkKind::PasswordReset, raw_token, form.password, form.confirm).await?;
         self.audit(Event::PasswordReset, &user, client).await;
         Ok(())
     }
 
     /// Change password under Personal settings: the current password first (checked like a
-    /// login), then the policy. Every session ends, this browser gets a new one (returned), and
-    /// the notice is queued.
+    /// login), then the policy. Every session ends, this browser signs in again with the new
+    /// password (the session returned), and the notice is queued.
     pub async fn change(
         &self,
-        login: &Login<'_>,
+        check: &PasswordCheck<'_>,
         user_id: i64,
         form: &ChangeForm<'_>,
         client: &ClientInfo,
-    ) -> Result<NewToken, PasswordError> {
+    ) -> Result<SignedIn, PasswordError> {
         let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
         let tenant = self.db.tenant_by_id(user.tenant_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
         if user.password_hash.is_none() {
@@ -240,8 +227,8 @@ impl Passwords<'_> {
             return Err(PasswordError::EnterCurrent);
         }
         check_policy(form.password, form.confirm, &PolicySubject::of(&user, &tenant)).await?;
-        let right = login
-            .confirm_password(user.id, &user.login_name, form.current, form.devices, client)
+        let right = check
+            .confirm(user.id, &user.login_name, form.current, form.devices, client)
             .await
             .map_err(confirm_error)?;
         if !right {
@@ -254,8 +241,20 @@ impl Passwords<'_> {
         self.db.set_password(&hash, change, now).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
         self.mail.wake();
         self.audit(Event::PasswordChanged, &user, client).await;
-        // Every session ended, this browser's too: it carries on with a new token.
-        self.sessions().create(user.id, &tenant, App::Crm, client, None).await.map_err(storage)
+        // Every session ended, this browser's too: it carries on with a new one.
+        let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
+        let verified = Verified { user, tenant, method: Method::Password, auth_time: now, provider: None };
+        let door = Door {
+            app: App::Crm,
+            client,
+            previous_session: None,
+            devices: Devices::Carried(form.devices),
+            parent: None,
+        };
+        self.completion().complete(verified, door).await.map_err(|err| match err {
+            SignInError::Refused(_) => PasswordError::Unexpected,
+            SignInError::Storage(err) => storage(err),
+        })
     }
 
     /// "Forgot your password?": queues a reset link for every active account with this address.
@@ -270,25 +269,33 @@ impl Passwords<'_> {
         let now = self.clock.now();
         let client_key = format!("reset-client {}", client.key().as_str());
         let by_client = self.limits.take_request(&client_key, now).await.map_err(storage)?;
-        let allowed = by_client
-            && self.limits.take_request(&format!("reset-address {}", email.as_str()), now).await.map_err(storage)?;
+        let address_key = format!("reset-address {}", email.as_str());
+        let allowed = by_client && self.limits.take_request(&address_key, now).await.map_err(storage)?;
         if !allowed {
-            let subject = Subject::typed(email.as_str());
-            audit::record(self.db, self.clock, Event::ResetRequestLimited, subject, Origin::Client(client)).await;
+            let refused_key = if by_client { address_key } else { client_key };
+            if self.limits.first_refusal(&refused_key, now).await.map_err(storage)? {
+                let subject = Subject::typed(email.as_str());
+                audit::record(self.db, self.clock, Event::ResetRequestLimited, subject, Origin::Client(client)).await;
+            }
             return Err(PasswordError::TooManyRequests);
         }
         // A storage failure does not depend on the address, so saying "try again" tells nothing.
         let queued = self.queue_resets(&email, client, now).await.map_err(storage);
-        tokio::time::sleep_until(started + FORGOT_ANSWER_TIME).await;
+        tokio::time::sleep_until(started + EMAIL_ANSWER_TIME).await;
         queued
     }
 
-    /// A reset link for every active account with this address that has a password (accounts
-    /// that sign in only through single sign-on have their password managed elsewhere).
+    /// A reset link for every active account with this address that has a password and may
+    /// use one (see [`may_have_password`]; accounts that sign in only through single sign-on
+    /// have their password managed by the identity provider).
     async fn queue_resets(&self, email: &Email, client: &ClientInfo, now: i64) -> sqlx::Result<()> {
         let accounts = self.db.users_by_email(email.as_str()).await?;
         let mut queued = 0;
         for user in accounts.iter().filter(|u| u.status == UserStatus::Active && u.password_hash.is_some()) {
+            let Some(tenant) = self.db.tenant_by_id(user.tenant_id).await? else { continue };
+            if !may_have_password(self.db, user, &tenant).await? {
+                continue;
+            }
             self.db.queue_mail(MailKind::Link(LinkKind::PasswordReset), user, now).await?;
             self.audit(Event::ResetRequested, user, client).await;
             queued += 1;
@@ -303,21 +310,27 @@ impl Passwords<'_> {
     }
 }
 
+/// A new password and its confirmation, as posted.
+pub struct NewPassword<'a> {
+    pub password: &'a str,
+    pub confirm: &'a str,
+}
+
 /// The Change password form.
 pub struct ChangeForm<'a> {
     pub current: &'a str,
     pub password: &'a str,
     pub confirm: &'a str,
     /// The device tokens this browser carries.
-    pub devices: &'a [&'a str],
+    pub devices: &'a [String],
 }
 
 /// How a refused re-check of the current password is told on a password form.
-pub fn confirm_error(err: LoginError) -> PasswordError {
+pub fn confirm_error(err: PasswordRefusal) -> PasswordError {
     match err {
-        LoginError::TooManyAttempts => PasswordError::TooManyAttempts,
-        LoginError::Busy => PasswordError::Busy,
-        LoginError::Unavailable => PasswordError::Unavailable,
+        PasswordRefusal::TooManyAttempts => PasswordError::TooManyAttempts,
+        PasswordRefusal::Busy => PasswordError::Busy,
+        PasswordRefusal::Unavailable => PasswordError::Unavailable,
         _ => PasswordError::Unexpected,
     }
 }

@@ -2,9 +2,8 @@
 //! database holds only its SHA-256, with the tenant's idle and absolute limits for that app
 //! enforced on every request. A session handed off from another ends with it.
 
-use crate::client::ClientInfo;
 use crate::clock::Clock;
-use crate::db::{App, Db, NewSession, SessionRecord, Tenant, UserStatus};
+use crate::db::{App, Db, SessionRecord, UserStatus};
 use crate::tokens::{hash_token, Token};
 use app::model::Viewer;
 
@@ -35,35 +34,6 @@ pub struct Sessions<'a> {
 }
 
 impl Sessions<'_> {
-    /// A new session of `app` for the user; `parent` is the session it is handed off from.
-    pub async fn create(
-        &self,
-        user_id: i64,
-        tenant: &Tenant,
-        app: App,
-        client: &ClientInfo,
-        parent: Option<&str>,
-    ) -> sqlx::Result<NewToken> {
-        let token = Token::generate();
-        let public_id = Token::generate().expose()[..16].to_string();
-        let now = self.clock.now();
-        let (idle, lifetime) = tenant.session_limits(app);
-        let session = NewSession {
-            token_hash: &token.hash(),
-            public_id: &public_id,
-            user_id,
-            tenant_id: tenant.id,
-            app,
-            expires_at: now + lifetime,
-            idle_timeout_secs: idle,
-            ip: &client.ip.to_string(),
-            user_agent: &client.user_agent,
-            parent_hash: parent,
-        };
-        self.db.insert_session(&session, now).await?;
-        Ok(NewToken { token, lifetime_secs: lifetime })
-    }
-
     /// The live session of `app` behind a raw cookie token, touched if it has been a while.
     pub async fn resolve(&self, raw: &str, app: App) -> Result<SessionRecord, NoSession> {
         if raw.is_empty() || raw.len() > 128 {

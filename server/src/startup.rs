@@ -1,16 +1,17 @@
 //! Building and running the server: a library with a thin binary, so tests run the real thing
 //! on port 0.
 
+use crate::authn::sso::RelyingParty;
 use crate::clock::Clock;
 use crate::config::{Mode, ServeArgs};
 use crate::db::{Db, DbKind};
 use crate::hashing::PasswordHasher;
 use crate::limits::Limits;
-use crate::mail::{MailSignal, Mailer, Sender, Transport};
+use crate::mail::{Mailer, Sender, Transport};
 use crate::retention::Sweeper;
 use crate::sealing::SecretKey;
 use crate::settings::Settings;
-use crate::sso::RelyingParty;
+use crate::wakeup::MailSignal;
 use crate::web::AppState;
 use anyhow::Context;
 use axum::serve::ListenerExt;
@@ -79,8 +80,9 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let key_path = args.secret_key_file.clone().unwrap_or_else(|| PathBuf::from("data/secret.key"));
-        let relying_party = RelyingParty::new(&settings.public_url, SecretKey::load_or_create(&key_path)?)?;
+        // Never a default relative to the working directory: every instance must name the one key.
+        let key_path = args.secret_key_file.as_deref().context("no secret key file (--secret-key-file)")?;
+        let relying_party = RelyingParty::new(&settings.public_url, SecretKey::load_or_create(key_path)?)?;
         let signal = Arc::new(MailSignal::default());
         let state = AppState {
             db: db.clone(),

@@ -6,30 +6,14 @@
 use crate::audit::{self, Event, Origin, Subject};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
+use crate::codes::{self, code_hash, CODE_LIFETIME_SECS, MAX_WRONG_CODES};
 use crate::db::{CodeCheck, Db, Tenant};
 use crate::limits::Limits;
-use crate::mail::MailSignal;
-use crate::passwords::FORGOT_ANSWER_TIME;
+use crate::timings::EMAIL_ANSWER_TIME;
 use crate::tokens::{hash_token, Token};
+use crate::wakeup::MailSignal;
 use app::domain::Email;
 use app::model::ChoiceError;
-use rand::Rng;
-use sha2::{Digest, Sha256};
-
-/// How long a code (and the choice it opens) works.
-pub const CODE_LIFETIME_SECS: i64 = 600;
-/// Wrong codes before a code is dead.
-pub const MAX_WRONG_CODES: i64 = 5;
-
-/// A fresh 8-digit code, from the OS's generator.
-pub fn new_code() -> String {
-    format!("{:08}", rand::rngs::OsRng.gen_range(0..100_000_000u32))
-}
-
-/// A code's at-rest form, bound to its challenge (so equal codes of two requests differ).
-pub fn code_hash(challenge_hash: &str, code: &str) -> String {
-    hex::encode(Sha256::digest(format!("{challenge_hash}:{code}").as_bytes()))
-}
 
 /// A storage failure: logged here, once, and answered "try again".
 fn storage(err: sqlx::Error) -> ChoiceError {
@@ -63,7 +47,9 @@ impl TenantChoice<'_> {
         let allowed = self.limits.take_request(&client_key, now).await.map_err(storage)?
             && self.limits.take_request(&format!("choice-address {}", email.as_str()), now).await.map_err(storage)?;
         if !allowed {
-            self.audit(Event::TenantCodeLimited, email.as_str(), client).await;
+            if self.limits.first_refusal(&format!("choice {}", client.key().as_str()), now).await.map_err(storage)? {
+                self.audit(Event::TenantCodeLimited, email.as_str(), client).await;
+            }
             return Err(ChoiceError::TooManyRequests);
         }
         let challenge = Token::generate();
@@ -78,13 +64,13 @@ impl TenantChoice<'_> {
         } else {
             self.audit(Event::TenantCodeUnknown, email.as_str(), client).await;
         }
-        tokio::time::sleep_until(started + FORGOT_ANSWER_TIME).await;
+        tokio::time::sleep_until(started + EMAIL_ANSWER_TIME).await;
         Ok(challenge)
     }
 
     /// Step 2: the code typed on the browser that holds the challenge.
     pub async fn verify(&self, challenge: &str, code: &str, client: &ClientInfo) -> Result<(), ChoiceError> {
-        let code: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let code = codes::normalise(code);
         if code.is_empty() {
             return Err(ChoiceError::EnterCode);
         }

@@ -3,6 +3,7 @@ pub mod form_error;
 pub mod language_switch;
 pub mod login_form;
 pub mod navigator;
+pub mod notice;
 pub mod pager;
 pub mod password_fields;
 pub mod personal_menu;

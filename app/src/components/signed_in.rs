@@ -16,7 +16,7 @@ pub fn with_viewer<V: IntoView + 'static>(
                     Ok(viewer) => page(viewer).into_any(),
                     Err(_) => {
                         #[cfg(not(feature = "ssr"))]
-                        let _ = window().location().set_href(&format!("{login_page}?notice=session-ended"));
+                        let _ = window().location().set_href(&crate::model::Notice::SessionEnded.at(login_page));
                         #[cfg(feature = "ssr")]
                         let _ = login_page;
                         ().into_any()

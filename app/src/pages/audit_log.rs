@@ -1,7 +1,7 @@
 //! Settings and maintenance → Audit log: the tenant's events, newest first, filtered by user,
 //! kind and dates, 50 a page. Read-only.
 
-use crate::api::{admin_audit, AuditLine, AuditPage, AuditQuery, AUDIT_KINDS};
+use crate::api::{admin_audit, audit_kind_msg, AuditLine, AuditPage, AuditQuery, AUDIT_KINDS};
 use crate::components::pager::Pager;
 use crate::components::settings_layout::settings_page;
 use crate::domain::encode_query_component;
@@ -50,7 +50,7 @@ fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
         view! {
             <tr>
                 <td data-label=t(Msg::ColumnTime)>{line.at}</td>
-                <td data-label=t(Msg::ColumnEvent)>{line.event}</td>
+                <td data-label=t(Msg::ColumnEvent)>{kind_name(&line.event)}</td>
                 <td data-label=t(Msg::ColumnOutcome)>{line.outcome}</td>
                 <td data-label=t(Msg::ColumnUser)>{line.user}</td>
                 <td data-label=t(Msg::ColumnActor)>{line.actor}</td>
@@ -106,7 +106,7 @@ pub fn AuditLogPage() -> impl IntoView {
                         <select id="audit-kind" name="kind">
                             <option value="">{t(Msg::AllKinds)}</option>
                             {AUDIT_KINDS.iter().map(|kind| view! {
-                                <option value=*kind selected=shown.kind == *kind>{*kind}</option>
+                                <option value=*kind selected=shown.kind == *kind>{kind_name(kind)}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -131,4 +131,9 @@ pub fn AuditLogPage() -> impl IntoView {
             }
         })}
     }
+}
+
+/// An event's kind as the audit log names it, in the page's language.
+fn kind_name(kind: &str) -> String {
+    audit_kind_msg(kind).map_or_else(|| kind.to_string(), |msg| t(msg).to_string())
 }

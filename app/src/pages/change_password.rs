@@ -4,24 +4,20 @@
 use crate::api::{my_password_owner, AppError, PasswordEcho, PasswordField, PasswordOwner};
 use crate::components::form_error::FormError;
 use crate::components::navigator::Navigator;
+use crate::components::notice::{use_notice, NoticeLine};
 use crate::components::password_fields::{field_error, invalid, new_password_phrases, NewPasswordFields};
 use crate::components::personal_menu::PersonalMenu;
 use crate::components::signed_in::with_viewer;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, Msg};
+use crate::model::{Area, Notice};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let notice = match use_query_map().read_untracked().get("notice").as_deref() {
-        Some("password-changed") => Some(Msg::PasswordChanged),
-        // An administrator's temporary password: nothing else opens until it is changed.
-        Some("temporary") => Some(Msg::TemporaryPasswordNotice),
-        _ => None,
-    };
+    let notice = use_notice(&[Notice::PasswordChanged, Notice::TemporaryPassword]);
     // Set by the server when the form was refused.
     let echo = use_context::<PasswordEcho>().unwrap_or_default();
     let echo = StoredValue::new(echo);
@@ -34,7 +30,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 <Navigator viewer=viewer current=routes::CHANGE_PASSWORD/>
                 <main class="card">
                     <h1>{t(Msg::ChangePassword)}</h1>
-                    {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+                    <NoticeLine notice area=Area::Crm/>
                     <ChangePasswordForm echo=echo.get_value() owner/>
                 </main>
             </div>

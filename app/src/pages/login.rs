@@ -3,10 +3,11 @@
 
 use crate::api::LoginEcho;
 use crate::components::login_form::{login_form_phrases, LoginForm};
+use crate::components::notice::{use_notice, NoticeLine};
 use crate::components::sso_buttons::SsoButtons;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, Msg};
-use crate::model::SsoChoices;
+use crate::model::{Area, Notice, SsoChoices};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,14 +20,13 @@ pub fn LoginPage() -> impl IntoView {
     let location = use_location();
     let tenant = params.read_untracked().get("tenant");
     let next = query.read_untracked().get("next");
-    let notice = match query.read_untracked().get("notice").as_deref() {
-        Some("logged-out") => Some(Msg::LoggedOut),
-        Some("logged-out-sso") => Some(Msg::LoggedOutSso),
-        Some("session-ended") => Some(Msg::SessionEnded),
-        Some("password-reset") => Some(Msg::PasswordWasReset),
-        Some("no-crm-right") => Some(Msg::NoCrmRight),
-        _ => None,
-    };
+    let notice = use_notice(&[
+        Notice::LoggedOut,
+        Notice::LoggedOutSso,
+        Notice::SessionEnded,
+        Notice::PasswordReset,
+        Notice::NoCrmRight,
+    ]);
     // Set by the server when a plain form post failed; empty otherwise.
     let echo = use_context::<LoginEcho>().unwrap_or_default();
     let action = location.pathname.get_untracked();
@@ -39,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
         <TopBar/>
         <main class="card">
             <h1>{t(Msg::LoginHeading)}</h1>
-            {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+            <NoticeLine notice area=Area::Crm/>
             <SsoButtons providers label=Msg::LogInWith action=routes::SSO_START/>
             {or_password}
             <LoginForm action tenant next echo phrases=login_form_phrases()/>

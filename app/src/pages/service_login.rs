@@ -2,23 +2,19 @@
 //! session for a one-time ticket that Service redeems (see the server's `handoff`).
 
 use crate::components::navigator::Navigator;
+use crate::components::notice::{use_notice, NoticeLine};
 use crate::components::personal_menu::PersonalMenu;
 use crate::components::signed_in::with_viewer;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, tf, Msg};
+use crate::model::{Area, Notice};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ServiceLoginPage() -> impl IntoView {
-    let query = use_query_map();
-    let notice = match query.read_untracked().get("notice").as_deref() {
-        Some("session-ended") => Some(Msg::ServiceSessionEnded),
-        Some("service-logged-out") => Some(Msg::LoggedOutOfService),
-        _ => None,
-    };
+    let notice = use_notice(&[Notice::SessionEnded, Notice::ServiceLoggedOut]);
     view! {
         <Title text=t(Msg::Service)/>
         {with_viewer(routes::LOGIN, move |viewer| view! {
@@ -28,7 +24,7 @@ pub fn ServiceLoginPage() -> impl IntoView {
                 <main>
                     <div class="card">
                         <h1>{t(Msg::Service)}</h1>
-                        {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+                        <NoticeLine notice area=Area::Service/>
                         {if viewer.can_service {
                             view! {
                                 <p>{tf(Msg::ServiceLoginIntro, &[("name", &viewer.name), ("tenant", &viewer.tenant_name)])}</p>

@@ -3,15 +3,16 @@
 use crate::api::{my_sessions, PasswordEcho, PasswordField, SessionRow};
 use crate::components::form_error::FormError;
 use crate::components::navigator::Navigator;
+use crate::components::notice::{use_notice, NoticeLine};
 use crate::components::password_fields::{field_error, invalid};
 use crate::components::personal_menu::PersonalMenu;
 use crate::components::signed_in::with_viewer;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, Msg};
+use crate::model::{Area, Notice};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
@@ -68,12 +69,7 @@ fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
-    let query = use_query_map();
-    let notice = match query.read_untracked().get("notice").as_deref() {
-        Some("session-logged-out") => Some(Msg::SessionLoggedOut),
-        Some("others-logged-out") => Some(Msg::OthersLoggedOut),
-        _ => None,
-    };
+    let notice = use_notice(&[Notice::SessionLoggedOut, Notice::OthersLoggedOut]);
     let sessions = Resource::new_blocking(|| (), |_| my_sessions());
     // Set by the server when "Log out everywhere else" was refused.
     let echo = StoredValue::new(use_context::<PasswordEcho>().unwrap_or_default());
@@ -87,7 +83,7 @@ pub fn SessionsPage() -> impl IntoView {
                 <Navigator viewer=viewer/>
                 <main>
                     <h1>{t(Msg::SessionsHeading)}</h1>
-                    {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+                    <NoticeLine notice area=Area::Crm/>
                     <p>{t(Msg::SessionsIntro)}</p>
                     <Suspense>
                         {move || Suspend::new(async move {

@@ -3,9 +3,11 @@
 
 use crate::api::{Field, LoginEcho};
 use crate::components::form_error::FormError;
+use crate::components::notice::{use_notice, NoticeLine};
 use crate::components::top_bar::TopBar;
 use crate::domain::ReturnPath;
 use crate::i18n::{t, Msg};
+use crate::model::{Area, Notice};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,11 +17,7 @@ use leptos_router::hooks::use_query_map;
 pub fn SettingsLoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = query.read_untracked().get("next").filter(|next| ReturnPath::parse(next).is_some());
-    let notice = match query.read_untracked().get("notice").as_deref() {
-        Some("session-ended") => Some(Msg::SettingsSessionEnded),
-        Some("logged-out") => Some(Msg::LoggedOutOfSettings),
-        _ => None,
-    };
+    let notice = use_notice(&[Notice::SessionEnded, Notice::LoggedOut]);
     // Set by the server when the post was refused; empty otherwise.
     let echo = use_context::<LoginEcho>().unwrap_or_default();
     let error_of = |field: Field| echo.error.clone().filter(|e| e.field() == field).map(|e| e.msg());
@@ -30,7 +28,7 @@ pub fn SettingsLoginPage() -> impl IntoView {
         <TopBar/>
         <main class="card">
             <h1>{t(Msg::SettingsAndMaintenance)}</h1>
-            {notice.map(|msg| view! { <p class="notice" role="status">{t(msg)}</p> })}
+            <NoticeLine notice area=Area::Settings/>
             <p>{t(Msg::SettingsLoginIntro)}</p>
             <FormError message=Signal::stored(form_error)/>
             <form method="post" action=routes::SETTINGS_LOGIN novalidate>

@@ -4,6 +4,9 @@
 use super::Db;
 use crate::softlock::Lockout;
 
+/// A user's known devices are at most this many: every cookieless login adds one.
+pub const MAX_DEVICES_PER_USER: i64 = 32;
+
 /// A known device of one user, with its own soft lock.
 #[derive(Clone, Debug)]
 pub struct Device {
@@ -33,14 +36,25 @@ impl Db {
         Ok(None)
     }
 
+    /// Remembers a new device of the user; past [`MAX_DEVICES_PER_USER`] the least recently
+    /// used ones are forgotten (their browsers count as unknown devices again).
     pub async fn insert_device(&self, token_hash: &str, user_id: i64, now: i64) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO devices (token_hash, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)")
             .bind(token_hash)
             .bind(user_id)
             .bind(now)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM devices WHERE token_hash IN (SELECT token_hash FROM devices WHERE user_id = $1 \
+             ORDER BY last_used_at DESC, created_at DESC, token_hash LIMIT 1000000 OFFSET $2)",
+        )
+        .bind(user_id)
+        .bind(MAX_DEVICES_PER_USER)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
     }
 
     /// Records a device's attempt: its soft lock after it, and when it was last used.

@@ -27,7 +27,8 @@ pub use outbox::{MailKind, OutboxRow};
 pub use retention::Swept;
 pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};
 pub use sso::{
-    AddProviderError, NewProvider, Preset, ProviderRow, SignInPolicy, SsoActivation, SsoAttempt, SsoStrategy,
+    AddProviderError, IdentityLink, LinkedIdentity, NewProvider, PendingLink, Preset, ProviderRow, SignInPolicy,
+    SsoActivation, SsoAttempt, SsoStrategy,
 };
 pub use tenant_choices::{ChoiceRow, CodeCheck};
 pub use tenants::{CreateTenantError, Role, Tenant, ADMIN_ROLE, USER_ROLE};
@@ -99,6 +100,7 @@ impl Db {
                 (4, "tenant choice", include_str!("../../migrations/sqlite/0004_tenant_choice.sql")),
                 (5, "settings", include_str!("../../migrations/sqlite/0005_settings.sql")),
                 (6, "sso", include_str!("../../migrations/sqlite/0006_sso.sql")),
+                (7, "sign-in core", include_str!("../../migrations/sqlite/0007_sign_in_core.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -107,6 +109,7 @@ impl Db {
                 (4, "tenant choice", include_str!("../../migrations/postgres/0004_tenant_choice.sql")),
                 (5, "settings", include_str!("../../migrations/postgres/0005_settings.sql")),
                 (6, "sso", include_str!("../../migrations/postgres/0006_sso.sql")),
+                (7, "sign-in core", include_str!("../../migrations/postgres/0007_sign_in_core.sql")),
             ],
         };
         let migrations = files

@@ -14,6 +14,11 @@ pub enum MailKind {
     PasswordChanged,
     /// The code of "Reset login" (its tenant choice in the row's `data`).
     TenantCode,
+    /// A code that proves an account before a provider identity is linked to it (the pending
+    /// link in the row's `data`).
+    LinkCode,
+    /// A new sign-in method was linked to the account (the provider's name in `data`).
+    IdentityLinked,
 }
 
 impl MailKind {
@@ -22,6 +27,8 @@ impl MailKind {
             MailKind::Link(kind) => kind.as_str(),
             MailKind::PasswordChanged => "password-changed",
             MailKind::TenantCode => "tenant-code",
+            MailKind::LinkCode => "link-code",
+            MailKind::IdentityLinked => "identity-linked",
         }
     }
 
@@ -29,6 +36,8 @@ impl MailKind {
         match raw {
             "password-changed" => Some(MailKind::PasswordChanged),
             "tenant-code" => Some(MailKind::TenantCode),
+            "link-code" => Some(MailKind::LinkCode),
+            "identity-linked" => Some(MailKind::IdentityLinked),
             _ => LinkKind::parse(raw).map(MailKind::Link),
         }
     }

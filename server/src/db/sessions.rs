@@ -45,7 +45,14 @@ pub struct NewSession<'a> {
     pub user_agent: &'a str,
     /// The session this one was handed off from; it ends with it.
     pub parent_hash: Option<&'a str>,
+    /// How the person proved who they are (`pwd`, `sso`, `link`), and when.
+    pub method: &'a str,
+    pub auth_time: i64,
 }
+
+/// A user keeps at most this many sessions; the oldest goes when a new one would pass it.
+/// Generous, so that a test suite's parallel workers logging in as one user never lose theirs.
+pub const MAX_SESSIONS_PER_USER: i64 = 256;
 
 /// What a role allows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -90,6 +97,11 @@ pub struct SessionRecord {
     pub tenant_name: String,
     pub rights: Rights,
     pub parent_hash: Option<String>,
+    /// How the person proved who they are (`pwd`, `sso`, `link`), and when.
+    pub method: String,
+    pub auth_time: i64,
+    /// The role's user level (0 is the most powerful).
+    pub user_level: i64,
     /// When the session it was handed off from (if any) times out: its absolute limit, and
     /// its idle limit as of its last use.
     pub parent_expires_at: Option<i64>,
@@ -124,6 +136,9 @@ impl FromRow<'_, AnyRow> for SessionRecord {
             tenant_name: row.try_get("tenant_name")?,
             rights: Rights::from_row(row)?,
             parent_hash: row.try_get("parent_hash")?,
+            method: row.try_get("method")?,
+            auth_time: row.try_get("auth_time")?,
+            user_level: row.try_get("user_level")?,
             parent_expires_at: row.try_get("parent_expires_at")?,
             parent_idle_until: row.try_get("parent_idle_until")?,
         })
@@ -157,10 +172,13 @@ impl FromRow<'_, AnyRow> for SessionSummary {
 }
 
 impl Db {
+    /// Stores a new session; past [`MAX_SESSIONS_PER_USER`] the user's oldest ones end.
     pub async fn insert_session(&self, session: &NewSession<'_>, now: i64) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, public_id, user_id, tenant_id, app, created_at, last_seen_at, expires_at, \
-             idle_timeout_secs, ip, user_agent, parent_hash) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)",
+             idle_timeout_secs, ip, user_agent, parent_hash, method, auth_time) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(session.token_hash)
         .bind(session.public_id)
@@ -173,9 +191,19 @@ impl Db {
         .bind(session.ip)
         .bind(session.user_agent)
         .bind(session.parent_hash)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        .bind(session.method)
+        .bind(session.auth_time)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE user_id = $1 \
+             ORDER BY created_at DESC, token_hash LIMIT 1000000 OFFSET $2)",
+        )
+        .bind(session.user_id)
+        .bind(MAX_SESSIONS_PER_USER)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
     }
 
     /// The session with this token hash, with its user, tenant, role and (for a handed-off
@@ -184,8 +212,8 @@ impl Db {
     pub async fn session_by_hash(&self, token_hash: &str) -> sqlx::Result<Option<SessionRecord>> {
         sqlx::query_as(
             "SELECT s.token_hash, s.public_id, s.user_id, s.tenant_id, s.app, s.created_at, s.last_seen_at, s.expires_at, \
-                    s.idle_timeout_secs, s.parent_hash, u.display_name, u.login_name, u.status, u.must_change_password, \
-                    t.slug AS tenant_slug, t.name AS tenant_name, r.can_crm, r.can_service, r.can_admin, \
+                    s.idle_timeout_secs, s.parent_hash, s.method, s.auth_time, u.display_name, u.login_name, u.status, u.must_change_password, \
+                    t.slug AS tenant_slug, t.name AS tenant_name, r.can_crm, r.can_service, r.can_admin, r.user_level, \
                     p.expires_at AS parent_expires_at, p.last_seen_at + p.idle_timeout_secs AS parent_idle_until \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id \
              JOIN roles r ON r.id = u.role_id LEFT JOIN sessions p ON p.token_hash = s.parent_hash \

@@ -1,8 +1,10 @@
 //! Single sign-on's storage: a tenant's providers and their email domains, the provider
 //! identities linked to users, the logins in flight, and the tenant's sign-in policy.
 
+use super::outbox::{enqueue_with, MailKind};
+use super::tenant_choices::CodeCheck;
 use super::users::{insert_user, retire_links};
-use super::{column, is_unique_violation, CreateUserError, Db, NewUser, TokenKind};
+use super::{column, is_unique_violation, CreateUserError, Db, NewUser, TokenKind, UserRecord};
 use app::model::LinkKind;
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
@@ -88,6 +90,9 @@ impl std::str::FromStr for Preset {
 #[derive(Clone, Debug)]
 pub struct ProviderRow {
     pub id: i64,
+    /// What forms and addresses call the provider (its redirect URI ends with it): random, so
+    /// that nobody can list every tenant's providers.
+    pub public_id: String,
     pub tenant_id: i64,
     pub name: String,
     pub preset: Preset,
@@ -102,6 +107,7 @@ impl FromRow<'_, AnyRow> for ProviderRow {
     fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
         Ok(ProviderRow {
             id: row.try_get("id")?,
+            public_id: row.try_get("public_id")?,
             tenant_id: row.try_get("tenant_id")?,
             name: row.try_get("name")?,
             preset: column(row, "preset")?,
@@ -113,7 +119,8 @@ impl FromRow<'_, AnyRow> for ProviderRow {
     }
 }
 
-const PROVIDER_COLUMNS: &str = "id, tenant_id, name, preset, issuer, client_id, client_secret_sealed, scopes";
+const PROVIDER_COLUMNS: &str =
+    "id, public_id, tenant_id, name, preset, issuer, client_id, client_secret_sealed, scopes";
 
 /// The provider's columns as `p.…`, for queries that join other tables.
 fn qualified_provider_columns() -> String {
@@ -121,6 +128,7 @@ fn qualified_provider_columns() -> String {
 }
 
 pub struct NewProvider<'a> {
+    pub public_id: &'a str,
     pub tenant_id: i64,
     pub name: &'a str,
     pub preset: Preset,
@@ -133,7 +141,9 @@ pub struct NewProvider<'a> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddProviderError {
-    #[error("the tenant already has a provider of that name, or one of the domains belongs to a provider already")]
+    #[error(
+        "the tenant already has a provider of that name, or one of the domains belongs to another of its providers"
+    )]
     Duplicate,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
@@ -165,9 +175,10 @@ impl Db {
         let duplicate = |e: sqlx::Error| if is_unique_violation(&e) { AddProviderError::Duplicate } else { e.into() };
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sso_providers (tenant_id, name, preset, issuer, client_id, client_secret_sealed, scopes, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO sso_providers (public_id, tenant_id, name, preset, issuer, client_id, client_secret_sealed, scopes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
+        .bind(provider.public_id)
         .bind(provider.tenant_id)
         .bind(provider.name)
         .bind(provider.preset.as_str())
@@ -180,9 +191,10 @@ impl Db {
         .await
         .map_err(duplicate)?;
         for domain in provider.domains {
-            sqlx::query("INSERT INTO sso_domains (domain, provider_id) VALUES ($1, $2)")
+            sqlx::query("INSERT INTO sso_tenant_domains (domain, provider_id, tenant_id) VALUES ($1, $2, $3)")
                 .bind(domain)
                 .bind(id)
+                .bind(provider.tenant_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(duplicate)?;
@@ -217,23 +229,32 @@ impl Db {
             .await
     }
 
+    pub async fn provider_by_public_id(&self, public_id: &str) -> sqlx::Result<Option<ProviderRow>> {
+        sqlx::query_as(&format!("SELECT {PROVIDER_COLUMNS} FROM sso_providers WHERE public_id = $1"))
+            .bind(public_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
     pub async fn provider_domains(&self, provider_id: i64) -> sqlx::Result<Vec<String>> {
-        sqlx::query_scalar("SELECT domain FROM sso_domains WHERE provider_id = $1 ORDER BY domain")
+        sqlx::query_scalar("SELECT domain FROM sso_tenant_domains WHERE provider_id = $1 ORDER BY domain")
             .bind(provider_id)
             .fetch_all(&self.pool)
             .await
     }
 
-    /// The provider an email domain belongs to, when its tenant has password login off.
-    pub async fn home_realm(&self, domain: &str) -> sqlx::Result<Option<ProviderRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {} FROM sso_providers p JOIN sso_domains d ON d.provider_id = p.id \
-             JOIN tenants t ON t.id = p.tenant_id WHERE d.domain = $1 AND t.password_login = 0",
+    /// The providers that claim an email domain in tenants with password login off, with
+    /// their tenant's slug (a handful at most).
+    pub async fn home_realm_claims(&self, domain: &str) -> sqlx::Result<Vec<(String, ProviderRow)>> {
+        let rows: Vec<AnyRow> = sqlx::query(&format!(
+            "SELECT t.slug AS tenant_slug, {} FROM sso_providers p JOIN sso_tenant_domains d ON d.provider_id = p.id \
+             JOIN tenants t ON t.id = p.tenant_id WHERE d.domain = $1 AND t.password_login = 0 ORDER BY t.slug LIMIT 10",
             qualified_provider_columns()
         ))
         .bind(domain)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok((row.try_get("tenant_slug")?, ProviderRow::from_row(row)?))).collect()
     }
 
     /// Removes a provider with its domains, linked identities and logins in flight.
@@ -245,7 +266,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(id) = id else { return Ok(false) };
-        for table in ["sso_domains", "sso_identities", "sso_attempts"] {
+        for table in ["sso_tenant_domains", "sso_identities", "sso_attempts", "sso_pending_links"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE provider_id = $1")).bind(id).execute(&mut *tx).await?;
         }
         sqlx::query("DELETE FROM sso_providers WHERE id = $1").bind(id).execute(&mut *tx).await?;
@@ -291,16 +312,27 @@ impl Db {
         Ok(())
     }
 
-    /// The login in flight behind a browser's cookie, used up: a second callback finds nothing.
-    pub async fn take_sso_attempt(&self, token_hash: &str, now: i64) -> sqlx::Result<Option<SsoAttempt>> {
+    /// The login in flight behind a browser's cookie, while it lasts (not used up: a callback
+    /// whose provider or `state` is not this login's must not cancel it).
+    pub async fn sso_attempt(&self, token_hash: &str, now: i64) -> sqlx::Result<Option<SsoAttempt>> {
         sqlx::query_as(
-            "DELETE FROM sso_attempts WHERE token_hash = $1 AND expires_at > $2 \
-             RETURNING provider_id, state, nonce, pkce_verifier, activation_token_hash, expires_at",
+            "SELECT provider_id, state, nonce, pkce_verifier, activation_token_hash, expires_at FROM sso_attempts \
+             WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
         .await
+    }
+
+    /// Uses the login in flight up; false when another request took it first.
+    pub async fn use_sso_attempt(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query("DELETE FROM sso_attempts WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// The user a provider identity is linked to.
@@ -320,24 +352,38 @@ impl Db {
         Ok(found.is_some())
     }
 
-    /// Links a provider identity to a user (their first login through it). `false` when the
-    /// user is linked to another identity of that provider already, or the identity to
-    /// another user.
-    pub async fn link_identity(&self, provider_id: i64, subject: &str, user_id: i64, now: i64) -> sqlx::Result<bool> {
+    /// Links a provider identity to a user and queues the "new sign-in method" notice, in one
+    /// transaction. `false` when the user is linked to another identity of that provider
+    /// already, or the identity to another user.
+    pub async fn link_identity(&self, link: &IdentityLink<'_>, now: i64) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO sso_identities (provider_id, subject, user_id, linked_at) VALUES ($1, $2, $3, $4)",
         )
-        .bind(provider_id)
-        .bind(subject)
-        .bind(user_id)
+        .bind(link.provider_id)
+        .bind(link.subject)
+        .bind(link.user.id)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await;
         match inserted {
-            Ok(_) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e),
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Ok(false),
+            Err(e) => return Err(e),
         }
+        sqlx::query("DELETE FROM sso_pending_links WHERE user_id = $1 AND provider_id = $2")
+            .bind(link.user.id)
+            .bind(link.provider_id)
+            .execute(&mut *tx)
+            .await?;
+        let recipient = link.user.email.as_deref().unwrap_or(&link.user.login_name);
+        if recipient.contains('@') {
+            let kind = MailKind::IdentityLinked;
+            let language = link.user.language.as_deref();
+            enqueue_with(&mut tx, kind, link.user.id, recipient, language, Some(link.provider_name), now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// A user created by their first login through a provider, with the identity linked, in one
@@ -413,5 +459,184 @@ impl Db {
         }
         tx.commit().await?;
         Ok(SsoActivation::Activated)
+    }
+}
+
+/// A provider identity about to be linked to a user.
+pub struct IdentityLink<'a> {
+    pub provider_id: i64,
+    pub provider_name: &'a str,
+    pub subject: &'a str,
+    pub user: &'a UserRecord,
+}
+
+/// A provider identity waiting for the person to prove the account it would be linked to.
+#[derive(Clone, Debug, FromRow)]
+pub struct PendingLink {
+    pub id: i64,
+    pub provider_id: i64,
+    pub subject: String,
+    pub user_id: i64,
+    pub expires_at: i64,
+}
+
+/// One identity linked to a user, as Settings and maintenance lists it.
+#[derive(Clone, Debug)]
+pub struct LinkedIdentity {
+    pub provider_public_id: String,
+    pub provider_name: String,
+    pub linked_at: i64,
+}
+
+impl Db {
+    /// A pending link for this browser's challenge; an older one of the same user and provider
+    /// goes.
+    pub async fn insert_pending_link(
+        &self,
+        challenge_hash: &str,
+        provider_id: i64,
+        subject: &str,
+        user_id: i64,
+        expires_at: i64,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sso_pending_links WHERE user_id = $1 AND provider_id = $2")
+            .bind(user_id)
+            .bind(provider_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sso_pending_links (challenge_hash, provider_id, subject, user_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(challenge_hash)
+        .bind(provider_id)
+        .bind(subject)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn pending_link(&self, challenge_hash: &str, now: i64) -> sqlx::Result<Option<PendingLink>> {
+        sqlx::query_as(
+            "SELECT id, provider_id, subject, user_id, expires_at FROM sso_pending_links \
+             WHERE challenge_hash = $1 AND expires_at > $2",
+        )
+        .bind(challenge_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Queues the email with a code for pending link `id` (minted when it is delivered); a code
+    /// asked for earlier stops working.
+    pub async fn queue_link_code(&self, id: i64, user: &UserRecord, now: i64) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE sso_pending_links SET code_hash = NULL, attempts = 0 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let recipient = user.email.as_deref().unwrap_or(&user.login_name);
+        let data = id.to_string();
+        enqueue_with(&mut tx, MailKind::LinkCode, user.id, recipient, user.language.as_deref(), Some(&data), now)
+            .await?;
+        tx.commit().await
+    }
+
+    /// The challenge hash of pending link `id` (what its code's hash is bound to).
+    pub async fn pending_link_challenge(&self, id: i64, now: i64) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar("SELECT challenge_hash FROM sso_pending_links WHERE id = $1 AND expires_at > $2")
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Stores the hash of the code about to be emailed for pending link `id`.
+    pub async fn store_link_code(&self, id: i64, code_hash: &str, now: i64) -> sqlx::Result<bool> {
+        let done =
+            sqlx::query("UPDATE sso_pending_links SET code_hash = $1, attempts = 0 WHERE id = $2 AND expires_at > $3")
+                .bind(code_hash)
+                .bind(id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Checks a code for a pending link in one statement: every try counts, and the right code
+    /// among the first `max_attempts` proves the account.
+    pub async fn check_link_code(
+        &self,
+        challenge_hash: &str,
+        code_hash: &str,
+        max_attempts: i64,
+        now: i64,
+    ) -> sqlx::Result<CodeCheck> {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "UPDATE sso_pending_links SET attempts = attempts + 1 \
+             WHERE challenge_hash = $1 AND code_hash IS NOT NULL AND expires_at > $2 AND attempts < $3 \
+             RETURNING attempts, CAST(CASE WHEN code_hash = $4 THEN 1 ELSE 0 END AS BIGINT) AS right_code",
+        )
+        .bind(challenge_hash)
+        .bind(now)
+        .bind(max_attempts)
+        .bind(code_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((_, 1)) => CodeCheck::Right,
+            Some((attempts, _)) if attempts < max_attempts => CodeCheck::Wrong,
+            _ => CodeCheck::Dead,
+        })
+    }
+
+    /// The identities linked to a user of the tenant, by provider.
+    pub async fn identities_of_user(&self, tenant_id: i64, user_id: i64) -> sqlx::Result<Vec<LinkedIdentity>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT p.public_id, p.name, i.linked_at FROM sso_identities i JOIN sso_providers p ON p.id = i.provider_id \
+             JOIN users u ON u.id = i.user_id WHERE i.user_id = $1 AND u.tenant_id = $2 ORDER BY p.name",
+        )
+        .bind(user_id)
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(provider_public_id, provider_name, linked_at)| LinkedIdentity {
+                provider_public_id,
+                provider_name,
+                linked_at,
+            })
+            .collect())
+    }
+
+    /// Unlinks a user of the tenant from a provider; returns the provider's name, or None when
+    /// there was no such link.
+    pub async fn unlink_identity(
+        &self,
+        tenant_id: i64,
+        user_id: i64,
+        provider_public_id: &str,
+    ) -> sqlx::Result<Option<String>> {
+        let mut tx = self.pool.begin().await?;
+        let provider: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM sso_providers WHERE public_id = $1 AND tenant_id = $2")
+                .bind(provider_public_id)
+                .bind(tenant_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((provider_id, name)) = provider else { return Ok(None) };
+        let done = sqlx::query("DELETE FROM sso_identities WHERE provider_id = $1 AND user_id = $2")
+            .bind(provider_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((done.rows_affected() == 1).then_some(name))
     }
 }

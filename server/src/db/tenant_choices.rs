@@ -98,8 +98,9 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Checks a code in one step each way: a right code is used up (single use), a wrong one
-    /// counts, and the `max_attempts`-th wrong one kills it.
+    /// Checks a code in one statement: every try counts (parallel guesses cannot all pass one
+    /// check of the count), the right code among the first `max_attempts` is used up, and the
+    /// `max_attempts`-th wrong one kills it.
     pub async fn check_tenant_code(
         &self,
         challenge_hash: &str,
@@ -107,29 +108,22 @@ impl Db {
         max_attempts: i64,
         now: i64,
     ) -> sqlx::Result<CodeCheck> {
-        let live = "retired_at IS NULL AND verified_at IS NULL AND expires_at > $2 AND attempts < $3";
-        let right = sqlx::query(&format!(
-            "UPDATE tenant_choices SET verified_at = $2 WHERE challenge_hash = $1 AND code_hash = $4 AND {live}"
-        ))
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "UPDATE tenant_choices SET attempts = attempts + 1, \
+               verified_at = CASE WHEN code_hash = $4 THEN $2 ELSE verified_at END \
+             WHERE challenge_hash = $1 AND retired_at IS NULL AND verified_at IS NULL AND expires_at > $2 \
+               AND attempts < $3 \
+             RETURNING attempts, verified_at",
+        )
         .bind(challenge_hash)
         .bind(now)
         .bind(max_attempts)
         .bind(code_hash)
-        .execute(&self.pool)
-        .await?;
-        if right.rows_affected() == 1 {
-            return Ok(CodeCheck::Right);
-        }
-        let attempts: Option<i64> = sqlx::query_scalar(&format!(
-            "UPDATE tenant_choices SET attempts = attempts + 1 WHERE challenge_hash = $1 AND {live} RETURNING attempts"
-        ))
-        .bind(challenge_hash)
-        .bind(now)
-        .bind(max_attempts)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(match attempts {
-            Some(n) if n < max_attempts => CodeCheck::Wrong,
+        Ok(match row {
+            Some((_, Some(_))) => CodeCheck::Right,
+            Some((attempts, None)) if attempts < max_attempts => CodeCheck::Wrong,
             _ => CodeCheck::Dead,
         })
     }

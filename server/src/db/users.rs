@@ -159,6 +159,17 @@ impl Db {
             .await
     }
 
+    /// The user of a tenant with this email address (the email column, as activation matches).
+    pub async fn user_by_email_in(&self, tenant_id: i64, email: &str) -> sqlx::Result<Option<UserRecord>> {
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND email = $2 ORDER BY id LIMIT 1"
+        ))
+        .bind(tenant_id)
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
     /// Queues a message about a user (a reset link, say) on its own.
     pub async fn queue_mail(&self, kind: MailKind, user: &UserRecord, now: i64) -> sqlx::Result<()> {
         let mut tx = self.pool.begin().await?;

@@ -15,6 +15,8 @@ pub struct Facts<'a> {
     pub code: Option<&'a str>,
     /// The address the message goes to.
     pub email: &'a str,
+    /// The identity provider a notice is about.
+    pub provider: Option<&'a str>,
     pub activation_hours: i64,
     pub reset_minutes: i64,
     pub when: i64,
@@ -32,8 +34,8 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
     let hours = facts.activation_hours.to_string();
     let minutes = facts.reset_minutes.to_string();
     let when = format_utc(facts.when);
-    let code_minutes = (crate::tenant_choice::CODE_LIFETIME_SECS / 60).to_string();
-    let args: [(&str, &str); 8] = [
+    let code_minutes = (crate::codes::CODE_LIFETIME_SECS / 60).to_string();
+    let args: [(&str, &str); 9] = [
         ("name", facts.name),
         ("login", facts.login_name),
         ("tenant", facts.tenant),
@@ -42,6 +44,7 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         ("when", &when),
         ("email", facts.email),
         ("code_minutes", &code_minutes),
+        ("provider", facts.provider.unwrap_or_default()),
     ];
     let (subject, paragraphs, button, after): (Msg, &[Msg], Option<Msg>, &[Msg]) = match kind {
         MailKind::Link(LinkKind::Activation) => (
@@ -62,6 +65,15 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         MailKind::TenantCode => {
             (Msg::MailCodeSubject, &[Msg::MailCodeBody], None, &[Msg::MailCodeValidity, Msg::MailCodeIgnore])
         }
+        MailKind::LinkCode => (
+            Msg::MailLinkCodeSubject,
+            &[Msg::MailGreeting, Msg::MailLinkCodeBody],
+            None,
+            &[Msg::MailLinkCodeValidity, Msg::MailLinkCodeIgnore],
+        ),
+        MailKind::IdentityLinked => {
+            (Msg::MailLinkedSubject, &[Msg::MailGreeting, Msg::MailLinkedBody, Msg::MailChangedNotYou], None, &[])
+        }
     };
     let say = |msg: Msg| fill(msg.text(lang), &args);
     let link = facts.link.filter(|_| button.is_some());
@@ -78,7 +90,7 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         text.push_str("\n\n");
         html.push_str(&format!("<p>{}</p>", escape(&say(*msg))));
     }
-    if let Some(code) = facts.code.filter(|_| kind == MailKind::TenantCode) {
+    if let Some(code) = facts.code.filter(|_| matches!(kind, MailKind::TenantCode | MailKind::LinkCode)) {
         text.push_str(&format!("{code}\n\n"));
         html.push_str(&format!(
             "<p style=\"font-size: 1.6em; letter-spacing: 0.15em; font-weight: bold\">{}</p>",
@@ -117,6 +129,7 @@ mod tests {
             link,
             code: None,
             email: "ada@example.com",
+            provider: None,
             activation_hours: 72,
             reset_minutes: 60,
             when: 0,

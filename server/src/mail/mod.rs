@@ -12,29 +12,19 @@ pub use messages::{render, Rendered};
 pub use transport::{SendError, Transport};
 
 use crate::clock::Clock;
+use crate::codes;
 use crate::db::{Db, MailKind, OutboxRow, TokenKind};
 use crate::links;
 use crate::settings::Settings;
-use crate::tenant_choice;
 use crate::tokens::Token;
+use crate::wakeup::MailSignal;
 use app::i18n::Lang;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// How long an instance holds a message it is delivering before others may try.
 const CLAIM_SECS: i64 = 120;
 const BATCH: i64 = 20;
-
-/// Tells the sender that a message is waiting (after the transaction that queued it).
-#[derive(Default)]
-pub struct MailSignal(Notify);
-
-impl MailSignal {
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-}
 
 /// The sender: what it reads (the outbox, the users), how it delivers, and when it wakes.
 #[derive(Clone)]
@@ -70,7 +60,7 @@ impl Sender {
                 tracing::error!(error = %err, "the mail sender could not read the outbox");
             }
             tokio::select! {
-                _ = self.signal.0.notified() => {}
+                _ = self.signal.woken() => {}
                 _ = tokio::time::sleep(self.mailer.poll) => {}
             }
         }
@@ -118,20 +108,30 @@ impl Sender {
         };
         let link = match row.kind {
             MailKind::Link(kind) => Some(kind),
-            MailKind::PasswordChanged | MailKind::TenantCode => None,
+            _ => None,
         };
-        // A "Reset login" code is minted now too, and stored (hashed) with its choice.
+        // A code ("Reset login", proving an account) is minted now too, and stored (hashed,
+        // bound to its challenge) with what it is for.
         let code = match row.kind {
-            MailKind::TenantCode => {
-                let Some(choice) = row.data.as_deref().and_then(|d| d.parse::<i64>().ok()) else {
-                    return Ok(Outcome::Void("no tenant choice"));
+            MailKind::TenantCode | MailKind::LinkCode => {
+                let Some(id) = row.data.as_deref().and_then(|d| d.parse::<i64>().ok()) else {
+                    return Ok(Outcome::Void("no challenge"));
                 };
-                let Some(challenge_hash) = db.tenant_choice_challenge(choice).await.map_err(db_error)? else {
-                    return Ok(Outcome::Void("the tenant choice no longer exists"));
+                let now = self.clock.now();
+                let challenge = match row.kind {
+                    MailKind::TenantCode => db.tenant_choice_challenge(id).await,
+                    _ => db.pending_link_challenge(id, now).await,
                 };
-                let code = tenant_choice::new_code();
-                let hash = tenant_choice::code_hash(&challenge_hash, &code);
-                if !db.store_tenant_code(choice, &hash, self.clock.now()).await.map_err(db_error)? {
+                let Some(challenge_hash) = challenge.map_err(db_error)? else {
+                    return Ok(Outcome::Void("the challenge no longer exists"));
+                };
+                let code = codes::new_code();
+                let hash = codes::code_hash(&challenge_hash, &code);
+                let stored = match row.kind {
+                    MailKind::TenantCode => db.store_tenant_code(id, &hash, now).await,
+                    _ => db.store_link_code(id, &hash, now).await,
+                };
+                if !stored.map_err(db_error)? {
                     return Ok(Outcome::Void("the code was replaced or has expired"));
                 }
                 Some(code)
@@ -165,6 +165,7 @@ impl Sender {
                 link: address.as_deref(),
                 code: code.as_deref(),
                 email: &row.recipient,
+                provider: row.data.as_deref().filter(|_| row.kind == MailKind::IdentityLinked),
                 activation_hours: settings.activation_secs / 3600,
                 reset_minutes: settings.reset_secs / 60,
                 // When it happened, not when the message finally got out.

@@ -2,20 +2,20 @@
 //! the login both the server function and the plain form post use.
 
 use super::context::{client, CurrentSession};
-use super::cookies::{self, TENANT_COOKIE};
+use super::cookies;
 use super::require::AdminAccess;
 use super::state::AppState;
 use crate::admin::Actor;
+use crate::authn::sso::{Purpose, SsoError};
 use crate::client::ClientInfo;
 use crate::db::App;
 use crate::login::Attempt;
 use crate::passwords;
-use crate::sso::{Purpose, SsoError};
 use app::backend::{Backend, LoginForm, LoginSuccess};
 use app::domain::{format_utc, ReturnPath};
 use app::model::{
-    AppError, AuditPage, AuditQuery, LinkKind, LoginError, PasswordOwner, PasswordRecovery, RoleRow, SessionRow,
-    TermsText, UserQuery, UsersPage,
+    AppError, AuditPage, AuditQuery, LinkKind, LoginError, Notice, PasswordOwner, PasswordRecovery, RoleRow,
+    SessionRow, TermsText, UserQuery, UsersPage,
 };
 use app::routes;
 use http::request::Parts;
@@ -31,13 +31,14 @@ pub async fn password_login(
 ) -> Result<LoginSuccess, LoginError> {
     let client = client(request);
     let settings = &state.settings;
+    let remembered_tenant = cookies::remembered_tenant(settings, &request.headers);
     if app == App::Crm {
-        if let Some(started) = home_realm(state, &form.user_id, &client).await? {
+        let hints = (form.tenant.as_deref(), remembered_tenant);
+        if let Some(started) = home_realm(state, &form.user_id, hints, &client).await? {
             return Ok(started);
         }
     }
     let devices = cookies::devices(settings, &request.headers);
-    let device_refs: Vec<&str> = devices.iter().map(String::as_str).collect();
     let previous = cookies::single(&request.headers, cookies::session_cookie_name(settings, app))
         .map_err(|_| LoginError::FormUnreadable)?;
     let logged_in = state
@@ -45,33 +46,28 @@ pub async fn password_login(
         .log_in(Attempt {
             app,
             tenant_slug: form.tenant.as_deref(),
-            remembered_tenant: cookies::first(&request.headers, TENANT_COOKIE),
+            remembered_tenant,
             user_id: &form.user_id,
             password: SecretString::from(form.password),
             client: &client,
-            devices: &device_refs,
+            devices: &devices,
             previous_session: previous,
         })
-        .await?;
-    let session = &logged_in.session;
-    let mut set_cookies = vec![
-        cookies::session_cookie(settings, app, &session.token, session.lifetime_secs),
-        cookies::tenant_cookie(settings, &logged_in.tenant.slug),
-    ];
-    if let Some(device) = &logged_in.new_device {
-        set_cookies.push(cookies::device_cookie(settings, &devices, device));
-    }
+        .await
+        .map_err(super::refusals::login_error)?;
+    let signed_in = &logged_in.signed_in;
+    let set_cookies = signed_in_cookies(state, app, signed_in, &devices);
     let redirect = match app {
         App::Settings => {
             // Only back into Settings and maintenance: its cookie is sent nowhere else.
             let next = form.next.as_deref().filter(|next| next.starts_with(routes::SETTINGS));
             ReturnPath::or(next, routes::SETTINGS)
         }
-        _ if logged_in.must_change_password => format!("{}?notice=temporary", routes::CHANGE_PASSWORD),
+        _ if signed_in.must_change_password => Notice::TemporaryPassword.at(routes::CHANGE_PASSWORD),
         _ => {
             let redirect = ReturnPath::or(form.next.as_deref(), routes::CRM);
             if logged_in.other_tenants && redirect == routes::CRM {
-                format!("{}?notice=other-tenants", routes::CRM)
+                Notice::OtherTenants.at(routes::CRM)
             } else {
                 redirect
             }
@@ -80,10 +76,35 @@ pub async fn password_login(
     Ok(LoginSuccess { set_cookies, redirect })
 }
 
+/// The cookies a sign-in sets: the app's session, the remembered tenant, and this browser's
+/// device token when it is new.
+pub fn signed_in_cookies(
+    state: &AppState,
+    app: App,
+    signed_in: &crate::authn::SignedIn,
+    devices: &[String],
+) -> Vec<http::HeaderValue> {
+    let settings = &state.settings;
+    let session = &signed_in.session;
+    let mut cookies = vec![
+        cookies::session_cookie(settings, app, &session.token, session.lifetime_secs),
+        cookies::tenant_cookie(settings, &signed_in.tenant.slug),
+    ];
+    if let Some(device) = &signed_in.new_device {
+        cookies.push(cookies::device_cookie(settings, devices, device));
+    }
+    cookies
+}
+
 /// Home-realm discovery: a user ID whose email domain belongs to a provider of a tenant with
 /// password login off goes to that provider, whether or not such a user exists there.
-async fn home_realm(state: &AppState, user_id: &str, client: &ClientInfo) -> Result<Option<LoginSuccess>, LoginError> {
-    let provider = state.sso().home_realm(user_id).await.map_err(|err| {
+async fn home_realm(
+    state: &AppState,
+    user_id: &str,
+    (named, remembered): (Option<&str>, Option<&str>),
+    client: &ClientInfo,
+) -> Result<Option<LoginSuccess>, LoginError> {
+    let provider = state.sso().home_realm(user_id, named, remembered).await.map_err(|err| {
         tracing::error!(error = %err, "home-realm discovery: storage failed");
         LoginError::Unavailable
     })?;
@@ -92,6 +113,7 @@ async fn home_realm(state: &AppState, user_id: &str, client: &ClientInfo) -> Res
     let started = state.sso().start(&provider, purpose, client).await.map_err(|err| match err {
         SsoError::ProviderUnavailable => LoginError::ProviderUnavailable,
         SsoError::Unavailable => LoginError::Unavailable,
+        SsoError::TooManyRequests => LoginError::TooManyAttempts,
         _ => LoginError::Unexpected,
     })?;
     let set_cookies = vec![cookies::sso_cookie(&state.settings, &started.cookie)];
@@ -137,7 +159,7 @@ impl Backend for AppState {
     }
 
     async fn link_owner(&self, kind: LinkKind, request: &Parts) -> Result<Option<PasswordOwner>, AppError> {
-        let Some(raw) = cookies::link_token(&request.headers, kind) else { return Ok(None) };
+        let Some(raw) = cookies::link_token(&self.settings, &request.headers, kind) else { return Ok(None) };
         let Some((user, tenant)) = self.passwords().link_owner(kind, raw).await.map_err(storage)? else {
             return Ok(None);
         };

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use http::{HeaderMap, HeaderValue};
 
-pub const TENANT_COOKIE: &str = "frontdoor_tenant";
+const TENANT_COOKIE: &str = "frontdoor_tenant";
 pub const LANGUAGE_COOKIE: &str = "frontdoor_lang";
 /// Remembered choices live this long.
 const YEAR_AND_A_BIT: i64 = 400 * 24 * 3600;
@@ -18,10 +18,37 @@ const YEAR_AND_A_BIT: i64 = 400 * 24 * 3600;
 const MAX_DEVICES: usize = 5;
 
 fn cookie(secure: bool, name: &str, path: &str, value: &str, max_age: i64, http_only: bool) -> HeaderValue {
+    cookie_with(secure, name, path, value, max_age, http_only, "Lax")
+}
+
+fn cookie_with(
+    secure: bool,
+    name: &str,
+    path: &str,
+    value: &str,
+    max_age: i64,
+    http_only: bool,
+    same_site: &str,
+) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let http_only = if http_only { "; HttpOnly" } else { "" };
-    let text = format!("{name}={value}; Path={path}; Max-Age={max_age}{http_only}; SameSite=Lax{secure}");
+    let text = format!("{name}={value}; Path={path}; Max-Age={max_age}{http_only}; SameSite={same_site}{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("frontdoor=; Max-Age=0"))
+}
+
+/// A cookie that a sibling subdomain must not be able to plant: over https it is `__Host-`
+/// (host-only, `Secure`, `Path=/`); over plain http it keeps its own path.
+fn host_only(
+    settings: &Settings,
+    name: &'static str,
+    host_name: &'static str,
+    path: &'static str,
+) -> (&'static str, &'static str) {
+    if settings.secure_cookies {
+        (host_name, "/")
+    } else {
+        (name, path)
+    }
 }
 
 /// Whether an app's cookie is `Secure`: it follows the URL the app is reached at.
@@ -52,19 +79,36 @@ pub fn session_cookie_name(settings: &Settings, app: App) -> &'static str {
     session_name_and_path(settings, app).0
 }
 
+/// Settings and maintenance's cookie goes with no request another site starts (`Strict`).
+fn same_site(app: App) -> &'static str {
+    match app {
+        App::Settings => "Strict",
+        App::Crm | App::Service => "Lax",
+    }
+}
+
 pub fn session_cookie(settings: &Settings, app: App, token: &Token, max_age: i64) -> HeaderValue {
     let (name, path) = session_name_and_path(settings, app);
-    cookie(secure(settings, app), name, path, token.expose(), max_age, true)
+    cookie_with(secure(settings, app), name, path, token.expose(), max_age, true, same_site(app))
 }
 
 pub fn clear_session_cookie(settings: &Settings, app: App) -> HeaderValue {
     let (name, path) = session_name_and_path(settings, app);
-    cookie(secure(settings, app), name, path, "", 0, true)
+    cookie_with(secure(settings, app), name, path, "", 0, true, same_site(app))
+}
+
+pub fn tenant_cookie_name(settings: &Settings) -> &'static str {
+    host_only(settings, TENANT_COOKIE, "__Host-frontdoor_tenant", "/").0
 }
 
 /// Remembers on this device which tenant the person last logged in to.
 pub fn tenant_cookie(settings: &Settings, slug: &str) -> HeaderValue {
-    cookie(settings.secure_cookies, TENANT_COOKIE, "/", slug, YEAR_AND_A_BIT, true)
+    cookie(settings.secure_cookies, tenant_cookie_name(settings), "/", slug, YEAR_AND_A_BIT, true)
+}
+
+/// The tenant this device logged in to last.
+pub fn remembered_tenant<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a str> {
+    first(headers, tenant_cookie_name(settings))
 }
 
 /// Remembers the language chosen with the switch.
@@ -113,67 +157,93 @@ pub fn choice(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The user ID the next login page fills in (after "Choose tenant"), for a few minutes.
+fn login_hint_cookie_name(settings: &Settings) -> &'static str {
+    host_only(settings, LOGIN_HINT_COOKIE, "__Host-frontdoor_login_hint", "/").0
+}
+
 pub fn login_hint_cookie(settings: &Settings, user_id: &str) -> HeaderValue {
     let value = URL_SAFE_NO_PAD.encode(user_id.as_bytes());
-    cookie(settings.secure_cookies, LOGIN_HINT_COOKIE, "/", &value, 600, true)
+    cookie(settings.secure_cookies, login_hint_cookie_name(settings), "/", &value, 600, true)
 }
 
 pub fn clear_login_hint_cookie(settings: &Settings) -> HeaderValue {
-    cookie(settings.secure_cookies, LOGIN_HINT_COOKIE, "/", "", 0, true)
+    cookie(settings.secure_cookies, login_hint_cookie_name(settings), "/", "", 0, true)
 }
 
-pub fn login_hint(headers: &HeaderMap) -> Option<String> {
-    let raw = first(headers, LOGIN_HINT_COOKIE)?;
+pub fn login_hint(settings: &Settings, headers: &HeaderMap) -> Option<String> {
+    let raw = first(headers, login_hint_cookie_name(settings))?;
     let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
     String::from_utf8(bytes).ok().filter(|hint| hint.len() <= 254)
 }
 
 /// Binds a single sign-on in flight to this browser: its hash finds the `state`, `nonce` and
-/// PKCE verifier. Sent only to `/sso` (the callback), for as long as the provider may take.
+/// PKCE verifier. Sent only to `/sso` over http; over https `__Host-` (which needs `Path=/`).
 /// `SameSite=Lax`: the provider's redirect back is a top-level navigation from its site.
-fn sso_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies {
-        "__Secure-frontdoor_sso"
-    } else {
-        "frontdoor_sso"
-    }
+fn sso_cookie_spec(settings: &Settings) -> (&'static str, &'static str) {
+    host_only(settings, "frontdoor_sso", "__Host-frontdoor_sso", "/sso")
 }
 
 pub fn sso_cookie(settings: &Settings, token: &Token) -> HeaderValue {
-    let max_age = crate::sso::ATTEMPT_SECS;
-    cookie(settings.secure_cookies, sso_cookie_name(settings), "/sso", token.expose(), max_age, true)
+    let (name, path) = sso_cookie_spec(settings);
+    cookie(settings.secure_cookies, name, path, token.expose(), crate::authn::sso::ATTEMPT_SECS, true)
 }
 
 pub fn clear_sso_cookie(settings: &Settings) -> HeaderValue {
-    cookie(settings.secure_cookies, sso_cookie_name(settings), "/sso", "", 0, true)
+    let (name, path) = sso_cookie_spec(settings);
+    cookie(settings.secure_cookies, name, path, "", 0, true)
 }
 
 pub fn sso_token<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a str> {
-    first(headers, sso_cookie_name(settings))
+    first(headers, sso_cookie_spec(settings).0)
 }
 
-fn link_cookie_name(kind: LinkKind) -> &'static str {
+/// A provider identity waiting for the person to prove the account it would be linked to.
+fn link_proof_cookie_spec(settings: &Settings) -> (&'static str, &'static str) {
+    host_only(settings, "frontdoor_sso_link", "__Host-frontdoor_sso_link", "/sso")
+}
+
+pub fn link_proof_cookie(settings: &Settings, token: &Token) -> HeaderValue {
+    let (name, path) = link_proof_cookie_spec(settings);
+    cookie(settings.secure_cookies, name, path, token.expose(), crate::authn::sso::ATTEMPT_SECS, true)
+}
+
+pub fn clear_link_proof_cookie(settings: &Settings) -> HeaderValue {
+    let (name, path) = link_proof_cookie_spec(settings);
+    cookie(settings.secure_cookies, name, path, "", 0, true)
+}
+
+pub fn link_proof<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a str> {
+    single(headers, link_proof_cookie_spec(settings).0).ok().flatten().filter(|t| links::is_token_shaped(t))
+}
+
+/// A link's cookie: scoped to its page over http; `__Host-` over https.
+fn link_cookie_spec(settings: &Settings, kind: LinkKind) -> (&'static str, &'static str) {
     match kind {
-        LinkKind::Activation => "frontdoor_activation",
-        LinkKind::PasswordReset => "frontdoor_reset",
+        LinkKind::Activation => {
+            host_only(settings, "frontdoor_activation", "__Host-frontdoor_activation", links::page(kind))
+        }
+        LinkKind::PasswordReset => host_only(settings, "frontdoor_reset", "__Host-frontdoor_reset", links::page(kind)),
     }
 }
 
 /// Carries an emailed link's token while its page is open: `GET /activate/{token}` moves it
-/// here (HttpOnly, scoped to the page) and redirects to the bare page, so the token leaves the
-/// address bar, the history and any Referer, with or without JavaScript.
+/// here (HttpOnly) and redirects to the bare page, so the token leaves the address bar, the
+/// history and any Referer, with or without JavaScript.
 pub fn link_cookie(settings: &Settings, kind: LinkKind, raw_token: &str) -> HeaderValue {
+    let (name, path) = link_cookie_spec(settings, kind);
     // An hour to choose a password; the link's own expiry still applies.
-    cookie(settings.secure_cookies, link_cookie_name(kind), links::page(kind), raw_token, 3600, true)
+    cookie(settings.secure_cookies, name, path, raw_token, 3600, true)
 }
 
 pub fn clear_link_cookie(settings: &Settings, kind: LinkKind) -> HeaderValue {
-    cookie(settings.secure_cookies, link_cookie_name(kind), links::page(kind), "", 0, true)
+    let (name, path) = link_cookie_spec(settings, kind);
+    cookie(settings.secure_cookies, name, path, "", 0, true)
 }
 
-/// The raw token the browser holds for a link's page, if it holds one of the right shape.
-pub fn link_token(headers: &HeaderMap, kind: LinkKind) -> Option<&str> {
-    first(headers, link_cookie_name(kind)).filter(|t| links::is_token_shaped(t))
+/// The raw token the browser holds for a link's page, if it holds exactly one of the right
+/// shape (a second one was planted: neither is trusted).
+pub fn link_token<'a>(settings: &Settings, headers: &'a HeaderMap, kind: LinkKind) -> Option<&'a str> {
+    single(headers, link_cookie_spec(settings, kind).0).ok().flatten().filter(|t| links::is_token_shaped(t))
 }
 
 /// The request carried two cookies of one name: one of them was planted (cookie tossing from a
@@ -230,6 +300,27 @@ mod tests {
         let service = session_cookie(&https, App::Service, &token, 60);
         assert!(service.to_str().unwrap().starts_with("__Secure-frontdoor_service="));
         assert!(service.to_str().unwrap().contains("Path=/service;"));
+    }
+
+    #[test]
+    fn cookies_a_sibling_could_plant_are_host_only_over_https() {
+        let https = Settings::new("https://crm.test", None, false).unwrap();
+        let token = Token::generate();
+        for cookie in [
+            tenant_cookie(&https, "acme"),
+            sso_cookie(&https, &token),
+            link_proof_cookie(&https, &token),
+            link_cookie(&https, LinkKind::Activation, token.expose()),
+            link_cookie(&https, LinkKind::PasswordReset, token.expose()),
+            login_hint_cookie(&https, "ada@acme.test"),
+            device_cookie(&https, &[], &token),
+        ] {
+            let text = cookie.to_str().unwrap();
+            assert!(text.starts_with("__Host-") && text.contains("Path=/;") && text.contains("; Secure"), "{text}");
+        }
+        let settings = session_cookie(&https, App::Settings, &token, 60);
+        let settings = settings.to_str().unwrap();
+        assert!(settings.starts_with("__Secure-frontdoor_settings=") && settings.contains("SameSite=Strict"));
     }
 
     #[test]

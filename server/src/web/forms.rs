@@ -12,7 +12,7 @@ use crate::db::App;
 use app::backend::LoginForm;
 use app::domain::ReturnPath;
 use app::i18n::Lang;
-use app::model::{LoginEcho, LoginError};
+use app::model::{LoginEcho, LoginError, Notice};
 use app::routes;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -35,7 +35,7 @@ struct LoginFields {
 pub async fn login_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let choices = super::sso::choices(&state, &parts).await;
-    let Some(user_id) = cookies::login_hint(&parts.headers) else {
+    let Some(user_id) = cookies::login_hint(&state.settings, &parts.headers) else {
         return render::page(&state, parts, move || provide_context(choices.clone())).await;
     };
     let echo = LoginEcho { user_id, error: None };
@@ -111,8 +111,8 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> Result<R
         Some(CurrentSession(record)) => state.db.has_sso_identity(record.user_id).await?,
         None => false,
     };
-    let notice = if through_provider { "logged-out-sso" } else { "logged-out" };
-    let mut response = Redirect::to(&format!("{}?notice={notice}", routes::LOGIN)).into_response();
+    let notice = if through_provider { Notice::LoggedOutSso } else { Notice::LoggedOut };
+    let mut response = Redirect::to(&notice.at(routes::LOGIN)).into_response();
     response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Crm));
     Ok(response)
 }

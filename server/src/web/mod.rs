@@ -10,6 +10,7 @@ pub mod error;
 mod forms;
 mod passwords;
 mod plain_page;
+mod refusals;
 mod render;
 mod require;
 mod reset_login;
@@ -90,7 +91,9 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::SERVICE_SESSION, post(service::redeem))
         .route(routes::SETTINGS_LOGIN, post(settings::login))
         .route(routes::SSO_START, post(sso::start))
-        .route(routes::SSO_CALLBACK, get(sso::callback))
+        .route(&format!("{}/{{provider}}", routes::SSO_CALLBACK), get(sso::callback))
+        .route(routes::SSO_LINK, get(sso::link_page).post(sso::link))
+        .route(routes::SSO_LINK_CODE, post(sso::send_link_code))
         .route(routes::ACTIVATE_SSO, post(sso::activate))
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))

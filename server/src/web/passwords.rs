@@ -5,11 +5,12 @@ use super::cookies::{self, LANGUAGE_COOKIE};
 use super::error::WebError;
 use super::state::AppState;
 use super::{read_form, render};
+use crate::authn::{Devices, Door};
 use crate::db::App;
 use crate::links::{self, is_token_shaped};
-use crate::passwords::{ChangeForm, LinkRefusal};
+use crate::passwords::{ChangeForm, LinkRefusal, NewPassword};
 use app::domain::LinkKind;
-use app::model::{PasswordEcho, PasswordError};
+use app::model::{Notice, PasswordEcho, PasswordError};
 use app::routes;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -95,23 +96,33 @@ pub async fn activate(State(state): State<AppState>, request: Request) -> Respon
     };
     let client = client(&parts);
     let kind = LinkKind::Activation;
-    let token = cookies::link_token(&parts.headers, kind).unwrap_or_default();
     let settings = &state.settings;
+    let token = cookies::link_token(settings, &parts.headers, kind).unwrap_or_default();
     let previous = cookies::single(&parts.headers, cookies::session_cookie_name(settings, App::Crm)).ok().flatten();
-    match state.passwords().activate(token, &fields.password, &fields.confirm, previous, &client).await {
+    let devices = cookies::devices(settings, &parts.headers);
+    let form = NewPassword { password: &fields.password, confirm: &fields.confirm };
+    let door = Door {
+        app: App::Crm,
+        client: &client,
+        previous_session: previous,
+        devices: Devices::Carried(&devices),
+        parent: None,
+    };
+    match state.passwords().activate(token, &form, door).await {
         Ok(activated) => {
-            let Some(session) = activated.session else {
+            let Some(signed_in) = activated.signed_in else {
                 // Active now, but the role does not include the CRM: the login page says so.
-                let mut response = Redirect::to(&format!("{}?notice=no-crm-right", routes::LOGIN)).into_response();
+                let mut response = Redirect::to(&Notice::NoCrmRight.at(routes::LOGIN)).into_response();
                 response.headers_mut().append(SET_COOKIE, cookies::clear_link_cookie(settings, kind));
+                response.headers_mut().append(SET_COOKIE, cookies::tenant_cookie(settings, &activated.tenant.slug));
                 return response;
             };
             let mut response = Redirect::to(routes::CRM).into_response();
             let headers = response.headers_mut();
             headers.append(SET_COOKIE, cookies::clear_link_cookie(settings, kind));
-            headers
-                .append(SET_COOKIE, cookies::session_cookie(settings, App::Crm, &session.token, session.lifetime_secs));
-            headers.append(SET_COOKIE, cookies::tenant_cookie(settings, &activated.tenant.slug));
+            for cookie in super::backend::signed_in_cookies(&state, App::Crm, &signed_in, &devices) {
+                headers.append(SET_COOKIE, cookie);
+            }
             response
         }
         Err(refusal) => link_refused(&state, parts, kind, refusal).await,
@@ -127,10 +138,11 @@ pub async fn reset(State(state): State<AppState>, request: Request) -> Response 
     };
     let client = client(&parts);
     let kind = LinkKind::PasswordReset;
-    let token = cookies::link_token(&parts.headers, kind).unwrap_or_default();
-    match state.passwords().reset(token, &fields.password, &fields.confirm, &client).await {
+    let token = cookies::link_token(&state.settings, &parts.headers, kind).unwrap_or_default();
+    let form = NewPassword { password: &fields.password, confirm: &fields.confirm };
+    match state.passwords().reset(token, &form, &client).await {
         Ok(()) => {
-            let mut response = Redirect::to(&format!("{}?notice=password-reset", routes::LOGIN)).into_response();
+            let mut response = Redirect::to(&Notice::PasswordReset.at(routes::LOGIN)).into_response();
             response.headers_mut().append(SET_COOKIE, cookies::clear_link_cookie(&state.settings, kind));
             // Every session has ended, this browser's too.
             response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Crm));
@@ -149,19 +161,18 @@ pub async fn change(State(state): State<AppState>, CurrentSession(me): CurrentSe
     };
     let client = client(&parts);
     let devices = cookies::devices(&state.settings, &parts.headers);
-    let devices: Vec<&str> = devices.iter().map(String::as_str).collect();
     let form = ChangeForm {
         current: &fields.current,
         password: &fields.password,
         confirm: &fields.confirm,
         devices: &devices,
     };
-    match state.passwords().change(&state.login(), me.user_id, &form, &client).await {
-        Ok(session) => {
-            let target = format!("{}?notice=password-changed", routes::CHANGE_PASSWORD);
-            let mut response = Redirect::to(&target).into_response();
-            let cookie = cookies::session_cookie(&state.settings, App::Crm, &session.token, session.lifetime_secs);
-            response.headers_mut().append(SET_COOKIE, cookie);
+    match state.passwords().change(&state.login().password_check(), me.user_id, &form, &client).await {
+        Ok(signed_in) => {
+            let mut response = Redirect::to(&Notice::PasswordChanged.at(routes::CHANGE_PASSWORD)).into_response();
+            for cookie in super::backend::signed_in_cookies(&state, App::Crm, &signed_in, &devices) {
+                response.headers_mut().append(SET_COOKIE, cookie);
+            }
             response
         }
         Err(err) => refused(&state, parts, err).await,

@@ -8,7 +8,7 @@ use super::state::AppState;
 use crate::db::App;
 use crate::sessions::{self, NoSession};
 use app::domain::{encode_query_component, ReturnPath};
-use app::model::AppError;
+use app::model::{AppError, Notice};
 use app::routes;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -101,7 +101,7 @@ async fn require(State(state): State<AppState>, need: Need, request: Request, ne
         Ok(record)
             if need == Need::CrmPage && record.must_change_password && parts.uri.path() != routes::CHANGE_PASSWORD =>
         {
-            Redirect::to(&format!("{}?notice=temporary", routes::CHANGE_PASSWORD)).into_response()
+            Redirect::to(&Notice::TemporaryPassword.at(routes::CHANGE_PASSWORD)).into_response()
         }
         Ok(record) => {
             if matches!(need, Need::SettingsPage | Need::SettingsCall) {
@@ -156,20 +156,23 @@ pub fn settings_login_address(return_to: &str, session_ended: bool) -> String {
 }
 
 fn login_page_address(login_page: &str, return_to: &str, session_ended: bool) -> String {
-    let mut address = login_page.to_string();
-    let mut separator = '?';
-    if let Some(path) = ReturnPath::parse(return_to) {
-        address.push_str(&format!("{separator}next={}", encode_query_component(path.as_str())));
-        separator = '&';
-    }
+    let address = match ReturnPath::parse(return_to) {
+        Some(path) => format!("{login_page}?next={}", encode_query_component(path.as_str())),
+        None => login_page.to_string(),
+    };
     if session_ended {
-        address.push_str(&format!("{separator}notice=session-ended"));
+        Notice::SessionEnded.at(&address)
+    } else {
+        address
     }
-    address
 }
 
 /// The Service log in page, on the CRM's side (it needs the CRM session to hand over).
 pub fn service_login_address(state: &AppState, session_ended: bool) -> String {
-    let notice = if session_ended { "?notice=session-ended" } else { "" };
-    format!("{}{}{notice}", state.settings.public_url, routes::CRM_SERVICE)
+    let address = format!("{}{}", state.settings.public_url, routes::CRM_SERVICE);
+    if session_ended {
+        Notice::SessionEnded.at(&address)
+    } else {
+        address
+    }
 }

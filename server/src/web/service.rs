@@ -15,6 +15,7 @@ use crate::handoff::HandoffError;
 use crate::html::escape;
 use app::backend::CspNonce;
 use app::i18n::Msg;
+use app::model::Notice;
 use app::routes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -75,9 +76,11 @@ pub async fn redeem(State(state): State<AppState>, request: Request) -> Result<R
         Ok(None) => return Err(WebError::BadRequest),
         Err(status) => return Ok(status.into_response()),
     };
-    match state.handoff().redeem(&form.ticket, &client).await {
+    let previous = cookies::single(&parts.headers, cookies::session_cookie_name(&state.settings, App::Service))
+        .map_err(|_| WebError::TwoSessionCookies)?;
+    match state.handoff().redeem(&form.ticket, previous, &client).await {
         Ok(service) => {
-            let subject = Subject::user(service.tenant_id, service.user_id);
+            let subject = Subject::user(service.tenant.id, service.user_id);
             audit::record(&state.db, &state.clock, Event::HandoffRedeemed, subject, Origin::Client(&client)).await;
             let mut response = Redirect::to(routes::SERVICE).into_response();
             let session = &service.session;
@@ -105,7 +108,7 @@ pub async fn redeem(State(state): State<AppState>, request: Request) -> Result<R
 pub async fn logout(State(state): State<AppState>, request: Request) -> Result<Response, WebError> {
     let (parts, _) = request.into_parts();
     end_current_session(&state, &parts, App::Service).await?;
-    let target = format!("{}{}?notice=service-logged-out", state.settings.public_url, routes::CRM_SERVICE);
+    let target = Notice::ServiceLoggedOut.at(&format!("{}{}", state.settings.public_url, routes::CRM_SERVICE));
     let mut response = Redirect::to(&target).into_response();
     response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Service));
     Ok(response)

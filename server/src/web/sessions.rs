@@ -8,7 +8,7 @@ use super::read_form;
 use super::state::AppState;
 use crate::audit::{self, Event, Origin, Subject};
 use crate::passwords::confirm_error;
-use app::model::PasswordError;
+use app::model::{Notice, PasswordError};
 use app::routes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -36,8 +36,8 @@ pub async fn end_one(
         let subject = Subject::user(me.tenant_id, me.user_id);
         audit::record(&state.db, &state.clock, Event::SessionEnded, subject, Origin::Client(&client(&parts))).await;
     }
-    let notice = if form.id == me.public_id { routes::LOGIN } else { routes::SESSIONS };
-    Ok(Redirect::to(&format!("{notice}?notice=session-logged-out")).into_response())
+    let back = if form.id == me.public_id { routes::LOGIN } else { routes::SESSIONS };
+    Ok(Redirect::to(&Notice::SessionLoggedOut.at(back)).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -65,8 +65,9 @@ pub async fn end_others(
         Some(PasswordError::EnterCurrent)
     } else {
         let devices = cookies::devices(&state.settings, &parts.headers);
-        let devices: Vec<&str> = devices.iter().map(String::as_str).collect();
-        match state.login().confirm_password(me.user_id, &me.login_name, &form.password, &devices, &client).await {
+        let login = state.login();
+        let check = login.password_check();
+        match check.confirm(me.user_id, &me.login_name, &form.password, &devices, &client).await {
             Ok(true) => None,
             Ok(false) => {
                 audit::record(&state.db, &state.clock, Event::OtherSessionsRefused, subject, Origin::Client(&client))
@@ -83,5 +84,5 @@ pub async fn end_others(
     }
     let count = state.db.delete_user_sessions(me.user_id, Some(&me.token_hash)).await?;
     audit::record(&state.db, &state.clock, Event::OtherSessionsEnded { count }, subject, Origin::Client(&client)).await;
-    Ok(Redirect::to(&format!("{}?notice=others-logged-out", routes::SESSIONS)).into_response())
+    Ok(Redirect::to(&Notice::OthersLoggedOut.at(routes::SESSIONS)).into_response())
 }

@@ -7,7 +7,7 @@ use super::forms::{end_current_session, login_to};
 use super::state::AppState;
 use super::{read_form, render};
 use crate::db::App;
-use app::model::TermsEcho;
+use app::model::{Notice, TermsEcho};
 use app::routes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,7 +24,7 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Response 
 pub async fn logout(State(state): State<AppState>, request: Request) -> Result<Response, WebError> {
     let (parts, _) = request.into_parts();
     end_current_session(&state, &parts, App::Settings).await?;
-    let mut response = Redirect::to(&format!("{}?notice=logged-out", routes::SETTINGS_LOGIN)).into_response();
+    let mut response = Redirect::to(&Notice::LoggedOut.at(routes::SETTINGS_LOGIN)).into_response();
     response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Settings));
     Ok(response)
 }

@@ -2,19 +2,19 @@
 //! uses.
 
 use crate::admin::Admin;
+use crate::authn::sso::{RelyingParty, Sso};
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::handoff::Handoff;
 use crate::hashing::PasswordHasher;
 use crate::limits::Limits;
 use crate::login::Login;
-use crate::mail::MailSignal;
 use crate::passwords::Passwords;
 use crate::sessions::Sessions;
 use crate::settings::Settings;
-use crate::sso::{RelyingParty, Sso};
 use crate::tenant_choice::TenantChoice;
 use crate::terms::Terms;
+use crate::wakeup::MailSignal;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -58,7 +58,14 @@ impl AppState {
     }
 
     pub fn sso(&self) -> Sso<'_> {
-        Sso { db: &self.db, clock: &self.clock, hasher: &self.hasher, rp: &self.relying_party }
+        Sso {
+            db: &self.db,
+            clock: &self.clock,
+            hasher: &self.hasher,
+            limits: &self.limits,
+            mail: &self.mail,
+            rp: &self.relying_party,
+        }
     }
 
     pub fn admin(&self) -> Admin<'_> {
