@@ -620,6 +620,8 @@ messages! {
         "{provider} is op {when} (UTC) gekoppeld aan uw account {login} bij {tenant}: daarmee meldt u zich nu aan zonder uw wachtwoord.";
     SignInMethods => "Sign-in methods", "Aanmeldmethoden";
     Unlink => "Unlink {provider}", "{provider} ontkoppelen";
+    OutcomePasswordSet => "The password is set; the user's sessions have ended.", "Het wachtwoord is ingesteld; de sessies van de gebruiker zijn beëindigd.";
+    RefusedDeactivated => "Not done: the user is deactivated. Activate them first.", "Niet uitgevoerd: de gebruiker is gedeactiveerd. Activeer de gebruiker eerst.";
     OutcomeUnlinked => "The link to the identity provider is removed.", "De koppeling met de identiteitsprovider is verwijderd.";
     RefusedLevel => "Not done: you cannot give, change or act on a user level lower (more powerful) than your own.",
         "Niet uitgevoerd: u kunt geen gebruikersniveau lager (machtiger) dan uw eigen niveau geven, wijzigen of beheren.";

@@ -539,6 +539,16 @@ pub struct UserListRow {
     /// When an invited user's activation link expires (once it has been sent).
     pub invitation_expires: Option<String>,
     pub last_login: Option<String>,
+    /// The identity providers linked to the user.
+    pub identities: Vec<LinkedProvider>,
+}
+
+/// An identity provider linked to a user, as the Users screen lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedProvider {
+    /// The provider's public id.
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -713,10 +723,15 @@ pub enum AdminOutcome {
     RoleNameMissing,
     NotInvited,
     NoSuchUser,
+    Unlinked,
+    PasswordSet,
+    LevelTooLow,
+    DefaultRole,
+    NotActive,
 }
 
 impl AdminOutcome {
-    const ALL: [AdminOutcome; 16] = [
+    const ALL: [AdminOutcome; 21] = [
         AdminOutcome::Invited,
         AdminOutcome::InvitationResent,
         AdminOutcome::Deactivated,
@@ -733,6 +748,11 @@ impl AdminOutcome {
         AdminOutcome::RoleNameMissing,
         AdminOutcome::NotInvited,
         AdminOutcome::NoSuchUser,
+        AdminOutcome::Unlinked,
+        AdminOutcome::PasswordSet,
+        AdminOutcome::LevelTooLow,
+        AdminOutcome::DefaultRole,
+        AdminOutcome::NotActive,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -753,6 +773,11 @@ impl AdminOutcome {
             AdminOutcome::RoleNameMissing => "role-name-missing",
             AdminOutcome::NotInvited => "not-invited",
             AdminOutcome::NoSuchUser => "no-such-user",
+            AdminOutcome::Unlinked => "unlinked",
+            AdminOutcome::PasswordSet => "password-set",
+            AdminOutcome::LevelTooLow => "level",
+            AdminOutcome::DefaultRole => "default-role",
+            AdminOutcome::NotActive => "not-active",
         }
     }
 
@@ -771,6 +796,9 @@ impl AdminOutcome {
                 | AdminOutcome::RoleNameMissing
                 | AdminOutcome::NotInvited
                 | AdminOutcome::NoSuchUser
+                | AdminOutcome::LevelTooLow
+                | AdminOutcome::DefaultRole
+                | AdminOutcome::NotActive
         )
     }
 
@@ -792,6 +820,11 @@ impl AdminOutcome {
             AdminOutcome::RoleNameMissing => Msg::RefusedRoleNameMissing,
             AdminOutcome::NotInvited => Msg::RefusedNotInvited,
             AdminOutcome::NoSuchUser => Msg::RefusedNoSuchUser,
+            AdminOutcome::Unlinked => Msg::OutcomeUnlinked,
+            AdminOutcome::PasswordSet => Msg::OutcomePasswordSet,
+            AdminOutcome::LevelTooLow => Msg::RefusedLevel,
+            AdminOutcome::DefaultRole => Msg::RefusedDefaultRole,
+            AdminOutcome::NotActive => Msg::RefusedDeactivated,
         }
     }
 }

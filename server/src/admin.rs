@@ -14,8 +14,8 @@ use crate::wakeup::MailSignal;
 use app::domain::{format_utc, parse_date, Email, LinkKind, LoginName, LoginNameError};
 use app::i18n::{Lang, Msg};
 use app::model::{
-    AddUserField, AdminOutcome, AuditLine, AuditPage, AuditQuery, RoleOption, RoleRow, UserListRow, UserQuery,
-    UserState, UsersPage, AUDIT_KINDS, PAGE_SIZE,
+    AddUserField, AdminOutcome, AuditLine, AuditPage, AuditQuery, LinkedProvider, RoleOption, RoleRow, UserListRow,
+    UserQuery, UserState, UsersPage, AUDIT_KINDS, PAGE_SIZE,
 };
 use rand::Rng;
 use secrecy::SecretString;
@@ -27,12 +27,44 @@ pub struct Admin<'a> {
     pub mail: &'a MailSignal,
 }
 
-/// The administrator acting, in their tenant, from their browser.
+/// Who acts, in which tenant: an administrator from their browser, or the command line (the
+/// installation's operator, above every user level).
 #[derive(Clone, Copy)]
 pub struct Actor<'a> {
     pub tenant_id: i64,
-    pub user_id: i64,
-    pub client: &'a ClientInfo,
+    pub by: By<'a>,
+}
+
+#[derive(Clone, Copy)]
+pub enum By<'a> {
+    Admin {
+        user_id: i64,
+        /// Their role's user level: they act on no one more powerful (a lower level).
+        level: i64,
+        client: &'a ClientInfo,
+    },
+    CommandLine,
+}
+
+impl Actor<'_> {
+    pub fn command_line(tenant_id: i64) -> Actor<'static> {
+        Actor { tenant_id, by: By::CommandLine }
+    }
+
+    fn user_id(&self) -> Option<i64> {
+        match self.by {
+            By::Admin { user_id, .. } => Some(user_id),
+            By::CommandLine => None,
+        }
+    }
+
+    /// The lowest (most powerful) user level this actor may give or act on.
+    fn level(&self) -> i64 {
+        match self.by {
+            By::Admin { level, .. } => level,
+            By::CommandLine => 0,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +88,7 @@ impl From<ChangeError> for AdminError {
             ChangeError::LastAdmin => AdminError::Refused(AdminOutcome::LastAdmin),
             ChangeError::Duplicate => AdminError::Refused(AdminOutcome::RoleNameTaken),
             ChangeError::InUse => AdminError::Refused(AdminOutcome::RoleInUse),
+            ChangeError::DefaultRole => AdminError::Refused(AdminOutcome::DefaultRole),
             ChangeError::Db(err) => AdminError::Storage(err),
         }
     }
@@ -115,8 +148,21 @@ fn offset(page: u32) -> i64 {
 
 impl Admin<'_> {
     async fn audit(&self, actor: Actor<'_>, event: Event, subject: Subject<'_>) {
-        let origin = Origin::Admin { client: actor.client, actor_id: actor.user_id };
+        let origin = match actor.by {
+            By::Admin { user_id, client, .. } => Origin::Admin { client, actor_id: user_id },
+            By::CommandLine => Origin::CommandLine,
+        };
         audit::record(self.db, self.clock, event, subject, origin).await;
+    }
+
+    /// A user of the actor's tenant whom the actor may act on: not of a lower (more powerful)
+    /// user level than their own.
+    async fn within_reach(&self, actor: Actor<'_>, user_id: i64) -> Result<(), AdminError> {
+        match self.db.user_level(actor.tenant_id, user_id).await? {
+            None => Err(AdminError::Refused(AdminOutcome::NoSuchUser)),
+            Some(level) if level < actor.level() => Err(AdminError::Refused(AdminOutcome::LevelTooLow)),
+            Some(_) => Ok(()),
+        }
     }
 
     /// One page of users (one row more is read, to know whether there is a next page).
@@ -132,6 +178,8 @@ impl Admin<'_> {
         let has_next = rows.len() > PAGE_SIZE;
         rows.truncate(PAGE_SIZE);
         let roles = self.db.roles(actor.tenant_id).await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let identities = self.db.identities_of_users(actor.tenant_id, &ids).await?;
         Ok(UsersPage {
             rows: rows
                 .into_iter()
@@ -147,12 +195,17 @@ impl Admin<'_> {
                         .filter(|_| row.status == UserStatus::Invited)
                         .map(format_utc),
                     last_login: row.last_login_at.map(format_utc),
+                    identities: identities
+                        .iter()
+                        .filter(|(user_id, _, _)| *user_id == row.id)
+                        .map(|(_, id, name)| LinkedProvider { id: id.clone(), name: name.clone() })
+                        .collect(),
                 })
                 .collect(),
             roles: roles.into_iter().map(|role| RoleOption { id: role.id, name: role.name }).collect(),
             has_next,
             onsite,
-            me: actor.user_id,
+            me: actor.user_id().unwrap_or_default(),
         })
     }
 
@@ -252,6 +305,9 @@ impl Admin<'_> {
             None => None,
         };
         let Some(role) = role else { return Err(AdminError::Invalid(AddUserField::Role, Msg::ChooseRole)) };
+        if role.user_level < actor.level() {
+            return Err(AdminError::Invalid(AddUserField::Role, Msg::RefusedLevel));
+        }
         let language = Lang::from_code(form.language).unwrap_or_default();
         let user = NewUser {
             tenant_id: actor.tenant_id,
@@ -280,6 +336,7 @@ impl Admin<'_> {
 
     /// "Resend activation": a new link; once it is delivered the older one stops working.
     pub async fn resend_activation(&self, actor: Actor<'_>, user_id: i64) -> Done {
+        self.within_reach(actor, user_id).await?;
         let user = self.db.tenant_user(actor.tenant_id, user_id).await?;
         let Some(user) = user else { return Err(AdminError::Refused(AdminOutcome::NoSuchUser)) };
         if user.status != UserStatus::Invited || user.email.is_none() {
@@ -294,11 +351,15 @@ impl Admin<'_> {
     /// "Deactivate" (every session ends and every link is retired at once), "Activate", or a
     /// new role. Nobody deactivates themself, and the tenant keeps someone who can administer it.
     pub async fn change_user(&self, actor: Actor<'_>, user_id: i64, change: UserChange) -> Done {
-        if change == UserChange::Deactivate && user_id == actor.user_id {
+        if change == UserChange::Deactivate && actor.user_id() == Some(user_id) {
             return Err(AdminError::Refused(AdminOutcome::NotYourself));
         }
+        self.within_reach(actor, user_id).await?;
         let role = match change {
             UserChange::Role(role_id) => match self.db.tenant_role(actor.tenant_id, role_id).await? {
+                Some(role) if role.user_level < actor.level() => {
+                    return Err(AdminError::Refused(AdminOutcome::LevelTooLow))
+                }
                 Some(role) => Some(role),
                 None => return Err(AdminError::Refused(AdminOutcome::NoSuchUser)),
             },
@@ -319,9 +380,7 @@ impl Admin<'_> {
 
     /// "End sessions": every session of the user, in every app, ends now.
     pub async fn end_sessions(&self, actor: Actor<'_>, user_id: i64) -> Done {
-        if self.db.tenant_user(actor.tenant_id, user_id).await?.is_none() {
-            return Err(AdminError::Refused(AdminOutcome::NoSuchUser));
-        }
+        self.within_reach(actor, user_id).await?;
         let count = self.db.delete_user_sessions(user_id, None).await?;
         self.audit(actor, Event::SessionsRevoked { count }, Subject::user(actor.tenant_id, user_id)).await;
         Ok(AdminOutcome::SessionsEnded)
@@ -331,6 +390,7 @@ impl Admin<'_> {
     /// user must change at their next login. Every session of the user ends. Returns the user
     /// ID and the password.
     pub async fn set_temporary_password(&self, actor: Actor<'_>, user_id: i64) -> Result<(String, String), AdminError> {
+        self.within_reach(actor, user_id).await?;
         let user = self.db.tenant_user(actor.tenant_id, user_id).await?;
         let Some(user) = user else { return Err(AdminError::Refused(AdminOutcome::NoSuchUser)) };
         let password = temporary_password();
@@ -354,6 +414,9 @@ impl Admin<'_> {
 
     pub async fn create_role(&self, actor: Actor<'_>, form: &RoleForm<'_>) -> Done {
         let role = Self::role_of(form, 0)?;
+        if role.user_level < actor.level() {
+            return Err(AdminError::Refused(AdminOutcome::LevelTooLow));
+        }
         self.db.add_role(actor.tenant_id, &role).await?;
         self.audit(actor, Event::RoleCreated, Subject::named(actor.tenant_id, &role.name)).await;
         Ok(AdminOutcome::RoleCreated)
@@ -365,6 +428,9 @@ impl Admin<'_> {
         let Some(before) = self.db.tenant_role(actor.tenant_id, role_id).await? else {
             return Err(AdminError::Refused(AdminOutcome::NoSuchUser));
         };
+        if before.user_level < actor.level() || role.user_level < actor.level() {
+            return Err(AdminError::Refused(AdminOutcome::LevelTooLow));
+        }
         self.db.update_role(actor.tenant_id, &role).await?;
         let rights = |r: &Rights| format!("crm={} service={} settings={}", r.crm, r.service, r.admin);
         let detail = format!(
@@ -381,8 +447,63 @@ impl Admin<'_> {
     }
 
     pub async fn delete_role(&self, actor: Actor<'_>, role_id: i64) -> Done {
+        match self.db.tenant_role(actor.tenant_id, role_id).await? {
+            None => return Err(AdminError::Refused(AdminOutcome::NoSuchUser)),
+            Some(role) if role.user_level < actor.level() => {
+                return Err(AdminError::Refused(AdminOutcome::LevelTooLow))
+            }
+            Some(_) => {}
+        }
         let name = self.db.delete_role(actor.tenant_id, role_id).await?;
         self.audit(actor, Event::RoleDeleted, Subject::named(actor.tenant_id, &name)).await;
         Ok(AdminOutcome::RoleDeleted)
+    }
+
+    /// Removes a user's link to an identity provider: their next login there is matched
+    /// afresh (and must prove the account again where the provider cannot vouch for it).
+    pub async fn unlink(&self, actor: Actor<'_>, user_id: i64, provider_public_id: &str) -> Done {
+        self.within_reach(actor, user_id).await?;
+        let Some(provider) = self.db.unlink_identity(actor.tenant_id, user_id, provider_public_id).await? else {
+            return Err(AdminError::Refused(AdminOutcome::NoSuchUser));
+        };
+        self.audit(actor, Event::SsoUnlinked { provider }, Subject::user(actor.tenant_id, user_id)).await;
+        Ok(AdminOutcome::Unlinked)
+    }
+
+    /// A user who starts active, with a password of their own (the command line's
+    /// `user create --password-stdin`, already checked against the policy and hashed).
+    pub async fn create_active(&self, actor: Actor<'_>, user: &NewUser<'_>) -> Result<i64, AdminError> {
+        let role = self.db.tenant_role(actor.tenant_id, user.role_id).await?;
+        match role {
+            Some(role) if role.user_level < actor.level() => {
+                return Err(AdminError::Refused(AdminOutcome::LevelTooLow))
+            }
+            Some(_) => {}
+            None => return Err(AdminError::Refused(AdminOutcome::NoSuchUser)),
+        }
+        let user_id = match self.db.create_user(user, self.clock.now()).await {
+            Ok(id) => id,
+            Err(CreateUserError::Duplicate(_)) => {
+                return Err(AdminError::Invalid(AddUserField::Login, Msg::UserExists))
+            }
+            Err(CreateUserError::Db(err)) => return Err(err.into()),
+        };
+        self.audit(actor, Event::UserCreated, Subject::user(actor.tenant_id, user_id)).await;
+        Ok(user_id)
+    }
+
+    /// A password an administrator sets (already checked and hashed): the lockout clears,
+    /// every session ends, and the user is told when they have an address.
+    pub async fn set_password(&self, actor: Actor<'_>, user_id: i64, hash: &str) -> Done {
+        self.within_reach(actor, user_id).await?;
+        let user = self.db.tenant_user(actor.tenant_id, user_id).await?;
+        let Some(user) = user else { return Err(AdminError::Refused(AdminOutcome::NoSuchUser)) };
+        let change = PasswordChange::Admin { user_id, notify: user.email.is_some(), temporary: false };
+        if self.db.set_password(hash, change, self.clock.now()).await?.is_none() {
+            return Err(AdminError::Refused(AdminOutcome::NotActive));
+        }
+        self.mail.wake();
+        self.audit(actor, Event::PasswordSet { temporary: false }, Subject::user(actor.tenant_id, user_id)).await;
+        Ok(AdminOutcome::PasswordSet)
     }
 }

@@ -1,21 +1,21 @@
 //! The command line's actions: serve, migrate, and the administrator's tenant, user and role
 //! commands, and the Terms of Service. Passwords come from standard input, never from the argument list.
 
+use crate::admin::{Actor, Admin, AdminError, NewUserForm};
 use crate::audit::{self, Event, Origin, Subject};
 use crate::authn::sso::{check_endpoint, is_public_mail_domain, redirect_uri};
 use crate::clock::Clock;
 use crate::config::{
-    Cli, Command, RoleCommand, ServeArgs, SessionCommand, SsoCommand, TenantCommand, TermsCommand, UserCommand, UserRef,
+    Cli, Command, RoleCommand, ServeArgs, SessionCommand, SsoCommand, TenantCommand, TermsCommand, UserCommand,
 };
-use crate::db::{
-    Db, NewProvider, NewUser, PasswordChange, Preset, Tenant, TokenKind, UserStatus, ADMIN_ROLE, USER_ROLE,
-};
+use crate::db::{Db, NewProvider, NewUser, Preset, Tenant, TokenKind, UserChange, UserStatus, ADMIN_ROLE, USER_ROLE};
 use crate::hashing::PasswordHasher;
 use crate::passwords::{check_policy, PolicySubject};
 use crate::sealing::SecretKey;
 use crate::settings::Settings;
 use crate::startup::Application;
 use crate::terms::Terms;
+use crate::wakeup::MailSignal;
 use anyhow::{anyhow, bail, Context};
 use app::domain::{format_utc, Email, LoginName, TenantSlug};
 use app::i18n::Lang;
@@ -321,10 +321,30 @@ async fn read_password_from_stdin(subject: &PolicySubject<'_>) -> anyhow::Result
     Ok(SecretString::from(password))
 }
 
+/// The command line acts through the same flows as Settings and maintenance, as the
+/// installation's operator: an administrator's refusal reads the same here.
+fn admin<'a>(db: &'a Db, clock: &'a Clock, hasher: &'a PasswordHasher, mail: &'a MailSignal) -> Admin<'a> {
+    Admin { db, clock, hasher, mail }
+}
+
+fn refused(err: AdminError) -> anyhow::Error {
+    match err {
+        AdminError::Refused(outcome) => anyhow!("{}", outcome.msg().text(Lang::En)),
+        AdminError::Invalid(_, msg) => anyhow!("{}", msg.text(Lang::En)),
+        AdminError::Hashing(err) => anyhow!("hashing failed: {err}"),
+        AdminError::Storage(err) => anyhow!("storage failed: {err}"),
+    }
+}
+
 async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    let hasher = PasswordHasher::start(1, 1)?;
+    // Messages queued here are delivered by a running `frontdoor serve`.
+    let mail = MailSignal::default();
+    let admin = admin(db, clock, &hasher, &mail);
     match command {
         UserCommand::Create { tenant, email, username, name, role, password_stdin } => {
             let tenant = find_tenant(db, &tenant).await?;
+            let actor = Actor::command_line(tenant.id);
             let email =
                 email.map(|e| Email::parse(&e).map_err(|_| anyhow!("{e:?} is not an email address"))).transpose()?;
             let login_name = match (&username, &email) {
@@ -341,42 +361,32 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
             if name.is_empty() {
                 bail!("the user needs a name");
             }
-            let password_hash = if password_stdin {
-                let subject = PolicySubject {
-                    name,
-                    login_name: login_name.as_str(),
-                    email: email.as_ref().map(|e| e.as_str()),
-                    tenant: &tenant,
-                };
-                let password = read_password_from_stdin(&subject).await?;
-                Some(PasswordHasher::start(1, 1)?.hash(password).await?)
-            } else {
-                None
+            if !password_stdin {
+                // Without a password: invited, and (with an email address) the activation email.
+                let form = NewUserForm { name, login: login_name.as_str(), role_id: Some(role.id), language: "en" };
+                admin.invite(actor, &form, email.is_none()).await.map_err(refused)?;
+                println!("Created invited user {} in {} with role {:?}.", login_name.as_str(), tenant.slug, role.name);
+                return Ok(());
+            }
+            let subject = PolicySubject {
+                name,
+                login_name: login_name.as_str(),
+                email: email.as_ref().map(|e| e.as_str()),
+                tenant: &tenant,
             };
-            let status = if password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited };
+            let password = read_password_from_stdin(&subject).await?;
             let user = NewUser {
                 tenant_id: tenant.id,
                 role_id: role.id,
                 login_name: login_name.as_str(),
                 email: email.as_ref().map(|e| e.as_str()),
                 display_name: name,
-                status,
-                password_hash,
+                status: UserStatus::Active,
+                password_hash: Some(hasher.hash(password).await?),
                 language: None,
             };
-            // Without a password, a user with an email address gets the activation email.
-            if status == UserStatus::Invited && user.email.is_some() {
-                db.invite_user(&user, clock.now()).await?;
-            } else {
-                db.create_user(&user, clock.now()).await?;
-            }
-            println!(
-                "Created {} user {} in {} with role {:?}.",
-                status.as_str(),
-                login_name.as_str(),
-                tenant.slug,
-                role.name
-            );
+            admin.create_active(actor, &user).await.map_err(refused)?;
+            println!("Created active user {} in {} with role {:?}.", login_name.as_str(), tenant.slug, role.name);
         }
         UserCommand::List { tenant: None, email: Some(email) } => {
             let email = Email::parse(&email).map_err(|_| anyhow!("{email:?} is not an email address"))?;
@@ -405,27 +415,9 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
             let lang = app::i18n::Lang::from_code(&language)
                 .ok_or_else(|| anyhow!("the language is \"en\" (English) or \"nl\" (Dutch), not {language:?}"))?;
             let role = find_role(db, &tenant, &role).await?;
-            let name = name.trim();
-            if name.is_empty() {
-                bail!("the user needs a name");
-            }
-            let user_id = db
-                .invite_user(
-                    &NewUser {
-                        tenant_id: tenant.id,
-                        role_id: role.id,
-                        login_name: email.as_str(),
-                        email: Some(email.as_str()),
-                        display_name: name,
-                        status: UserStatus::Invited,
-                        password_hash: None,
-                        language: Some(lang.code()),
-                    },
-                    clock.now(),
-                )
-                .await?;
-            let subject = Subject::user(tenant.id, user_id);
-            audit::record(db, clock, Event::UserInvited, subject, Origin::CommandLine).await;
+            let form =
+                NewUserForm { name: &name, login: email.as_str(), role_id: Some(role.id), language: lang.code() };
+            admin.invite(Actor::command_line(tenant.id), &form, false).await.map_err(refused)?;
             println!(
                 "Invited {} to {} with role {:?}. The activation email is queued; `frontdoor serve` delivers it.",
                 email.as_str(),
@@ -439,38 +431,26 @@ async fn user(command: UserCommand, db: &Db, clock: &Clock) -> anyhow::Result<()
             }
             let (tenant, user) = find_user(db, &who.tenant, &who.email).await?;
             let password = read_password_from_stdin(&PolicySubject::of(&user, &tenant)).await?;
-            let hash = PasswordHasher::start(1, 1)?.hash(password).await?;
-            let change = PasswordChange::Admin { user_id: user.id, notify: user.email.is_some(), temporary: false };
-            if db.set_password(&hash, change, clock.now()).await?.is_none() {
-                bail!("{} in {} is deactivated; activate them first", user.login_name, tenant.slug);
-            }
-            audit::record(
-                db,
-                clock,
-                Event::PasswordSet { temporary: false },
-                Subject::user(tenant.id, user.id),
-                Origin::CommandLine,
-            )
-            .await;
+            let hash = hasher.hash(password).await?;
+            admin.set_password(Actor::command_line(tenant.id), user.id, &hash).await.map_err(refused)?;
             println!("Set a new password for {} in {}; their sessions have ended.", user.login_name, tenant.slug);
         }
-        UserCommand::Deactivate(who) => set_status(db, clock, who, UserStatus::Deactivated).await?,
-        UserCommand::Activate(who) => set_status(db, clock, who, UserStatus::Active).await?,
+        UserCommand::Deactivate(who) => {
+            let (tenant, user) = find_user(db, &who.tenant, &who.email).await?;
+            admin
+                .change_user(Actor::command_line(tenant.id), user.id, UserChange::Deactivate)
+                .await
+                .map_err(refused)?;
+            println!("User {} in {} is deactivated; their sessions have ended.", user.login_name, tenant.slug);
+        }
+        UserCommand::Activate(who) => {
+            let (tenant, user) = find_user(db, &who.tenant, &who.email).await?;
+            admin.change_user(Actor::command_line(tenant.id), user.id, UserChange::Activate).await.map_err(refused)?;
+            // Someone who never chose a password is invited again, as in Settings and maintenance.
+            let now = db.user_by_id(user.id).await?.map_or(UserStatus::Active, |u| u.status);
+            println!("User {} in {} is {}.", user.login_name, tenant.slug, now.as_str());
+        }
     }
-    Ok(())
-}
-
-async fn set_status(db: &Db, clock: &Clock, who: UserRef, status: UserStatus) -> anyhow::Result<()> {
-    let tenant = find_tenant(db, &who.tenant).await?;
-    let login_name = LoginName::parse(&who.email).map_err(|_| anyhow!("{:?} is not a user ID", who.email))?;
-    if !db.set_user_status(tenant.id, login_name.as_str(), status, clock.now()).await? {
-        bail!("there is no user {} in {}", login_name.as_str(), tenant.slug);
-    }
-    let event = if status == UserStatus::Active { Event::UserActivated } else { Event::UserDeactivated };
-    let subject = Subject { tenant_id: Some(tenant.id), user_id: None, typed: Some(login_name.as_str()) };
-    audit::record(db, clock, event, subject, Origin::CommandLine).await;
-    let done = if status == UserStatus::Active { "activated" } else { "deactivated; their sessions have ended" };
-    println!("User {} in {} is {done}.", login_name.as_str(), tenant.slug);
     Ok(())
 }
 
@@ -505,11 +485,15 @@ async fn sessions(command: SessionCommand, db: &Db, clock: &Clock) -> anyhow::Re
         }
         SessionCommand::Revoke { tenant, user, id, all } => {
             let (tenant, user) = find_user(db, &tenant, &user).await?;
-            let ended = match (id, all) {
-                (_, true) => db.delete_user_sessions(user.id, None).await?,
-                (Some(id), false) => u64::from(db.delete_user_session(user.id, &id).await?),
-                (None, false) => bail!("give --id ID or --all"),
-            };
+            if all {
+                let (hasher, mail) = (PasswordHasher::start(1, 1)?, MailSignal::default());
+                let admin = admin(db, clock, &hasher, &mail);
+                admin.end_sessions(Actor::command_line(tenant.id), user.id).await.map_err(refused)?;
+                println!("Ended every session of {} in {}.", user.login_name, tenant.slug);
+                return Ok(());
+            }
+            let Some(id) = id else { bail!("give --id ID or --all") };
+            let ended = u64::from(db.delete_user_session(user.id, &id).await?);
             let event = Event::SessionsRevoked { count: ended };
             audit::record(db, clock, event, Subject::user(tenant.id, user.id), Origin::CommandLine).await;
             println!("Ended {ended} session(s) of {} in {}.", user.login_name, tenant.slug);

@@ -83,6 +83,9 @@ fn UserRow(row: UserListRow, roles: Vec<RoleOption>, onsite: bool, me: i64, back
             </td>
             <td data-label=t(Msg::Status)>{status}</td>
             <td data-label=t(Msg::ColumnLastLogin)>{row.last_login.unwrap_or_else(|| t(Msg::Never).to_string())}</td>
+            <td data-label=t(Msg::SignInMethods)>
+                {row.identities.iter().map(|provider| provider.name.clone()).collect::<Vec<_>>().join(", ")}
+            </td>
             <td data-label=t(Msg::ColumnActions) class="actions">
                 {(state == UserState::Invited && !onsite).then(|| view! {
                     <UserAction user_id=id action="resend" label=Msg::ResendActivation back=back.clone()/>
@@ -100,6 +103,13 @@ fn UserRow(row: UserListRow, roles: Vec<RoleOption>, onsite: bool, me: i64, back
                 {(onsite && state != UserState::Deactivated).then(|| view! {
                     <UserAction user_id=id action="set-password" label=Msg::SetPassword back=back.clone()/>
                 })}
+                {row.identities.into_iter().map(|provider| view! {
+                    <form method="post" action=routes::settings_user_action(id, "unlink")>
+                        <input type="hidden" name="back" value=back.clone()/>
+                        <input type="hidden" name="provider" value=provider.id/>
+                        <button type="submit" class="secondary">{tf(Msg::Unlink, &[("provider", &provider.name)])}</button>
+                    </form>
+                }).collect_view()}
             </td>
         </tr>
     }
@@ -122,6 +132,7 @@ fn UserTable(page: UsersPage, query: UserQuery) -> impl IntoView {
                     <th scope="col">{t(Msg::ColumnRole)}</th>
                     <th scope="col">{t(Msg::Status)}</th>
                     <th scope="col">{t(Msg::ColumnLastLogin)}</th>
+                    <th scope="col">{t(Msg::SignInMethods)}</th>
                     <th scope="col">{t(Msg::ColumnActions)}</th>
                 </tr>
             </thead>

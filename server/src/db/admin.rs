@@ -89,6 +89,8 @@ pub enum ChangeError {
     Duplicate,
     #[error("the role has users")]
     InUse,
+    #[error("single sign-on creates users with this role")]
+    DefaultRole,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -163,6 +165,37 @@ impl Db {
     /// A user of this tenant; None for a user of another tenant, as for no user at all.
     pub async fn tenant_user(&self, tenant_id: i64, user_id: i64) -> sqlx::Result<Option<super::UserRecord>> {
         Ok(self.user_by_id(user_id).await?.filter(|user| user.tenant_id == tenant_id))
+    }
+
+    /// The user level of a user of the tenant (their role's).
+    pub async fn user_level(&self, tenant_id: i64, user_id: i64) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar(
+            "SELECT r.user_level FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = $1 AND u.tenant_id = $2",
+        )
+        .bind(user_id)
+        .bind(tenant_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// The identity providers linked to each of these users of the tenant: (user, provider's
+    /// public id, provider's name).
+    pub async fn identities_of_users(
+        &self,
+        tenant_id: i64,
+        user_ids: &[i64],
+    ) -> sqlx::Result<Vec<(i64, String, String)>> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = user_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        sqlx::query_as(&format!(
+            "SELECT i.user_id, p.public_id, p.name FROM sso_identities i JOIN sso_providers p ON p.id = i.provider_id \
+             WHERE p.tenant_id = $1 AND i.user_id IN ({list}) ORDER BY p.name"
+        ))
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await
     }
 
     /// The tenant's roles, each with how many users have it.
@@ -298,6 +331,13 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(name) = name else { return Err(ChangeError::NotFound) };
+        let default_for: Option<i64> = sqlx::query_scalar("SELECT id FROM tenants WHERE sso_default_role_id = $1")
+            .bind(role_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if default_for.is_some() {
+            return Err(ChangeError::DefaultRole);
+        }
         let done = sqlx::query(
             "DELETE FROM roles WHERE id = $1 AND tenant_id = $2 AND NOT EXISTS (SELECT 1 FROM users WHERE role_id = $1)",
         )

@@ -27,8 +27,8 @@ pub use outbox::{MailKind, OutboxRow};
 pub use retention::Swept;
 pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};
 pub use sso::{
-    AddProviderError, IdentityLink, LinkedIdentity, NewProvider, PendingLink, Preset, ProviderRow, SignInPolicy,
-    SsoActivation, SsoAttempt, SsoStrategy,
+    AddProviderError, IdentityLink, NewProvider, PendingLink, Preset, ProviderRow, SignInPolicy, SsoActivation,
+    SsoAttempt, SsoStrategy,
 };
 pub use tenant_choices::{ChoiceRow, CodeCheck};
 pub use tenants::{CreateTenantError, Role, Tenant, ADMIN_ROLE, USER_ROLE};

@@ -480,14 +480,6 @@ pub struct PendingLink {
     pub expires_at: i64,
 }
 
-/// One identity linked to a user, as Settings and maintenance lists it.
-#[derive(Clone, Debug)]
-pub struct LinkedIdentity {
-    pub provider_public_id: String,
-    pub provider_name: String,
-    pub linked_at: i64,
-}
-
 impl Db {
     /// A pending link for this browser's challenge; an older one of the same user and provider
     /// goes.
@@ -593,26 +585,6 @@ impl Db {
             Some((attempts, _)) if attempts < max_attempts => CodeCheck::Wrong,
             _ => CodeCheck::Dead,
         })
-    }
-
-    /// The identities linked to a user of the tenant, by provider.
-    pub async fn identities_of_user(&self, tenant_id: i64, user_id: i64) -> sqlx::Result<Vec<LinkedIdentity>> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT p.public_id, p.name, i.linked_at FROM sso_identities i JOIN sso_providers p ON p.id = i.provider_id \
-             JOIN users u ON u.id = i.user_id WHERE i.user_id = $1 AND u.tenant_id = $2 ORDER BY p.name",
-        )
-        .bind(user_id)
-        .bind(tenant_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(provider_public_id, provider_name, linked_at)| LinkedIdentity {
-                provider_public_id,
-                provider_name,
-                linked_at,
-            })
-            .collect())
     }
 
     /// Unlinks a user of the tenant from a provider; returns the provider's name, or None when

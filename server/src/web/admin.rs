@@ -102,6 +102,7 @@ pub async fn add_user(State(state): State<AppState>, request: Request) -> Result
 struct UserActionFields {
     back: Option<String>,
     role_id: Option<String>,
+    provider: Option<String>,
 }
 
 /// `POST /settings/users/{id}/{action}`: the buttons of a row of the Users screen.
@@ -124,6 +125,10 @@ pub async fn user_action(
         "deactivate" => admin.change_user(actor, user_id, UserChange::Deactivate).await,
         "activate" => admin.change_user(actor, user_id, UserChange::Activate).await,
         "end-sessions" => admin.end_sessions(actor, user_id).await,
+        "unlink" => match fields.provider.as_deref() {
+            Some(provider) => admin.unlink(actor, user_id, provider).await,
+            None => return Err(WebError::BadRequest),
+        },
         "role" => match fields.role_id.as_deref().and_then(|id| id.parse().ok()) {
             Some(role_id) => admin.change_user(actor, user_id, UserChange::Role(role_id)).await,
             None => return Err(WebError::BadRequest),

@@ -5,7 +5,7 @@ use super::context::{client, CurrentSession};
 use super::cookies;
 use super::require::AdminAccess;
 use super::state::AppState;
-use crate::admin::Actor;
+use crate::admin::{Actor, By};
 use crate::authn::sso::{Purpose, SsoError};
 use crate::client::ClientInfo;
 use crate::db::App;
@@ -127,7 +127,7 @@ pub fn actor<'a>(request: &Parts, client: &'a ClientInfo) -> Result<Actor<'a>, A
     if me.app != App::Settings || !me.rights.admin || request.extensions.get::<AdminAccess>().is_none() {
         return Err(AppError::Forbidden);
     }
-    Ok(Actor { tenant_id: me.tenant_id, user_id: me.user_id, client })
+    Ok(Actor { tenant_id: me.tenant_id, by: By::Admin { user_id: me.user_id, level: me.user_level, client } })
 }
 
 fn storage(err: sqlx::Error) -> AppError {
