@@ -362,7 +362,7 @@ impl PasswordError {
     pub fn http_status(&self) -> u16 {
         match self {
             PasswordError::FormUnreadable => 400,
-            PasswordError::WrongCurrent => 403,
+            PasswordError::WrongCurrent | PasswordError::SsoOnly => 403,
             PasswordError::TooManyRequests | PasswordError::TooManyAttempts => 429,
             PasswordError::Busy | PasswordError::Unavailable => 503,
             PasswordError::Unexpected => 500,

@@ -488,8 +488,9 @@ async fn sessions(command: SessionCommand, db: &Db, clock: &Clock) -> anyhow::Re
             if all {
                 let (hasher, mail) = (PasswordHasher::start(1, 1)?, MailSignal::default());
                 let admin = admin(db, clock, &hasher, &mail);
+                let live = db.count_sessions(user.id).await?;
                 admin.end_sessions(Actor::command_line(tenant.id), user.id).await.map_err(refused)?;
-                println!("Ended every session of {} in {}.", user.login_name, tenant.slug);
+                println!("Ended {live} session(s) of {} in {}.", user.login_name, tenant.slug);
                 return Ok(());
             }
             let Some(id) = id else { bail!("give --id ID or --all") };

@@ -25,7 +25,7 @@ pub use devices::Device;
 pub use limits::AttemptLock;
 pub use outbox::{MailKind, OutboxRow};
 pub use retention::Swept;
-pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary};
+pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary, MAX_SESSIONS_PER_USER};
 pub use sso::{
     AddProviderError, IdentityLink, NewProvider, PendingLink, Preset, ProviderRow, SignInPolicy, SsoActivation,
     SsoAttempt, SsoStrategy,

@@ -71,15 +71,50 @@ async fn administrators_manage_tenants_users_and_sessions_from_the_command_line(
     assert!(ok && out.contains("Ended 1"), "{out}");
     assert_redirects_to_login(app.get(&client, "/crm").await).await;
 
-    let (ok, _) =
+    // The command line acts through the same flows as Settings and maintenance: the tenant's
+    // only administrator is not deactivated (nobody could administer it), a second one may be.
+    let (ok, out) =
         frontdoor(&app, &["user", "deactivate", "--tenant", "initech", "--email", "peter@initech.test"], None);
-    assert!(ok);
+    assert!(!ok && out.contains("nobody would be left"), "{out}");
+    let bill = [
+        "user",
+        "create",
+        "--tenant",
+        "initech",
+        "--email",
+        "bill@initech.test",
+        "--name",
+        "Bill Lumbergh",
+        "--role",
+        "User level 0",
+        "--password-stdin",
+    ];
+    assert!(frontdoor(&app, &bill, Some("yeah-if-you-could-come-in-on-saturday\n")).0);
+    let (ok, out) =
+        frontdoor(&app, &["user", "deactivate", "--tenant", "initech", "--email", "peter@initech.test"], None);
+    assert!(ok, "{out}");
+    // Users made at the command line are in the audit trail like those made in the pages.
+    let created: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE event = 'user.create'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(created, 2);
     let refused = app
         .post_login(&browser(), "/login", &[("user_id", "peter@initech.test"), ("password", "TPS-reports-cover-sheet")])
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let (ok, _) = frontdoor(&app, &["user", "activate", "--tenant", "initech", "--email", "peter@initech.test"], None);
     assert!(ok);
+    // Someone who never chose a password is activated as invited again, as Settings does it.
+    let (ok, out) = frontdoor(
+        &app,
+        &["user", "create", "--tenant", "initech", "--username", "milton", "--name", "Milton", "--role", "User"],
+        None,
+    );
+    assert!(ok, "{out}");
+    assert!(frontdoor(&app, &["user", "deactivate", "--tenant", "initech", "--email", "milton"], None).0);
+    let (ok, out) = frontdoor(&app, &["user", "activate", "--tenant", "initech", "--email", "milton"], None);
+    assert!(ok && out.contains("is invited"), "{out}");
     let (_, roles) = frontdoor(&app, &["role", "list", "--tenant", "initech"], None);
     assert!(roles.contains("crm,service,settings"), "{roles}");
 }

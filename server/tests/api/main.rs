@@ -20,4 +20,5 @@ mod service;
 mod sessions;
 mod sessions_page;
 mod settings;
+mod sign_in_core;
 mod sso;

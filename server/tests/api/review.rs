@@ -6,8 +6,8 @@ use reqwest::header::{COOKIE, RETRY_AFTER};
 use reqwest::StatusCode;
 use server::clock::Clock;
 use server::db::Db;
-use server::login::FAILED_ANSWER_FLOOR;
 use server::startup::Application;
+use server::timings::FAILED_ANSWER_FLOOR;
 
 async fn failed_login_from(app: &TestApp, forwarded_for: &str) -> StatusCode {
     browser()
@@ -166,6 +166,7 @@ async fn an_https_installation_without_smtp_refuses_to_start() {
     db.migrate().await.unwrap();
     let mut args = test_args();
     args.public_url = Some("https://crm.example.test".into());
+    args.secret_key_file = Some(data.path().join("secret.key"));
     let refused = Application::build(&args, db.clone(), Clock::manual()).await;
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("--smtp-url"), "{message}");

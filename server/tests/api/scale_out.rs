@@ -41,13 +41,12 @@ fn on_postgres() -> bool {
 }
 
 /// On PostgreSQL the limits live in the database: two instances enforce what one would.
-/// (SQLite serves one instance; its limits are in memory, and this runs in the PostgreSQL pass.)
+/// SQLite serves one instance (its limits are in memory), so this is reported as ignored there
+/// and runs in the PostgreSQL pass (`--include-ignored` with `TEST_DATABASE_URL`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "PostgreSQL only: runs in the PostgreSQL pass"]
 async fn two_instances_on_postgresql_enforce_one_set_of_limits() {
-    if !on_postgres() {
-        eprintln!("two_instances_on_postgresql_enforce_one_set_of_limits: runs in the PostgreSQL pass");
-        return;
-    }
+    assert!(on_postgres(), "needs TEST_DATABASE_URL=postgres://…: with SQLite each instance has its own limits");
     let a = spawn_app_with(|args| args.ip_failures_per_minute = 3).await;
     let b = spawn_app_on(&a.db_url, tempfile::tempdir().unwrap(), |args| args.ip_failures_per_minute = 3).await;
     let guess = |app: &TestApp| {

@@ -390,8 +390,8 @@ async fn every_admin_action_is_audited_with_the_administrator_as_actor() {
     // The audit log shows them, filtered by user and kind.
     let page = app.get(&client, "/settings/audit?user=grace%40acme.test&kind=user.deactivate").await;
     let page = page.text().await.unwrap();
-    assert_eq!(page.matches("<td data-label=\"Event\">user.deactivate</td>").count(), 1, "{page}");
-    assert!(!page.contains("data-label=\"Event\">user.activate<"));
+    assert_eq!(page.matches("<td data-label=\"Event\">User deactivated</td>").count(), 1, "{page}");
+    assert!(!page.contains("data-label=\"Event\">User activated<"));
 }
 
 #[tokio::test]
