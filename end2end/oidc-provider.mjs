@@ -1,9 +1,15 @@
 // The end-to-end suite's identity provider: npm `oidc-provider` (OpenID Certified) on loopback,
-// with the test accounts of fixtures.json, one confidential client for Frontdoor (PKCE required),
-// and a small sign-in page of our own that checks the account's password and has a "Cancel".
-// Consent is implied for Frontdoor (a first-party client), so a person whose session at the
-// provider lasts is sent straight back.
+// at its defaults (claims the scopes ask for are in UserInfo, not the ID token; `iss` in every
+// authorization response), with the test accounts of fixtures.json, one confidential client for
+// Frontdoor, and a small sign-in page of our own that checks the account's password and has a
+// "Cancel". Consent is implied for Frontdoor (a first-party client), so a person whose session
+// at the provider lasts is sent straight back.
+//
+// Frontdoor gives each of its providers a redirect URI of its own, printed by `frontdoor sso
+// add`; serve.sh writes those to a file as an administrator would register them, and the
+// client's registration is read from it when the provider looks the client up.
 import Provider from 'oidc-provider';
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
 import http from 'node:http';
 import fs from 'node:fs';
 
@@ -16,21 +22,33 @@ const { clientId, clientSecret, accounts } = fixtures.idp;
 const byEmail = new Map(Object.values(accounts).map((a) => [a.email, a]));
 const bySubject = new Map(Object.values(accounts).map((a) => [a.sub, a]));
 
+const registrations = process.env.IDP_REDIRECT_URIS_FILE;
+
+/// The client as registered: the redirect URIs Frontdoor's `sso add` printed.
+function registeredClient() {
+  const redirectUris = registrations && fs.existsSync(registrations)
+    ? fs.readFileSync(registrations, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean)
+    : [];
+  return {
+    client_id: clientId,
+    client_secret: clientSecret,
+    redirect_uris: redirectUris.length ? redirectUris : [`${frontdoor}/sso/callback/unregistered`],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+  };
+}
+
+class RegisteredClients extends MemoryAdapter {
+  async find(id) {
+    if (this.model === 'Client') return id === clientId ? registeredClient() : undefined;
+    return super.find(id);
+  }
+}
+
 const provider = new Provider(issuer, {
-  clients: [
-    {
-      client_id: clientId,
-      client_secret: clientSecret,
-      redirect_uris: [`${frontdoor}/sso/callback`],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-    },
-  ],
-  pkce: { required: () => true },
+  adapter: RegisteredClients,
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-  // The claims the scopes grant go in the ID token too (as Microsoft's and Google's do).
-  conformIdTokenClaims: false,
   findAccount: async (ctx, sub) => {
     const account = bySubject.get(sub);
     if (!account) return undefined;

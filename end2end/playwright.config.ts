@@ -73,7 +73,11 @@ export default defineConfig({
       url: `${idpIssuer}/.well-known/openid-configuration`,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { OIDC_PORT: String(idpPort), FRONTDOOR_PUBLIC_URL: baseURL },
+      env: {
+        OIDC_PORT: String(idpPort),
+        FRONTDOOR_PUBLIC_URL: baseURL,
+        IDP_REDIRECT_URIS_FILE: path.resolve(__dirname, '.run', 'main', 'idp-redirect-uris.txt'),
+      },
     },
     server('main', baseURL, port, undefined, idpIssuer),
     server('cross-origin', crossOriginCrm, port + 1, crossOriginService),

@@ -29,6 +29,9 @@ done
 # provider (oidc-provider.mjs), one per strategy and password-login setting.
 if [ -n "${FRONTDOOR_E2E_IDP:-}" ]; then
   secret_file="$FRONTDOOR_DATA_DIR/idp-client-secret"
+  # The redirect URI each `sso add` prints is registered with the provider (oidc-provider.mjs).
+  redirect_uris="$FRONTDOOR_DATA_DIR/idp-redirect-uris.txt"
+  : > "$redirect_uris"
   node -p 'require("./fixtures.json").idp.clientSecret' > "$secret_file"
   client_id="$(node -p 'require("./fixtures.json").idp.clientId')"
   node -e '
@@ -36,8 +39,9 @@ if [ -n "${FRONTDOOR_E2E_IDP:-}" ]; then
     for (const [slug, t] of Object.entries(f.ssoTenants)) console.log([slug, t.name, t.provider, t.domain, t.strategy, t.passwordLogin].join("\t"));
   ' | while IFS=$'\t' read -r slug name provider domain strategy password_login; do
     "$bin" tenant create >/dev/null --slug "$slug" --name "$name"
-    "$bin" sso add >/dev/null --tenant "$slug" --preset oidc --name "$provider" --issuer "$FRONTDOOR_E2E_IDP" \
-      --client-id "$client_id" --client-secret-file "$secret_file" --domain "$domain"
+    "$bin" sso add --tenant "$slug" --preset oidc --name "$provider" --issuer "$FRONTDOOR_E2E_IDP" \
+      --client-id "$client_id" --client-secret-file "$secret_file" --domain "$domain" \
+      | sed -n 's/^redirect URI: //p' >> "$redirect_uris"
     "$bin" tenant set >/dev/null --slug "$slug" --sso-strategy "$strategy" --password-login "$password_login"
   done
   node -e '

@@ -113,16 +113,20 @@ done
 say "Single sign-on round trip on loopback (the suite's oidc-provider)"
 sso_round_trip() {
   local idp_port=$((PORT + 7))
-  (cd end2end && OIDC_PORT=$idp_port FRONTDOOR_PUBLIC_URL="$URL" exec node oidc-provider.mjs >/dev/null 2>&1) &
+  (cd end2end && OIDC_PORT=$idp_port FRONTDOOR_PUBLIC_URL="$URL" IDP_REDIRECT_URIS_FILE="$data/idp-redirect-uris.txt" \
+    exec node oidc-provider.mjs >/dev/null 2>&1) &
   local idp=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$idp_port/.well-known/openid-configuration" >/dev/null && break; sleep 0.1; done
   node -p 'require("./end2end/fixtures.json").idp.clientSecret' >"$data/idp-secret"
   "$bin" tenant create --slug initech --name Initech >/dev/null
+  # The provider's own redirect URI, as `sso add` prints it, is registered with the provider.
   "$bin" sso add --tenant initech --preset oidc --name "Initech IdP" --issuer "http://127.0.0.1:$idp_port" \
-    --client-id frontdoor --client-secret-file "$data/idp-secret" >/dev/null
+    --client-id frontdoor --client-secret-file "$data/idp-secret" --domain initech.test --public-url "$URL" \
+    | sed -n 's/^redirect URI: //p' >"$data/idp-redirect-uris.txt"
+  local provider_id
+  provider_id=$(sed 's|.*/||' "$data/idp-redirect-uris.txt")
   echo "$PASSWORD" | "$bin" user create --tenant initech --email olga@initech.test --name Olga --role User --password-stdin >/dev/null
-  # The first provider of a fresh database has id 1.
-  node end2end/bench/sso-round-trip.mjs "$URL" 1 olga@initech.test \
+  node end2end/bench/sso-round-trip.mjs "$URL" "$provider_id" olga@initech.test \
     "$(node -p 'require("./end2end/fixtures.json").idp.accounts.olga.password')" 200
   kill "$idp" 2>/dev/null || true
 }

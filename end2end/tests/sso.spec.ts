@@ -114,3 +114,27 @@ test('cancelling at the provider comes back to a clear page and the way to log i
   await page.getByRole('link', { name: 'Back to log in' }).click();
   await expect(page.getByRole('button', { name: 'Log in with Initech IdP' })).toBeVisible();
 });
+
+test('an address outside the provider\'s domain proves the account once, and is linked from then on', async ({ page }) => {
+  const lee = initech.users.lee;
+  await page.goto('/t/initech/login');
+  await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+  await signInAtProvider(page, idp.lee);
+  // The provider answers for initech.test only: the existing account is proven first.
+  await expect(page.getByRole('heading', { name: 'Link your account' })).toBeVisible();
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Link account' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That password is not right.');
+  await page.getByLabel('Password').fill(lee.password);
+  await page.getByRole('button', { name: 'Link account' }).click();
+  await expect(page).toHaveURL(/\/crm$/);
+  await expect(page.getByRole('heading', { name: `Welcome, ${lee.name}` })).toBeVisible();
+  const [mail] = await mailsTo(lee.login);
+  expect(mail.subject).toContain('A new sign-in method was linked');
+
+  // Linked now: the provider's session brings them straight in.
+  await logOut(page);
+  await page.goto('/t/initech/login');
+  await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+  await expect(page).toHaveURL(/\/crm$/);
+});

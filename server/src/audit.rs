@@ -280,3 +280,75 @@ pub async fn record(db: &Db, clock: &Clock, event: Event, subject: Subject<'_>, 
         tracing::error!(error = %err, event = name, "could not write an audit event");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every event the trail records is a kind the audit log can filter on and name.
+    #[test]
+    fn every_event_is_a_kind_the_audit_log_names() {
+        let events = [
+            Event::LoginSucceeded { app: "crm", method: "pwd", provider: None },
+            Event::LoginFailed(LoginFailure::WrongPassword),
+            Event::LockedOut,
+            Event::LoggedOut { app: "crm" },
+            Event::AccountActivated,
+            Event::PasswordReset,
+            Event::PasswordChanged,
+            Event::PasswordChangeRefused,
+            Event::PasswordSet { temporary: true },
+            Event::ResetRequested,
+            Event::ResetRequestUnknown,
+            Event::ResetRequestLimited,
+            Event::HandoffIssued,
+            Event::HandoffRedeemed,
+            Event::HandoffRefused("x".into()),
+            Event::SessionEnded,
+            Event::OtherSessionsEnded { count: 1 },
+            Event::OtherSessionsRefused,
+            Event::SessionsRevoked { count: 1 },
+            Event::UserInvited,
+            Event::InvitationResent,
+            Event::UserActivated,
+            Event::UserDeactivated,
+            Event::RoleAssigned { role: "User".into() },
+            Event::RoleCreated,
+            Event::RoleChanged { detail: "x".into() },
+            Event::RoleDeleted,
+            Event::TermsAccepted { version: 1 },
+            Event::TenantCodeSent,
+            Event::TenantCodeUnknown,
+            Event::TenantCodeLimited,
+            Event::TenantCodeAccepted,
+            Event::TenantCodeRefused,
+            Event::TenantChosen,
+            Event::SsoStarted { provider: "p".into() },
+            Event::SsoFailed { provider: None, reason: "r" },
+            Event::SsoLinked { provider: "p".into(), proof: "password" },
+            Event::SsoUnlinked { provider: "p".into() },
+            Event::UserCreated,
+            Event::SsoUserCreated { provider: "p".into() },
+            Event::SsoActivated { provider: "p".into() },
+            Event::SsoProviderAdded { name: "p".into() },
+            Event::SsoProviderRemoved { name: "p".into() },
+            Event::SignInPolicySet { detail: "x".into() },
+        ];
+        for event in events {
+            let (kind, _, _) = event.parts();
+            assert!(app::model::AUDIT_KINDS.contains(&kind), "{kind} is not in AUDIT_KINDS");
+            assert!(app::model::audit_kind_msg(kind).is_some(), "{kind} has no name");
+        }
+    }
+
+    #[test]
+    fn a_login_says_its_method_and_provider() {
+        let detail = |app, method, provider: Option<&str>| {
+            Event::LoginSucceeded { app, method, provider: provider.map(str::to_string) }.parts().2
+        };
+        assert_eq!(detail("crm", "pwd", None), None);
+        assert_eq!(detail("crm", "sso", Some("Acme IdP")).as_deref(), Some("sso: Acme IdP"));
+        assert_eq!(detail("settings", "pwd", None).as_deref(), Some("settings"));
+        assert_eq!(detail("crm", "link", None).as_deref(), Some("link"));
+    }
+}
