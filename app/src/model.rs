@@ -950,3 +950,29 @@ impl Notice {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// Every text a person can be shown about a login, a notice or an audit event exists, and
+    /// differs, in both languages (a Dutch page never falls back to English).
+    #[test]
+    fn every_refusal_notice_and_audit_kind_speaks_both_languages() {
+        let mut msgs: Vec<Msg> = LoginError::ALL.iter().map(LoginError::msg).collect();
+        for notice in Notice::ALL {
+            assert_eq!(Notice::parse(notice.slug()), Some(notice));
+            msgs.extend([Area::Crm, Area::Settings, Area::Service].map(|area| notice.msg(area)));
+        }
+        for kind in AUDIT_KINDS {
+            msgs.push(audit_kind_msg(kind).unwrap_or_else(|| panic!("the audit kind {kind} has no name")));
+        }
+        for msg in msgs {
+            let (en, nl) = (msg.text(Lang::En), msg.text(Lang::Nl));
+            assert!(!en.trim().is_empty() && !nl.trim().is_empty(), "{msg:?}");
+            // Short technical words ("OK", "CRM") may read the same; sentences may not.
+            assert!(en != nl || en.len() < 8, "{msg:?} is not translated: {en:?}");
+        }
+    }
+}

@@ -240,15 +240,28 @@ async fn main() {
             let Ok(Some(tenant)) = db.tenant_by_slug(&tenant).await else { return eprintln!("no tenant") };
             let Ok(users) = db.users_by_login(&login, Some(tenant.id)).await else { return };
             let Some(user) = users.first() else { return eprintln!("no user") };
+            // A user keeps at most a few hundred sessions: the live sessions are spread over the
+            // tenant's users (the named one's own session stays among them).
+            let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE tenant_id = $1 AND id <> $2")
+                .bind(tenant.id)
+                .bind(user.id)
+                .fetch_all(&db.pool)
+                .await
+                .unwrap_or_default();
+            let per_user = (server::db::MAX_SESSIONS_PER_USER - 4) as usize;
+            if all.len() * per_user < count {
+                return eprintln!("the tenant has too few users for {count} sessions");
+            }
             let now = server::clock::Clock::system().now();
             for i in 0..count {
+                let owner = all[i / per_user];
                 let token = server::tokens::Token::generate();
                 let _ = db
                     .insert_session(
                         &server::db::NewSession {
                             token_hash: &token.hash(),
                             public_id: &format!("seed{i:012}"),
-                            user_id: user.id,
+                            user_id: owner,
                             tenant_id: tenant.id,
                             app: if i % 2 == 0 { server::db::App::Crm } else { server::db::App::Service },
                             expires_at: now + 36_000,
@@ -256,6 +269,8 @@ async fn main() {
                             ip: "127.0.0.1",
                             user_agent: "seeded",
                             parent_hash: None,
+                            method: "pwd",
+                            auth_time: now,
                         },
                         now,
                     )

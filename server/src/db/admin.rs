@@ -234,6 +234,7 @@ impl Db {
     ) -> Result<(), ChangeError> {
         let mut tx = self.pool.begin().await?;
         lock_tenant(&mut tx, tenant_id).await?;
+        let had_admin = has_admin(&mut tx, tenant_id).await?;
         let done = match change {
             UserChange::Deactivate => {
                 sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3 AND tenant_id = $4")
@@ -279,7 +280,9 @@ impl Db {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
             retire_links(&mut tx, user_id, "the user was deactivated", now).await?;
         }
-        ensure_an_admin_is_left(&mut tx, tenant_id).await?;
+        if had_admin && !has_admin(&mut tx, tenant_id).await? {
+            return Err(ChangeError::LastAdmin);
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -300,6 +303,7 @@ impl Db {
     pub async fn update_role(&self, tenant_id: i64, role: &Role) -> Result<(), ChangeError> {
         let mut tx = self.pool.begin().await?;
         lock_tenant(&mut tx, tenant_id).await?;
+        let had_admin = has_admin(&mut tx, tenant_id).await?;
         let done = sqlx::query(
             "UPDATE roles SET name = $1, user_level = $2, can_crm = $3, can_service = $4, can_admin = $5 \
              WHERE id = $6 AND tenant_id = $7",
@@ -317,7 +321,9 @@ impl Db {
         if done.rows_affected() == 0 {
             return Err(ChangeError::NotFound);
         }
-        ensure_an_admin_is_left(&mut tx, tenant_id).await?;
+        if had_admin && !has_admin(&mut tx, tenant_id).await? {
+            return Err(ChangeError::LastAdmin);
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -391,8 +397,11 @@ async fn lock_tenant(tx: &mut Transaction<'_, Any>, tenant_id: i64) -> sqlx::Res
     sqlx::query("UPDATE tenants SET name = name WHERE id = $1").bind(tenant_id).execute(&mut **tx).await.map(|_| ())
 }
 
-async fn ensure_an_admin_is_left(tx: &mut Transaction<'_, Any>, tenant_id: i64) -> Result<(), ChangeError> {
-    let left: Option<i64> = sqlx::query_scalar(
+/// Whether the tenant has an active user whose role has the Settings-and-maintenance right.
+/// A change may not take the last one away (a tenant that never had one, made at the command
+/// line, is not blocked by it).
+async fn has_admin(tx: &mut Transaction<'_, Any>, tenant_id: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
         "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id \
          WHERE u.tenant_id = $1 AND u.status = $2 AND r.can_admin <> 0 LIMIT 1",
     )
@@ -400,8 +409,5 @@ async fn ensure_an_admin_is_left(tx: &mut Transaction<'_, Any>, tenant_id: i64) 
     .bind(UserStatus::Active.as_str())
     .fetch_optional(&mut **tx)
     .await?;
-    match left {
-        Some(_) => Ok(()),
-        None => Err(ChangeError::LastAdmin),
-    }
+    Ok(found.is_some())
 }
