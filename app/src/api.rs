@@ -62,6 +62,13 @@ pub async fn my_sessions() -> Result<Vec<SessionRow>, AppError> {
     answered(backend.sessions(&parts).await)
 }
 
+/// The partner apps the signed-in person allowed to sign them in.
+#[server(endpoint = "apps")]
+pub async fn my_apps() -> Result<Vec<AppAccess>, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.apps_with_access(&parts).await)
+}
+
 /// The person behind this request's session.
 #[server(endpoint = "viewer")]
 pub async fn current_viewer() -> Result<Viewer, AppError> {
@@ -110,6 +117,13 @@ pub async fn admin_roles() -> Result<Vec<RoleRow>, AppError> {
 pub async fn admin_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
     let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
     answered(backend.admin_audit(query, &parts).await)
+}
+
+/// The apps registered to sign in through Frontdoor.
+#[server(prefix = "/settings/api", endpoint = "clients")]
+pub async fn admin_clients() -> Result<Vec<ClientListRow>, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.admin_clients(&parts).await)
 }
 
 /// The Terms of Service waiting for acceptance, if any.

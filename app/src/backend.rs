@@ -2,8 +2,8 @@
 //! hashing). The `server` crate implements [`Backend`] and provides it as context.
 
 use crate::model::{
-    AppError, AuditPage, AuditQuery, LinkKind, LoginError, PasswordOwner, PasswordRecovery, RoleRow, SessionRow,
-    TermsText, UserQuery, UsersPage,
+    AppAccess, AppError, AuditPage, AuditQuery, ClientListRow, LinkKind, LoginError, PasswordOwner, PasswordRecovery,
+    RoleRow, SessionRow, TermsText, UserQuery, UsersPage,
 };
 use http::request::Parts;
 use http::HeaderValue;
@@ -26,6 +26,8 @@ pub struct LoginSuccess {
 pub trait Backend: Send + Sync + 'static {
     async fn login(&self, form: LoginForm, request: &Parts) -> Result<LoginSuccess, LoginError>;
     async fn sessions(&self, request: &Parts) -> Result<Vec<SessionRow>, AppError>;
+    /// The partner apps the signed-in person allowed to sign them in.
+    async fn apps_with_access(&self, request: &Parts) -> Result<Vec<AppAccess>, AppError>;
     async fn link_owner(&self, kind: LinkKind, request: &Parts) -> Result<Option<PasswordOwner>, AppError>;
     async fn my_password_owner(&self, request: &Parts) -> Result<PasswordOwner, AppError>;
     fn reset_policy(&self) -> PasswordRecovery;
@@ -35,6 +37,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn admin_users(&self, query: UserQuery, request: &Parts) -> Result<UsersPage, AppError>;
     async fn admin_roles(&self, request: &Parts) -> Result<Vec<RoleRow>, AppError>;
     async fn admin_audit(&self, query: AuditQuery, request: &Parts) -> Result<AuditPage, AppError>;
+    /// The apps registered to sign in through Frontdoor.
+    async fn admin_clients(&self, request: &Parts) -> Result<Vec<ClientListRow>, AppError>;
     /// The Terms of Service version this Settings session has yet to accept, if any.
     async fn pending_terms(&self, request: &Parts) -> Result<Option<TermsText>, AppError>;
 }

@@ -628,6 +628,38 @@ messages! {
     RefusedDefaultRole => "Not done: single sign-on creates new users with this role. Choose another default role first.",
         "Niet uitgevoerd: eenmalige aanmelding maakt nieuwe gebruikers met deze rol. Kies eerst een andere standaardrol.";
 
+    // Frontdoor as the suite's OpenID provider
+    AppRequestInvalid => "This sign-in request cannot be used: the app, or the address it wants the answer at, is not registered here. Contact the app's administrator.",
+        "Dit aanmeldverzoek kan niet worden gebruikt: de app, of het adres waarop die het antwoord wil, is hier niet geregistreerd. Neem contact op met de beheerder van de app.";
+    AppRequestExpired => "This sign-in request is no longer valid: it took too long, or it was finished already. Go back to the app and start again.",
+        "Dit aanmeldverzoek is niet meer geldig: het duurde te lang, of het is al afgerond. Ga terug naar de app en begin opnieuw.";
+    AppChooseTenantIntro => "Your email address is a user in these tenants. Choose the one to use {app} with:",
+        "Uw e-mailadres is gebruiker bij deze tenants. Kies waarmee u {app} wilt gebruiken:";
+    ConsentQuestion => "{app} wants to know your name, email address and tenant", "{app} wil uw naam, e-mailadres en tenant weten";
+    ConsentDetail => "Allow it to sign you in with your account? You can take this back under Personal settings → Sessions.",
+        "Toestaan dat de app u aanmeldt met uw account? U kunt dit intrekken onder Persoonlijke instellingen → Sessies.";
+    ConsentOffline => "Allow it to sign you in with your account, and to stay signed in while you are away? You can take this back under Personal settings → Sessions.",
+        "Toestaan dat de app u aanmeldt met uw account en aangemeld blijft terwijl u weg bent? U kunt dit intrekken onder Persoonlijke instellingen → Sessies.";
+    Allow => "Allow", "Toestaan";
+    Deny => "Deny", "Weigeren";
+    LogOutOfFrontdoorQuestion => "Log out of Frontdoor on this device?", "Afmelden bij Frontdoor op dit apparaat?";
+    AppsWithAccess => "Apps with access", "Apps met toegang";
+    AppsWithAccessIntro => "Apps you allowed to sign you in. Removing one ends its sessions too.",
+        "Apps die u toestemming gaf om u aan te melden. Als u er een verwijdert, eindigen ook de sessies ervan.";
+    RemoveAccess => "Remove access for {app}", "Toegang voor {app} intrekken";
+    AccessRemoved => "The app no longer has access.", "De app heeft geen toegang meer.";
+    Apps => "Apps", "Apps";
+    AppsIntro => "The apps that sign their users in through Frontdoor. Register them with frontdoor client add.",
+        "De apps die hun gebruikers via Frontdoor aanmelden. Registreer ze met frontdoor client add.";
+    ColumnClientId => "Client ID", "Client-ID";
+    ColumnKind => "Kind", "Soort";
+    ColumnRedirectUris => "Redirect URIs", "Redirect-URI's";
+    KindWeb => "Web app", "Webapp";
+    KindNative => "Native app", "Native app";
+    FirstParty => "The suite's own", "Eigen app van de suite";
+    Partner => "Partner (asks consent)", "Partner (vraagt toestemming)";
+    NoApps => "No apps are registered.", "Er zijn geen apps geregistreerd.";
+
     // Audit kinds, as the audit log names them
     AuditLogin => "Login", "Aanmelding";
     AuditLockout => "Soft lock", "Tijdelijke blokkering";
@@ -661,6 +693,10 @@ messages! {
     AuditProviderAdd => "Identity provider added", "Identiteitsprovider toegevoegd";
     AuditProviderRemove => "Identity provider removed", "Identiteitsprovider verwijderd";
     AuditSignInPolicy => "Sign-in policy set", "Aanmeldbeleid ingesteld";
+    AuditAppToken => "App tokens", "App-tokens";
+    AuditAppConsent => "App access", "Toegang van een app";
+    AuditAppClient => "App registration", "App-registratie";
+    AuditAppKeys => "Signing keys", "Ondertekeningssleutels";
 
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",

@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/users/new") view=pages::add_user::AddUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/roles") view=pages::roles::RolesPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/audit") view=pages::audit_log::AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/apps") view=pages::apps::AppsPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/logout") view=pages::logout_confirm::SettingsLogoutConfirmPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

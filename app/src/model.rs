@@ -220,13 +220,34 @@ impl FromServerFnError for AppError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRow {
     pub public_id: String,
-    /// `crm` or `service`.
+    /// `crm`, `service`, `settings`, or `client` (an app signed in through Frontdoor).
     pub app: String,
+    /// An app's name, for its sessions.
+    #[serde(default)]
+    pub app_name: Option<String>,
     pub browser: String,
     pub address: String,
     pub started: String,
     pub last_seen: String,
     pub current: bool,
+}
+
+/// An app registered to sign in through Frontdoor, as Settings and maintenance lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientListRow {
+    pub client_id: String,
+    pub name: String,
+    pub native: bool,
+    pub first_party: bool,
+    pub redirect_uris: Vec<String>,
+}
+
+/// A partner app the person allowed to sign them in ("Apps with access").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppAccess {
+    pub client_id: String,
+    pub name: String,
+    pub granted: String,
 }
 
 /// What a failed plain-form login hands back to the re-rendered page, so that nothing the
@@ -641,6 +662,10 @@ pub const AUDIT_KINDS: &[&str] = &[
     "sso.provider-add",
     "sso.provider-remove",
     "tenant.sign-in",
+    "app.token",
+    "app.consent",
+    "app.client",
+    "app.keys",
 ];
 
 /// What the audit log calls each kind of event.
@@ -678,6 +703,10 @@ pub fn audit_kind_msg(kind: &str) -> Option<Msg> {
         "sso.provider-add" => Msg::AuditProviderAdd,
         "sso.provider-remove" => Msg::AuditProviderRemove,
         "tenant.sign-in" => Msg::AuditSignInPolicy,
+        "app.token" => Msg::AuditAppToken,
+        "app.consent" => Msg::AuditAppConsent,
+        "app.client" => Msg::AuditAppClient,
+        "app.keys" => Msg::AuditAppKeys,
         _ => return None,
     })
 }
@@ -887,10 +916,11 @@ pub enum Notice {
     SessionLoggedOut,
     OthersLoggedOut,
     ServiceLoggedOut,
+    AccessRemoved,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 11] = [
+    pub const ALL: [Notice; 12] = [
         Notice::LoggedOut,
         Notice::LoggedOutSso,
         Notice::SessionEnded,
@@ -902,6 +932,7 @@ impl Notice {
         Notice::SessionLoggedOut,
         Notice::OthersLoggedOut,
         Notice::ServiceLoggedOut,
+        Notice::AccessRemoved,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -917,6 +948,7 @@ impl Notice {
             Notice::SessionLoggedOut => "session-logged-out",
             Notice::OthersLoggedOut => "others-logged-out",
             Notice::ServiceLoggedOut => "service-logged-out",
+            Notice::AccessRemoved => "access-removed",
         }
     }
 
@@ -947,6 +979,7 @@ impl Notice {
             (Notice::SessionLoggedOut, _) => Msg::SessionLoggedOut,
             (Notice::OthersLoggedOut, _) => Msg::OthersLoggedOut,
             (Notice::ServiceLoggedOut, _) => Msg::LoggedOutOfService,
+            (Notice::AccessRemoved, _) => Msg::AccessRemoved,
         }
     }
 }

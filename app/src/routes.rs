@@ -12,6 +12,8 @@ pub const CRM: &str = "/crm";
 pub const SESSIONS: &str = "/crm/sessions";
 pub const SESSIONS_END: &str = "/crm/sessions/end";
 pub const SESSIONS_END_OTHERS: &str = "/crm/sessions/end-others";
+/// "Remove access" for a partner app (Sessions → Apps with access).
+pub const APPS_REVOKE: &str = "/crm/apps/revoke";
 /// The Service log in page: the CRM side of the hand-off.
 pub const CRM_SERVICE: &str = "/crm/service";
 pub const CRM_SERVICE_HANDOFF: &str = "/crm/service/handoff";
@@ -30,6 +32,8 @@ pub const SETTINGS_USERS: &str = "/settings/users";
 pub const SETTINGS_ADD_USER: &str = "/settings/users/new";
 pub const SETTINGS_ROLES: &str = "/settings/roles";
 pub const SETTINGS_AUDIT: &str = "/settings/audit";
+/// The apps that sign in through Frontdoor (read-only).
+pub const SETTINGS_APPS: &str = "/settings/apps";
 
 /// A form post about one user: `/settings/users/{id}/{action}`.
 pub fn settings_user_action(user_id: i64, action: &str) -> String {

@@ -121,6 +121,42 @@ pub enum Event {
     },
     /// A user created with a password of their own (the command line).
     UserCreated,
+    /// An app (Frontdoor as OpenID provider): tokens issued for a code, refreshed, revoked; a
+    /// code or refresh token used twice (its family ended); a partner app allowed or denied.
+    TokenIssued {
+        app: String,
+    },
+    TokenRefreshed {
+        app: String,
+    },
+    TokenRevoked {
+        app: String,
+    },
+    CodeReused {
+        app: String,
+    },
+    RefreshReused {
+        app: String,
+    },
+    ConsentGiven {
+        app: String,
+    },
+    ConsentDenied {
+        app: String,
+    },
+    ConsentRevoked {
+        app: String,
+    },
+    ClientAdded {
+        app: String,
+    },
+    ClientRemoved {
+        app: String,
+    },
+    ClientSecretRotated {
+        app: String,
+    },
+    KeysRotated,
     SsoUserCreated {
         provider: String,
     },
@@ -202,6 +238,20 @@ impl Event {
             },
             Event::SsoUnlinked { provider } => ("sso.unlink", "success", Some(provider.clone())),
             Event::UserCreated => ("user.create", "success", None),
+            Event::TokenIssued { app } => ("app.token", "issued", Some(app.clone())),
+            Event::TokenRefreshed { app } => ("app.token", "refreshed", Some(app.clone())),
+            Event::TokenRevoked { app } => ("app.token", "revoked", Some(app.clone())),
+            Event::CodeReused { app } => ("app.token", "failure", Some(format!("{app}: a code used twice"))),
+            Event::RefreshReused { app } => {
+                ("app.token", "failure", Some(format!("{app}: a refresh token used twice; its session ended")))
+            }
+            Event::ConsentGiven { app } => ("app.consent", "success", Some(app.clone())),
+            Event::ConsentDenied { app } => ("app.consent", "failure", Some(app.clone())),
+            Event::ConsentRevoked { app } => ("app.consent", "revoked", Some(app.clone())),
+            Event::ClientAdded { app } => ("app.client", "added", Some(app.clone())),
+            Event::ClientRemoved { app } => ("app.client", "removed", Some(app.clone())),
+            Event::ClientSecretRotated { app } => ("app.client", "secret rotated", Some(app.clone())),
+            Event::KeysRotated => ("app.keys", "rotated", None),
             Event::SsoUserCreated { provider } => ("user.create", "success", Some(format!("sso: {provider}"))),
             Event::SsoActivated { provider } => ("account.activate", "success", Some(format!("sso: {provider}"))),
             Event::SsoProviderAdded { name } => ("sso.provider-add", "success", Some(name.clone())),
@@ -328,6 +378,18 @@ mod tests {
             Event::SsoLinked { provider: "p".into(), proof: "password" },
             Event::SsoUnlinked { provider: "p".into() },
             Event::UserCreated,
+            Event::TokenIssued { app: "a".into() },
+            Event::TokenRefreshed { app: "a".into() },
+            Event::TokenRevoked { app: "a".into() },
+            Event::CodeReused { app: "a".into() },
+            Event::RefreshReused { app: "a".into() },
+            Event::ConsentGiven { app: "a".into() },
+            Event::ConsentDenied { app: "a".into() },
+            Event::ConsentRevoked { app: "a".into() },
+            Event::ClientAdded { app: "a".into() },
+            Event::ClientRemoved { app: "a".into() },
+            Event::ClientSecretRotated { app: "a".into() },
+            Event::KeysRotated,
             Event::SsoUserCreated { provider: "p".into() },
             Event::SsoActivated { provider: "p".into() },
             Event::SsoProviderAdded { name: "p".into() },

@@ -6,7 +6,8 @@ use crate::audit::{self, Event, Origin, Subject};
 use crate::authn::sso::{check_endpoint, is_public_mail_domain, redirect_uri};
 use crate::clock::Clock;
 use crate::config::{
-    Cli, Command, RoleCommand, ServeArgs, SessionCommand, SsoCommand, TenantCommand, TermsCommand, UserCommand,
+    Cli, ClientCommand, Command, KeysCommand, RoleCommand, ServeArgs, SessionCommand, SsoCommand, TenantCommand,
+    TermsCommand, UserCommand,
 };
 use crate::db::{Db, NewProvider, NewUser, Preset, Tenant, TokenKind, UserChange, UserStatus, ADMIN_ROLE, USER_ROLE};
 use crate::hashing::PasswordHasher;
@@ -47,6 +48,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Session(command) => sessions(command, &db, &clock).await,
         Command::Terms(command) => terms(command, &db, &clock).await,
         Command::Sso(command) => sso(command, &cli.storage.secret_key_path(), &db, &clock).await,
+        Command::Client(command) => clients(command, &db, &clock).await,
+        Command::Keys(KeysCommand::Rotate) => {
+            let key = SecretKey::load_or_create(&cli.storage.secret_key_path())?;
+            let made = crate::provider::keys::rotate(&db, &key, clock.now()).await?;
+            audit::record(&db, &clock, Event::KeysRotated, Subject::default(), Origin::CommandLine).await;
+            println!("New signing keys: {}. The old ones stay in the key set for an hour.", made.join(", "));
+            Ok(())
+        }
         Command::Role(RoleCommand::List { tenant }) => {
             let tenant = find_tenant(&db, &tenant).await?;
             println!("{:<20} {:>5}  rights", "role", "level");
@@ -62,6 +71,102 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn clients(command: ClientCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    use crate::db::{ClientKind, NewClient};
+    use crate::provider::clients::check_redirect_uri;
+    match command {
+        ClientCommand::Add {
+            name,
+            kind,
+            redirect_uris,
+            post_logout_redirect_uris,
+            back_channel_logout_uri,
+            first_party,
+            id_token_alg,
+        } => {
+            let kind: ClientKind = kind.parse().map_err(|e: String| anyhow!(e))?;
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+                bail!("--name is 1 to 80 characters");
+            }
+            let redirect_uris =
+                redirect_uris.iter().map(|uri| check_redirect_uri(kind, uri)).collect::<Result<Vec<_>, _>>();
+            let redirect_uris = redirect_uris.map_err(|why| anyhow!("--redirect-uri {why}"))?;
+            let logout_uris = post_logout_redirect_uris
+                .iter()
+                .map(|uri| check_redirect_uri(kind, uri))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|why| anyhow!("--post-logout-redirect-uri {why}"))?;
+            if let Some(uri) = &back_channel_logout_uri {
+                check_endpoint(uri).map_err(|why| anyhow!("--back-channel-logout-uri {why}"))?;
+            }
+            let client_id = crate::tokens::Token::generate().expose()[..22].to_string();
+            let secret = (kind == ClientKind::Web).then(crate::tokens::Token::generate);
+            let secret_hash = secret.as_ref().map(|s| crate::provider::secret_hash(s.expose()));
+            let client = NewClient {
+                client_id: &client_id,
+                name,
+                kind,
+                secret_hash: secret_hash.as_deref(),
+                first_party,
+                backchannel_logout_uri: back_channel_logout_uri.as_deref(),
+                id_token_alg: &id_token_alg,
+                redirect_uris: &redirect_uris,
+                post_logout_redirect_uris: &logout_uris,
+            };
+            if !db.add_client(&client, clock.now()).await? {
+                bail!("a client with that id exists already; try again");
+            }
+            let event = Event::ClientAdded { app: name.to_string() };
+            audit::record(db, clock, event, Subject::default(), Origin::CommandLine).await;
+            println!("Registered {name} ({} app).", kind.as_str());
+            println!("client id: {client_id}");
+            if let Some(secret) = secret {
+                println!("client secret: {}", secret.expose());
+                println!("The secret is shown only now: keep it in the app's configuration.");
+            }
+        }
+        ClientCommand::List => {
+            for client in db.clients().await? {
+                println!();
+                println!(
+                    "{} ({}{})",
+                    client.name,
+                    client.kind.as_str(),
+                    if client.first_party { ", first party" } else { "" }
+                );
+                println!("  client id:        {}", client.client_id);
+                println!("  redirect URIs:    {}", client.redirect_uris.join(", "));
+                if !client.post_logout_redirect_uris.is_empty() {
+                    println!("  after logout:     {}", client.post_logout_redirect_uris.join(", "));
+                }
+                if let Some(uri) = &client.backchannel_logout_uri {
+                    println!("  back-channel:     {uri}");
+                }
+            }
+        }
+        ClientCommand::Remove { client_id } => {
+            let client = db.client(&client_id).await?.ok_or_else(|| anyhow!("there is no client {client_id:?}"))?;
+            db.remove_client(&client_id).await?;
+            let event = Event::ClientRemoved { app: client.name.clone() };
+            audit::record(db, clock, event, Subject::default(), Origin::CommandLine).await;
+            println!("Removed {}; its sessions have ended.", client.name);
+        }
+        ClientCommand::RotateSecret { client_id } => {
+            let client = db.client(&client_id).await?.ok_or_else(|| anyhow!("there is no client {client_id:?}"))?;
+            let secret = crate::tokens::Token::generate();
+            if !db.set_client_secret(&client_id, &crate::provider::secret_hash(secret.expose())).await? {
+                bail!("{} is a native app: it has no secret", client.name);
+            }
+            let event = Event::ClientSecretRotated { app: client.name.clone() };
+            audit::record(db, clock, event, Subject::default(), Origin::CommandLine).await;
+            println!("client secret: {}", secret.expose());
+            println!("The old secret no longer works.");
+        }
+    }
+    Ok(())
 }
 
 async fn terms(command: TermsCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {
@@ -92,6 +197,10 @@ async fn serve(args: ServeArgs, db: Db, clock: Clock) -> anyhow::Result<()> {
     let public_url = settings.public_url.clone();
     if first_start {
         bootstrap(&db, &clock, &settings).await?;
+    }
+    // The provider's signing keys are made now, at the first start, not at the first sign-in.
+    if let Err(err) = app.state().keys.current(clock.now()).await {
+        tracing::error!(error = %err, "the signing keys cannot be made");
     }
     tracing::info!(address = %app.addr(), "Frontdoor is listening");
     println!("Frontdoor is running at {public_url}/login");

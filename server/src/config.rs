@@ -64,6 +64,59 @@ pub enum Command {
     /// Publish or list the Terms of Service versions.
     #[command(subcommand)]
     Terms(TermsCommand),
+    /// The apps that sign their users in through Frontdoor (it is their OpenID provider).
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Frontdoor's token-signing keys as an OpenID provider.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ClientCommand {
+    /// Register an app; prints its client ID and, for a web app, its secret (once).
+    Add {
+        /// The name people see (on the Sessions page, and a partner app's consent).
+        #[arg(long)]
+        name: String,
+        /// `web` (a server keeps the secret) or `native` (a phone or desktop app: PKCE only).
+        #[arg(long, value_parser = ["web", "native"])]
+        kind: String,
+        /// Where answers may go (repeat for several). Native apps: `http://127.0.0.1/path`
+        /// without a port (any port matches) or a private-use scheme (`com.example.app:/cb`).
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// Where the app may send the browser after logging out (repeatable).
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// Told with a signed logout token when a session it got tokens from ends.
+        #[arg(long)]
+        back_channel_logout_uri: Option<String>,
+        /// One of the suite's own apps: no consent is asked.
+        #[arg(long)]
+        first_party: bool,
+        /// The ID token's signature: RS256 (the default) or ES256.
+        #[arg(long, value_parser = ["RS256", "ES256"], default_value = "RS256")]
+        id_token_alg: String,
+    },
+    /// The registered apps.
+    List,
+    /// Remove an app: its sessions end, its tokens stop working.
+    Remove {
+        #[arg(long)]
+        client_id: String,
+    },
+    /// A new secret for a web app (printed once); the old one stops working.
+    RotateSecret {
+        #[arg(long)]
+        client_id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// New signing keys; the current ones stay in the key set until their last tokens expire.
+    Rotate,
 }
 
 #[derive(Subcommand, Debug)]

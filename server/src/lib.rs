@@ -39,6 +39,7 @@ pub mod links;
 pub mod login;
 pub mod mail;
 pub mod passwords;
+pub mod provider;
 pub mod retention;
 pub mod sessions;
 pub mod tenant_choice;

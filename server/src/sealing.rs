@@ -12,9 +12,25 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use std::path::Path;
 
-/// Binds a sealed value to what it is, so one cannot be passed off as another.
-const CONTEXT: &[u8] = b"frontdoor sso client secret v1";
+/// What a sealed value is: its seal is bound to it, so one cannot be passed off as another.
+#[derive(Clone, Copy, Debug)]
+pub enum Purpose {
+    /// An identity provider's client secret.
+    ClientSecret,
+    /// One of Frontdoor's own token-signing keys (as the suite's OpenID provider).
+    SigningKey,
+}
 
+impl Purpose {
+    fn context(self) -> &'static [u8] {
+        match self {
+            Purpose::ClientSecret => b"frontdoor sso client secret v1",
+            Purpose::SigningKey => b"frontdoor signing key v1",
+        }
+    }
+}
+
+#[derive(Clone)]
 pub struct SecretKey {
     cipher: XChaCha20Poly1305,
 }
@@ -51,25 +67,36 @@ impl SecretKey {
         SecretKey { cipher: XChaCha20Poly1305::new((&key).into()) }
     }
 
+    /// Seals an identity provider's client secret.
     pub fn seal(&self, secret: &SecretString) -> anyhow::Result<String> {
+        self.seal_for(Purpose::ClientSecret, secret)
+    }
+
+    /// Opens an identity provider's client secret.
+    pub fn open(&self, sealed: &str) -> anyhow::Result<SecretString> {
+        self.open_for(Purpose::ClientSecret, sealed)
+    }
+
+    pub fn seal_for(&self, purpose: Purpose, secret: &SecretString) -> anyhow::Result<String> {
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let payload = Payload { msg: secret.expose_secret().as_bytes(), aad: CONTEXT };
+        let payload = Payload { msg: secret.expose_secret().as_bytes(), aad: purpose.context() };
         let sealed = self.cipher.encrypt(XNonce::from_slice(&nonce), payload).map_err(|_| anyhow::anyhow!("seal"))?;
         Ok(STANDARD_NO_PAD.encode([nonce.as_slice(), &sealed].concat()))
     }
 
-    /// The secret, or an error when it was sealed with another key or altered.
-    pub fn open(&self, sealed: &str) -> anyhow::Result<SecretString> {
+    /// The secret, or an error when it was sealed with another key, for another purpose, or
+    /// altered.
+    pub fn open_for(&self, purpose: Purpose, sealed: &str) -> anyhow::Result<SecretString> {
         let bytes = STANDARD_NO_PAD.decode(sealed).context("a sealed value is not base64")?;
         if bytes.len() < 24 {
             bail!("a sealed value is too short");
         }
         let (nonce, body) = bytes.split_at(24);
-        let plain =
-            self.cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: CONTEXT }).map_err(|_| {
-                anyhow::anyhow!("a client secret cannot be opened with this secret key (--secret-key-file)")
-            })?;
+        let plain = self
+            .cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: purpose.context() })
+            .map_err(|_| anyhow::anyhow!("a sealed value cannot be opened with this secret key (--secret-key-file)"))?;
         Ok(SecretString::from(String::from_utf8(plain).context("a sealed value is not text")?))
     }
 }
@@ -109,6 +136,8 @@ mod tests {
         let last = altered.len() - 1;
         altered[last] ^= 1;
         assert!(key.open(&STANDARD_NO_PAD.encode(altered)).is_err());
+        // Sealed for one purpose, it does not open as another.
+        assert!(key.open_for(Purpose::SigningKey, &sealed).is_err());
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::db::{Db, DbKind};
 use crate::hashing::PasswordHasher;
 use crate::limits::Limits;
 use crate::mail::{Mailer, Sender, Transport};
+use crate::provider::backchannel::Backchannel;
+use crate::provider::keys::Keys;
 use crate::retention::Sweeper;
 use crate::sealing::SecretKey;
 use crate::settings::Settings;
@@ -31,6 +33,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     sender: Sender,
+    backchannel: Backchannel,
     sweeper: Sweeper,
     addr: SocketAddr,
 }
@@ -82,7 +85,9 @@ impl Application {
             .build();
         // Never a default relative to the working directory: every instance must name the one key.
         let key_path = args.secret_key_file.as_deref().context("no secret key file (--secret-key-file)")?;
-        let relying_party = RelyingParty::new(&settings.public_url, SecretKey::load_or_create(key_path)?)?;
+        let secret_key = SecretKey::load_or_create(key_path)?;
+        let keys = Arc::new(Keys::new(db.clone(), secret_key.clone()));
+        let relying_party = RelyingParty::new(&settings.public_url, secret_key)?;
         let signal = Arc::new(MailSignal::default());
         let state = AppState {
             db: db.clone(),
@@ -92,12 +97,22 @@ impl Application {
             limits: Arc::new(limits),
             mail: signal.clone(),
             relying_party: Arc::new(relying_party),
+            keys: keys.clone(),
             leptos,
+        };
+        let backchannel = Backchannel {
+            db: db.clone(),
+            clock: clock.clone(),
+            keys,
+            issuer: settings.public_url.clone(),
+            http: Backchannel::http()?,
+            poll: Duration::from_millis(args.mail.mail_poll_ms.max(10)),
+            signal: Arc::default(),
         };
         let sender = Sender { db: db.clone(), clock: clock.clone(), settings, mailer: Arc::new(mailer), signal };
         let sweeper = Sweeper { db, clock, audit_keep_secs: args.audit_days.max(1) * 24 * 3600, every: SWEEP_EVERY };
         let router = crate::web::router(state.clone())?;
-        Ok(Application { listener, router, state, sender, sweeper, addr })
+        Ok(Application { listener, router, state, sender, backchannel, sweeper, addr })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -110,6 +125,7 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tokio::spawn(self.sender.run());
+        tokio::spawn(self.backchannel.run());
         tokio::spawn(self.sweeper.run());
         // Pages stream in several writes; without TCP_NODELAY, Nagle and delayed ACKs add 40 ms.
         let listener = self.listener.tap_io(|tcp| {

@@ -6,7 +6,7 @@ use crate::i18n::{t, Msg};
 use crate::routes;
 use leptos::prelude::*;
 
-/// Every page of Settings and maintenance: its own navigation (Users, Roles, Audit log) and
+/// Every page of Settings and maintenance: its own navigation (Users, Roles, Audit log, Apps) and
 /// "Personal settings" → "Log out"; a session that ended sends the browser to its login.
 pub fn settings_page<V: IntoView + 'static>(
     current: &'static str,
@@ -22,6 +22,7 @@ pub fn settings_page<V: IntoView + 'static>(
                         <li><a href=routes::SETTINGS_USERS aria-current=here(routes::SETTINGS_USERS)>{t(Msg::Users)}</a></li>
                         <li><a href=routes::SETTINGS_ROLES aria-current=here(routes::SETTINGS_ROLES)>{t(Msg::Roles)}</a></li>
                         <li><a href=routes::SETTINGS_AUDIT aria-current=here(routes::SETTINGS_AUDIT)>{t(Msg::AuditLog)}</a></li>
+                        <li><a href=routes::SETTINGS_APPS aria-current=here(routes::SETTINGS_APPS)>{t(Msg::Apps)}</a></li>
                     </ul>
                 </nav>
                 <main class="settings">{page(viewer)}</main>

@@ -13,6 +13,9 @@ pub fn SsoButtons(
     label: Msg,
     /// Where the forms post.
     action: &'static str,
+    /// Where to go once signed in (an app's sign-in in flight), if not the start page.
+    #[prop(default = None)]
+    next: Option<String>,
 ) -> impl IntoView {
     (!providers.is_empty()).then(|| {
         view! {
@@ -23,6 +26,7 @@ pub fn SsoButtons(
                         view! {
                             <form method="post" action=action>
                                 <input type="hidden" name="provider" value=provider.id.to_string()/>
+                                {next.clone().filter(|n| !n.is_empty()).map(|next| view! { <input type="hidden" name="next" value=next/> })}
                                 <button type="submit" class="sso-button">
                                     {tf(label, &[("name", &provider.name)])}
                                 </button>

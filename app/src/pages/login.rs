@@ -40,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
         <main class="card">
             <h1>{t(Msg::LoginHeading)}</h1>
             <NoticeLine notice area=Area::Crm/>
-            <SsoButtons providers label=Msg::LogInWith action=routes::SSO_START/>
+            <SsoButtons providers label=Msg::LogInWith action=routes::SSO_START next=next.clone()/>
             {or_password}
             <LoginForm action tenant next echo phrases=login_form_phrases()/>
             <p class="link-row">

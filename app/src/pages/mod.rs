@@ -1,4 +1,5 @@
 pub mod add_user;
+pub mod apps;
 pub mod audit_log;
 pub mod change_password;
 pub mod choose_password;

@@ -1,6 +1,6 @@
 //! Personal settings → Sessions: every place this person is logged in, with a way out of each.
 
-use crate::api::{my_sessions, PasswordEcho, PasswordField, SessionRow};
+use crate::api::{my_apps, my_sessions, AppAccess, PasswordEcho, PasswordField, SessionRow};
 use crate::components::form_error::FormError;
 use crate::components::navigator::Navigator;
 use crate::components::notice::{use_notice, NoticeLine};
@@ -8,7 +8,7 @@ use crate::components::password_fields::{field_error, invalid};
 use crate::components::personal_menu::PersonalMenu;
 use crate::components::signed_in::with_viewer;
 use crate::components::top_bar::TopBar;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::model::{Area, Notice};
 use crate::routes;
 use leptos::prelude::*;
@@ -34,9 +34,10 @@ fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
                     .into_iter()
                     .map(|row| {
                         let app = match row.app.as_str() {
-                            "service" => t(Msg::AppService),
-                            "settings" => t(Msg::SettingsAndMaintenance),
-                            _ => t(Msg::AppCrm),
+                            "service" => t(Msg::AppService).to_string(),
+                            "settings" => t(Msg::SettingsAndMaintenance).to_string(),
+                            "client" => row.app_name.clone().unwrap_or_default(),
+                            _ => t(Msg::AppCrm).to_string(),
                         };
                         view! {
                             <tr>
@@ -67,10 +68,33 @@ fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
     }
 }
 
+/// The partner apps this person allowed, each with "Remove access".
+#[component]
+fn AppsWithAccess(apps: Vec<AppAccess>) -> impl IntoView {
+    view! {
+        <section class="apps-with-access" aria-labelledby="apps-with-access">
+            <h2 id="apps-with-access">{t(Msg::AppsWithAccess)}</h2>
+            <p>{t(Msg::AppsWithAccessIntro)}</p>
+            <ul>
+                {apps.into_iter().map(|app| view! {
+                    <li>
+                        <form method="post" action=routes::APPS_REVOKE class="inline-form">
+                            <span>{app.name.clone()}</span>" "
+                            <input type="hidden" name="client_id" value=app.client_id/>
+                            <button type="submit" class="secondary">{tf(Msg::RemoveAccess, &[("app", &app.name)])}</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
 #[component]
 pub fn SessionsPage() -> impl IntoView {
-    let notice = use_notice(&[Notice::SessionLoggedOut, Notice::OthersLoggedOut]);
+    let notice = use_notice(&[Notice::SessionLoggedOut, Notice::OthersLoggedOut, Notice::AccessRemoved]);
     let sessions = Resource::new_blocking(|| (), |_| my_sessions());
+    let apps = Resource::new_blocking(|| (), |_| my_apps());
     // Set by the server when "Log out everywhere else" was refused.
     let echo = StoredValue::new(use_context::<PasswordEcho>().unwrap_or_default());
     view! {
@@ -114,6 +138,14 @@ pub fn SessionsPage() -> impl IntoView {
                         </div>
                         <button type="submit" class="secondary">{t(Msg::LogOutEverywhereElse)}</button>
                     </form>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            match apps.await {
+                                Ok(apps) if !apps.is_empty() => view! { <AppsWithAccess apps/> }.into_any(),
+                                _ => ().into_any(),
+                            }
+                        })}
+                    </Suspense>
                 </main>
             </div>
         }})}

@@ -27,7 +27,7 @@ impl Refusal {
             Refusal::NotActive => LoginFailure::NotActive,
             Refusal::NoRight(App::Settings) => LoginFailure::NoSettingsRight,
             Refusal::NoRight(App::Service) => LoginFailure::NoServiceRight,
-            Refusal::NoRight(App::Crm) => LoginFailure::NoCrmRight,
+            Refusal::NoRight(App::Crm | App::Client) => LoginFailure::NoCrmRight,
             Refusal::PasswordLoginOff => LoginFailure::PasswordLoginOff,
             Refusal::TemporaryPassword => LoginFailure::TemporaryPassword,
         }

@@ -10,6 +10,7 @@ mod audit;
 mod devices;
 mod limits;
 mod outbox;
+mod provider;
 mod retention;
 mod sessions;
 mod sso;
@@ -24,6 +25,10 @@ pub use audit::{AuditRecord, AuditRow};
 pub use devices::Device;
 pub use limits::AttemptLock;
 pub use outbox::{MailKind, OutboxRow};
+pub use provider::{
+    AppSession, BackchannelRow, ClientKind, ClientRow, CodeRow, CodeUse, ConsentRow, Delivery, KeyRow, NewAppSession,
+    NewClient, RefreshUse,
+};
 pub use retention::Swept;
 pub use sessions::{App, NewSession, Rights, SessionRecord, SessionSummary, MAX_SESSIONS_PER_USER};
 pub use sso::{
@@ -101,6 +106,7 @@ impl Db {
                 (5, "settings", include_str!("../../migrations/sqlite/0005_settings.sql")),
                 (6, "sso", include_str!("../../migrations/sqlite/0006_sso.sql")),
                 (7, "sign-in core", include_str!("../../migrations/sqlite/0007_sign_in_core.sql")),
+                (8, "provider", include_str!("../../migrations/sqlite/0008_provider.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -110,6 +116,7 @@ impl Db {
                 (5, "settings", include_str!("../../migrations/postgres/0005_settings.sql")),
                 (6, "sso", include_str!("../../migrations/postgres/0006_sso.sql")),
                 (7, "sign-in core", include_str!("../../migrations/postgres/0007_sign_in_core.sql")),
+                (8, "provider", include_str!("../../migrations/postgres/0008_provider.sql")),
             ],
         };
         let migrations = files

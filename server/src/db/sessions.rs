@@ -9,6 +9,9 @@ pub enum App {
     Service,
     /// Settings and maintenance: its own login, for roles with the admin right.
     Settings,
+    /// An app that signed in through Frontdoor as its OpenID provider (the session's client
+    /// says which). It has no cookie here: the app holds its tokens.
+    Client,
 }
 
 impl App {
@@ -17,11 +20,12 @@ impl App {
             App::Crm => "crm",
             App::Service => "service",
             App::Settings => "settings",
+            App::Client => "client",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [App::Crm, App::Service, App::Settings].into_iter().find(|app| app.as_str() == raw)
+        [App::Crm, App::Service, App::Settings, App::Client].into_iter().find(|app| app.as_str() == raw)
     }
 }
 
@@ -65,7 +69,8 @@ pub struct Rights {
 impl Rights {
     pub fn allows(&self, app: App) -> bool {
         match app {
-            App::Crm => self.crm,
+            // The suite's apps sign in with the CRM right.
+            App::Crm | App::Client => self.crm,
             App::Service => self.service,
             App::Settings => self.admin,
         }
@@ -151,6 +156,8 @@ pub struct SessionSummary {
     pub token_hash: String,
     pub public_id: String,
     pub app: App,
+    /// An app's session: the app's name.
+    pub client_name: Option<String>,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub ip: String,
@@ -163,6 +170,7 @@ impl FromRow<'_, AnyRow> for SessionSummary {
             token_hash: row.try_get("token_hash")?,
             public_id: row.try_get("public_id")?,
             app: column(row, "app")?,
+            client_name: row.try_get("client_name")?,
             created_at: row.try_get("created_at")?,
             last_seen_at: row.try_get("last_seen_at")?,
             ip: row.try_get("ip")?,
@@ -246,8 +254,10 @@ impl Db {
     /// A user's live sessions (of every app), oldest first. Expired ones are left out.
     pub async fn sessions_of_user(&self, user_id: i64, now: i64) -> sqlx::Result<Vec<SessionSummary>> {
         sqlx::query_as(
-            "SELECT token_hash, public_id, app, created_at, last_seen_at, ip, user_agent FROM sessions \
-             WHERE user_id = $1 AND expires_at > $2 AND last_seen_at + idle_timeout_secs > $2 ORDER BY created_at, public_id",
+            "SELECT s.token_hash, s.public_id, s.app, c.name AS client_name, s.created_at, s.last_seen_at, s.ip, s.user_agent \
+             FROM sessions s LEFT JOIN oidc_clients c ON c.client_id = s.client_id \
+             WHERE s.user_id = $1 AND s.expires_at > $2 AND s.last_seen_at + s.idle_timeout_secs > $2 \
+             ORDER BY s.created_at, s.public_id",
         )
         .bind(user_id)
         .bind(now)

@@ -158,6 +158,8 @@ pub struct SsoAttempt {
     pub pkce_verifier: String,
     pub activation_token_hash: Option<String>,
     pub expires_at: i64,
+    /// Where to go once signed in (an app's sign-in in flight), if not the start page.
+    pub return_to: Option<String>,
 }
 
 /// Why an activation through a provider did not go through.
@@ -297,7 +299,7 @@ impl Db {
     pub async fn insert_sso_attempt(&self, token_hash: &str, attempt: &SsoAttempt, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO sso_attempts (token_hash, provider_id, state, nonce, pkce_verifier, activation_token_hash, \
-             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             created_at, expires_at, return_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(token_hash)
         .bind(attempt.provider_id)
@@ -307,6 +309,7 @@ impl Db {
         .bind(&attempt.activation_token_hash)
         .bind(now)
         .bind(attempt.expires_at)
+        .bind(&attempt.return_to)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -316,7 +319,7 @@ impl Db {
     /// whose provider or `state` is not this login's must not cancel it).
     pub async fn sso_attempt(&self, token_hash: &str, now: i64) -> sqlx::Result<Option<SsoAttempt>> {
         sqlx::query_as(
-            "SELECT provider_id, state, nonce, pkce_verifier, activation_token_hash, expires_at FROM sso_attempts \
+            "SELECT provider_id, state, nonce, pkce_verifier, activation_token_hash, expires_at, return_to FROM sso_attempts \
              WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)

@@ -34,7 +34,7 @@ impl Tenant {
     /// (idle, absolute) session limits in seconds for one app.
     pub fn session_limits(&self, app: App) -> (i64, i64) {
         match app {
-            App::Crm | App::Settings => (self.idle_timeout_secs, self.absolute_timeout_secs),
+            App::Crm | App::Settings | App::Client => (self.idle_timeout_secs, self.absolute_timeout_secs),
             App::Service => (self.service_idle_timeout_secs, self.service_absolute_timeout_secs),
         }
     }
@@ -162,7 +162,7 @@ impl Db {
     /// Whether a role gives the right to use an app.
     pub async fn role_allows(&self, role_id: i64, app: App) -> sqlx::Result<bool> {
         let column = match app {
-            App::Crm => "can_crm",
+            App::Crm | App::Client => "can_crm",
             App::Service => "can_service",
             App::Settings => "can_admin",
         };
@@ -195,7 +195,7 @@ impl Db {
             App::Service => {
                 "UPDATE tenants SET service_idle_timeout_secs = $1, service_absolute_timeout_secs = $2 WHERE id = $3"
             }
-            App::Crm | App::Settings => {
+            App::Crm | App::Settings | App::Client => {
                 "UPDATE tenants SET idle_timeout_secs = $1, absolute_timeout_secs = $2 WHERE id = $3"
             }
         };

@@ -310,8 +310,8 @@ pub(super) async fn insert_user(
     now: i64,
 ) -> Result<i64, CreateUserError> {
     sqlx::query_scalar(
-            "INSERT INTO users (tenant_id, role_id, login_name, email, display_name, status, password_hash, language, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            "INSERT INTO users (tenant_id, role_id, login_name, email, display_name, status, password_hash, language, created_at, updated_at, subject) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
         )
         .bind(user.tenant_id)
         .bind(user.role_id)
@@ -322,6 +322,8 @@ pub(super) async fn insert_user(
         .bind(user.password_hash.as_deref())
         .bind(user.language)
         .bind(now)
+        // What apps know the person by (the `sub` of their tokens): random, never reused.
+        .bind(crate::tokens::Token::generate().expose()[..32].to_string())
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| {

@@ -14,8 +14,8 @@ use crate::passwords;
 use app::backend::{Backend, LoginForm, LoginSuccess};
 use app::domain::{format_utc, ReturnPath};
 use app::model::{
-    AppError, AuditPage, AuditQuery, LinkKind, LoginError, Notice, PasswordOwner, PasswordRecovery, RoleRow,
-    SessionRow, TermsText, UserQuery, UsersPage,
+    AppAccess, AppError, AuditPage, AuditQuery, ClientListRow, LinkKind, LoginError, Notice, PasswordOwner,
+    PasswordRecovery, RoleRow, SessionRow, TermsText, UserQuery, UsersPage,
 };
 use app::routes;
 use http::request::Parts;
@@ -34,7 +34,7 @@ pub async fn password_login(
     let remembered_tenant = cookies::remembered_tenant(settings, &request.headers);
     if app == App::Crm {
         let hints = (form.tenant.as_deref(), remembered_tenant);
-        if let Some(started) = home_realm(state, &form.user_id, hints, &client).await? {
+        if let Some(started) = home_realm(state, &form.user_id, hints, form.next.as_deref(), &client).await? {
             return Ok(started);
         }
     }
@@ -102,6 +102,7 @@ async fn home_realm(
     state: &AppState,
     user_id: &str,
     (named, remembered): (Option<&str>, Option<&str>),
+    next: Option<&str>,
     client: &ClientInfo,
 ) -> Result<Option<LoginSuccess>, LoginError> {
     let provider = state.sso().home_realm(user_id, named, remembered).await.map_err(|err| {
@@ -109,7 +110,7 @@ async fn home_realm(
         LoginError::Unavailable
     })?;
     let Some(provider) = provider else { return Ok(None) };
-    let purpose = Purpose::Login { hint: Some(user_id.trim().to_string()) };
+    let purpose = Purpose::Login { hint: Some(user_id.trim().to_string()), next: next.map(str::to_string) };
     let started = state.sso().start(&provider, purpose, client).await.map_err(|err| match err {
         SsoError::ProviderUnavailable => LoginError::ProviderUnavailable,
         SsoError::Unavailable => LoginError::Unavailable,
@@ -150,11 +151,21 @@ impl Backend for AppState {
                 current: s.token_hash == me.token_hash,
                 public_id: s.public_id,
                 app: s.app.as_str().to_string(),
+                app_name: s.client_name,
                 browser: crate::user_agent::describe(&s.user_agent),
                 address: s.ip,
                 started: format_utc(s.created_at),
                 last_seen: format_utc(s.last_seen_at),
             })
+            .collect())
+    }
+
+    async fn apps_with_access(&self, request: &Parts) -> Result<Vec<AppAccess>, AppError> {
+        let CurrentSession(me) = request.extensions.get::<CurrentSession>().ok_or(AppError::NotSignedIn)?;
+        let consents = self.db.consents_of_user(me.user_id).await.map_err(storage)?;
+        Ok(consents
+            .into_iter()
+            .map(|c| AppAccess { client_id: c.client_id, name: c.name, granted: format_utc(c.granted_at) })
             .collect())
     }
 
@@ -196,6 +207,22 @@ impl Backend for AppState {
     async fn admin_audit(&self, query: AuditQuery, request: &Parts) -> Result<AuditPage, AppError> {
         let client = client(request);
         self.admin().audit_page(actor(request, &client)?, &query).await.map_err(storage)
+    }
+
+    async fn admin_clients(&self, request: &Parts) -> Result<Vec<ClientListRow>, AppError> {
+        let client = client(request);
+        actor(request, &client)?;
+        let clients = self.db.clients().await.map_err(storage)?;
+        Ok(clients
+            .into_iter()
+            .map(|c| ClientListRow {
+                client_id: c.client_id,
+                name: c.name,
+                native: c.kind == crate::db::ClientKind::Native,
+                first_party: c.first_party,
+                redirect_uris: c.redirect_uris,
+            })
+            .collect())
     }
 
     async fn pending_terms(&self, request: &Parts) -> Result<Option<TermsText>, AppError> {

@@ -54,7 +54,7 @@ fn host_only(
 /// Whether an app's cookie is `Secure`: it follows the URL the app is reached at.
 fn secure(settings: &Settings, app: App) -> bool {
     match app {
-        App::Crm | App::Settings => settings.secure_cookies,
+        App::Crm | App::Settings | App::Client => settings.secure_cookies,
         App::Service => settings.service_secure_cookies,
     }
 }
@@ -72,6 +72,8 @@ fn session_name_and_path(settings: &Settings, app: App) -> (&'static str, &'stat
         (App::Service, false) => ("frontdoor_service", "/service"),
         (App::Settings, true) => ("__Secure-frontdoor_settings", routes::SETTINGS),
         (App::Settings, false) => ("frontdoor_settings", routes::SETTINGS),
+        // An app's session is never a cookie here; a cookie of this name is never read.
+        (App::Client, _) => ("frontdoor_app_session_has_no_cookie", "/oauth2"),
     }
 }
 
@@ -83,7 +85,7 @@ pub fn session_cookie_name(settings: &Settings, app: App) -> &'static str {
 fn same_site(app: App) -> &'static str {
     match app {
         App::Settings => "Strict",
-        App::Crm | App::Service => "Lax",
+        App::Crm | App::Service | App::Client => "Lax",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 mod forms;
 mod passwords;
 mod plain_page;
+mod provider;
 mod refusals;
 mod render;
 mod require;
@@ -55,6 +56,7 @@ const SETTINGS_PAGES: &[&str] = &[
     routes::SETTINGS_ADD_USER,
     routes::SETTINGS_ROLES,
     routes::SETTINGS_AUDIT,
+    routes::SETTINGS_APPS,
 ];
 /// Settings and maintenance before its Terms of Service are accepted.
 const SETTINGS_TERMS_PAGES: &[&str] = &[routes::SETTINGS_TERMS, routes::SETTINGS_LOGOUT_CONFIRM];
@@ -64,10 +66,10 @@ const HANDLED_PAGES: &[&str] = &[routes::LOGIN, "/t/{tenant}/login", routes::RES
 
 /// Server functions each group may be called for (`/api/{endpoint}`).
 const PUBLIC_CALLS: &[&str] = &["login", "link_owner", "reset_policy"];
-const CRM_CALLS: &[&str] = &["viewer", "sessions", "password_owner"];
+const CRM_CALLS: &[&str] = &["viewer", "sessions", "apps", "password_owner"];
 /// Settings and maintenance's server functions (`/settings/api/{endpoint}`, where its cookie
 /// is sent): the admin screens', and the Terms dialog's.
-const SETTINGS_CALLS: &[&str] = &["users", "roles", "audit"];
+const SETTINGS_CALLS: &[&str] = &["users", "roles", "audit", "clients"];
 const SETTINGS_TERMS_CALLS: &[&str] = &["terms"];
 const SETTINGS_API: &str = "/settings/api";
 
@@ -96,6 +98,17 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::SSO_LINK_CODE, post(sso::send_link_code))
         .route(routes::ACTIVATE_SSO, post(sso::activate))
         .route(&format!("{}/{{code}}", routes::LANGUAGE), get(forms::language))
+        .route(provider::DISCOVERY, get(provider::discovery))
+        .route(provider::JWKS, get(provider::jwks))
+        .route(provider::AUTHORIZE, get(provider::authorize).post(provider::authorize))
+        .route(provider::AUTHORIZE_CONTINUE, get(provider::resume))
+        .route(provider::AUTHORIZE_TENANT, post(provider::choose_tenant))
+        .route(provider::CONSENT, post(provider::consent))
+        .route(provider::TOKEN, post(provider::token))
+        .route(provider::USERINFO, get(provider::userinfo).post(provider::userinfo))
+        .route(provider::REVOKE, post(provider::revoke))
+        .route(provider::INTROSPECT, post(provider::introspect))
+        .route(provider::LOGOUT, get(provider::logout).post(provider::logout_confirmed))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/health", get(|| async { "ok" }));
     let public = with_calls(public, PUBLIC_CALLS, &call);
@@ -108,6 +121,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::CHANGE_PASSWORD, post(passwords::change))
         .route(routes::SESSIONS_END, post(sessions::end_one))
         .route(routes::SESSIONS_END_OTHERS, post(sessions::end_others))
+        .route(routes::APPS_REVOKE, post(sessions::revoke_app))
         .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))
         .route_layer(from_fn_with_state(state.clone(), require::crm_page));
 

@@ -16,6 +16,10 @@ use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use rand::RngCore;
 
+/// Endpoints other sites' apps and servers call (see [`is_same_site`]).
+const APP_ENDPOINTS: [&str; 5] =
+    ["/oauth2/authorize", "/oauth2/token", "/oauth2/userinfo", "/oauth2/revoke", "/oauth2/introspect"];
+
 /// Forms here are a few fields; anything larger is refused before it is read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -35,7 +39,10 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
         if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
             response = plain(StatusCode::PAYLOAD_TOO_LARGE, too_large_text(lang));
         }
-        set(&mut response, header::CONTENT_SECURITY_POLICY, &content_security_policy(&nonce, &state.settings));
+        // A page that must post elsewhere (an answer to an app) brings its own, narrower policy.
+        if !response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+            set(&mut response, header::CONTENT_SECURITY_POLICY, &content_security_policy(&nonce, &state.settings));
+        }
         // Pages are never stored. The bundles have no hash in their names, so a browser must
         // ask (cheaply: 304) whether its copy is still current, or a new page could meet an old
         // bundle after an upgrade.
@@ -96,6 +103,12 @@ fn declared_length(request: &Request) -> Option<usize> {
 /// cookies are `SameSite=Lax`, so such a client can only act on a session it was given.
 fn is_same_site(request: &Request, state: &AppState) -> bool {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    // The OpenID provider's endpoints that apps call, or post a browser to: no session cookie
+    // is what lets them act (the token endpoint takes the app's credentials; an authorization
+    // request is a navigation).
+    if APP_ENDPOINTS.contains(&request.uri().path()) {
         return true;
     }
     let headers = request.headers();

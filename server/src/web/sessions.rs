@@ -41,6 +41,33 @@ pub async fn end_one(
 }
 
 #[derive(Deserialize, Default)]
+struct RevokeForm {
+    #[serde(default)]
+    client_id: String,
+}
+
+/// `POST /crm/apps/revoke`: "Remove access" for a partner app; its sessions end with it.
+pub async fn revoke_app(
+    State(state): State<AppState>,
+    CurrentSession(me): CurrentSession,
+    request: Request,
+) -> Result<Response, WebError> {
+    let (parts, body) = request.into_parts();
+    let form: RevokeForm = match read_form(body).await {
+        Ok(Some(form)) => form,
+        Ok(None) => return Err(WebError::BadRequest),
+        Err(status) => return Ok(status.into_response()),
+    };
+    let app = state.db.client(&form.client_id).await?;
+    if state.db.revoke_consent(me.user_id, &form.client_id).await? {
+        let subject = Subject::user(me.tenant_id, me.user_id);
+        let event = Event::ConsentRevoked { app: app.map(|a| a.name).unwrap_or_default() };
+        audit::record(&state.db, &state.clock, event, subject, Origin::Client(&client(&parts))).await;
+    }
+    Ok(Redirect::to(&Notice::AccessRemoved.at(routes::SESSIONS)).into_response())
+}
+
+#[derive(Deserialize, Default)]
 struct EndOthersForm {
     #[serde(default)]
     password: String,

@@ -25,6 +25,7 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 struct ProviderField {
     provider: String,
+    next: Option<String>,
 }
 
 /// The buttons the login page shows: the providers of the tenant in the address, else of the
@@ -54,14 +55,18 @@ fn as_buttons(providers: sqlx::Result<Vec<ProviderRow>>) -> Vec<SsoButton> {
 
 /// The provider a "… with {provider}" form names (by its public id); `Err` is the answer to a
 /// form that cannot be read, or that names no provider.
-async fn provider_field(state: &AppState, lang: Lang, body: axum::body::Body) -> Result<ProviderRow, Response> {
-    let public_id = match read_form::<ProviderField>(body).await {
-        Ok(Some(field)) if field.provider.len() <= 64 => field.provider,
+async fn provider_field(
+    state: &AppState,
+    lang: Lang,
+    body: axum::body::Body,
+) -> Result<(ProviderRow, Option<String>), Response> {
+    let (public_id, next) = match read_form::<ProviderField>(body).await {
+        Ok(Some(field)) if field.provider.len() <= 64 => (field.provider, field.next),
         Ok(_) => return Err(StatusCode::BAD_REQUEST.into_response()),
         Err(status) => return Err(status.into_response()),
     };
     match state.db.provider_by_public_id(&public_id).await {
-        Ok(Some(provider)) => Ok(provider),
+        Ok(Some(provider)) => Ok((provider, next)),
         Ok(None) => Err(refused_page(lang, &Refused::new(SsoError::InvalidState))),
         Err(err) => {
             tracing::error!(error = %err, "sso: storage failed");
@@ -74,11 +79,11 @@ async fn provider_field(state: &AppState, lang: Lang, body: axum::body::Body) ->
 pub async fn start(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let lang = lang(&parts);
-    let provider = match provider_field(&state, lang, body).await {
-        Ok(provider) => provider,
+    let (provider, next) = match provider_field(&state, lang, body).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    let started = state.sso().start(&provider, Purpose::Login { hint: None }, &client(&parts)).await;
+    let started = state.sso().start(&provider, Purpose::Login { hint: None, next }, &client(&parts)).await;
     to_provider(&state, lang, &provider, started).await
 }
 
@@ -87,7 +92,7 @@ pub async fn activate(State(state): State<AppState>, request: Request) -> Respon
     let (parts, body) = request.into_parts();
     let lang = lang(&parts);
     let provider = match provider_field(&state, lang, body).await {
-        Ok(provider) => provider,
+        Ok((provider, _)) => provider,
         Err(response) => return response,
     };
     let Some(link) = cookies::link_token(&state.settings, &parts.headers, LinkKind::Activation) else {
@@ -184,7 +189,7 @@ pub async fn callback(
     // in flight alone; any other outcome ends it for this browser.
     let stray = matches!(&finished, Err(Refused { error: SsoError::InvalidState | SsoError::WrongProvider, .. }));
     let mut response = match finished {
-        Ok(Finished::SignedIn(signed_in)) => signed_in_response(&state, &signed_in, &devices),
+        Ok(Finished::SignedIn(signed_in, next)) => signed_in_response(&state, &signed_in, &devices, next.as_deref()),
         Ok(Finished::ProveAccount(challenge)) => {
             let mut response = Redirect::to(routes::SSO_LINK).into_response();
             response.headers_mut().append(SET_COOKIE, cookies::link_proof_cookie(settings, &challenge));
@@ -202,9 +207,9 @@ pub async fn callback(
     response
 }
 
-/// On to the CRM with the cookies of a new session.
-fn signed_in_response(state: &AppState, signed_in: &SignedIn, devices: &[String]) -> Response {
-    let mut response = Redirect::to(routes::CRM).into_response();
+/// On to the CRM (or where the sign-in was for) with the cookies of a new session.
+fn signed_in_response(state: &AppState, signed_in: &SignedIn, devices: &[String], next: Option<&str>) -> Response {
+    let mut response = Redirect::to(&app::domain::ReturnPath::or(next, routes::CRM)).into_response();
     let headers = response.headers_mut();
     headers.append(SET_COOKIE, cookies::clear_link_cookie(&state.settings, LinkKind::Activation));
     headers.append(SET_COOKIE, cookies::clear_link_proof_cookie(&state.settings));
@@ -313,7 +318,7 @@ pub async fn link(State(state): State<AppState>, request: Request) -> Response {
         client: &client,
     };
     match state.sso().prove(challenge, proof, browser).await {
-        Ok(signed_in) => signed_in_response(&state, &signed_in, &devices),
+        Ok(signed_in) => signed_in_response(&state, &signed_in, &devices, None),
         Err(LinkProofError::Sso(SsoError::Refused(Refusal::NoRight(_)))) => no_crm_right(&state, None),
         Err(err) => link_form(&state, &parts, by_code, Some(err)).await,
     }

@@ -10,6 +10,7 @@ use crate::hashing::PasswordHasher;
 use crate::limits::Limits;
 use crate::login::Login;
 use crate::passwords::Passwords;
+use crate::provider::keys::Keys;
 use crate::sessions::Sessions;
 use crate::settings::Settings;
 use crate::tenant_choice::TenantChoice;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub mail: Arc<MailSignal>,
     pub relying_party: Arc<RelyingParty>,
+    /// The signing keys of Frontdoor as an OpenID provider.
+    pub keys: Arc<Keys>,
     pub leptos: LeptosOptions,
 }
 

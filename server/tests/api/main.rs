@@ -11,6 +11,7 @@ mod language;
 mod login;
 mod mail;
 mod passwords;
+mod provider;
 mod reset_login;
 mod retention;
 mod review;

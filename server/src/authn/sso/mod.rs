@@ -177,6 +177,8 @@ pub enum Purpose {
     Login {
         /// The user ID typed on the login page (home-realm discovery), passed on as a hint.
         hint: Option<String>,
+        /// Where to go once signed in (a same-site path), if not the start page.
+        next: Option<String>,
     },
     /// "Activate with …" from an invitation: the activation link's raw token.
     Activate { link_token: String },
@@ -222,7 +224,8 @@ impl Browser<'_> {
 
 /// How a login through a provider ended well.
 pub enum Finished {
-    SignedIn(SignedIn),
+    /// Signed in; and where to go (an app's sign-in in flight), if not the start page.
+    SignedIn(SignedIn, Option<String>),
     /// The provider's verified email is an existing user's, but the provider cannot vouch for
     /// its domain: the person proves the account first (the cookie holds the pending link).
     ProveAccount(Token),
@@ -338,9 +341,9 @@ impl Sso<'_> {
         for scope in provider.scopes.split_whitespace().filter(|s| *s != "openid") {
             request = request.add_scope(Scope::new(scope.to_string()));
         }
-        let (activation_token_hash, hint) = match purpose {
-            Purpose::Login { hint } => (None, hint),
-            Purpose::Activate { link_token } => (Some(hash_token(&link_token)), None),
+        let (activation_token_hash, hint, return_to) = match purpose {
+            Purpose::Login { hint, next } => (None, hint, next.filter(|n| app::domain::ReturnPath::parse(n).is_some())),
+            Purpose::Activate { link_token } => (Some(hash_token(&link_token)), None, None),
         };
         if let Some(hint) = hint {
             request = request.add_extra_param("login_hint", hint);
@@ -354,6 +357,7 @@ impl Sso<'_> {
             pkce_verifier: verifier.secret().clone(),
             activation_token_hash,
             expires_at: now + ATTEMPT_SECS,
+            return_to,
         };
         self.db.insert_sso_attempt(&cookie.hash(), &attempt, now).await.map_err(storage)?;
         let event = Event::SsoStarted { provider: provider.name.clone() };
@@ -459,7 +463,7 @@ impl Sso<'_> {
         let verified =
             Verified { user, tenant, method: Method::Sso, auth_time: now, provider: Some(provider.name.clone()) };
         match self.completion().complete(verified, browser.door()).await {
-            Ok(signed_in) => Ok(Finished::SignedIn(signed_in)),
+            Ok(signed_in) => Ok(Finished::SignedIn(signed_in, attempt.return_to.clone())),
             Err(err) => {
                 refused.audited = matches!(err, SignInError::Refused(_));
                 Err(err.into())
