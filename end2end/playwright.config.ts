@@ -10,9 +10,29 @@ export const crossOriginService = `http://service.localhost:${port + 1}`;
 /** The suite's own SMTP server (smtp-sink.mjs) and where the tests read what it received. */
 export const smtpPort = port - 12;
 export const mailApi = `http://127.0.0.1:${port - 11}`;
+/** The suite's apps signing in through Frontdoor (apps/app.mjs on openid-client). */
+export const serviceApp = `http://127.0.0.1:${port + 4}`;
+export const partnerApp = `http://127.0.0.1:${port + 5}`;
+export const appRegistrations = path.resolve(__dirname, '.run', 'main', 'apps.json');
 /** The suite's OpenID provider (oidc-provider.mjs). */
 export const idpPort = port - 9;
 export const idpIssuer = `http://127.0.0.1:${idpPort}`;
+
+function app(name: string, key: string, address: string) {
+  return {
+    command: 'node apps/app.mjs',
+    url: `${address}/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: {
+      APP_PORT: new URL(address).port,
+      APP_NAME: name,
+      APP_KEY: key,
+      APP_REGISTRATIONS: appRegistrations,
+      FRONTDOOR_URL: baseURL,
+    },
+  };
+}
 
 function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string, idp?: string) {
   return {
@@ -32,6 +52,8 @@ function server(instance: string, publicUrl: string, listenPort: number, service
       FRONTDOOR_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       FRONTDOOR_MAIL_POLL_MS: '200',
       FRONTDOOR_E2E_IDP: idp ?? '',
+      FRONTDOOR_E2E_SERVICE_APP: idp ? serviceApp : '',
+      FRONTDOOR_E2E_PARTNER_APP: idp ? partnerApp : '',
       RUST_LOG: 'warn',
     },
   };
@@ -79,6 +101,8 @@ export default defineConfig({
         IDP_REDIRECT_URIS_FILE: path.resolve(__dirname, '.run', 'main', 'idp-redirect-uris.txt'),
       },
     },
+    app('Service app', 'service', serviceApp),
+    app('Partner Reports', 'partner', partnerApp),
     server('main', baseURL, port, undefined, idpIssuer),
     server('cross-origin', crossOriginCrm, port + 1, crossOriginService),
   ],

@@ -55,4 +55,19 @@ if [ -n "${FRONTDOOR_E2E_IDP:-}" ]; then
   rm -f "$secret_file"
 fi
 
+# The suite's apps (apps/app.mjs as the Service app and a partner's app; the tests' own native
+# app), registered as an administrator would, their client IDs and secrets kept for them.
+if [ -n "${FRONTDOOR_E2E_SERVICE_APP:-}" ]; then
+  register() { "$bin" client add "$@" | awk '/^client (id|secret):/ { print $3 }' | paste -sd' '; }
+  service="$FRONTDOOR_E2E_SERVICE_APP"
+  partner="$FRONTDOOR_E2E_PARTNER_APP"
+  read -r service_id service_secret <<<"$(register --name "Service app" --kind web --first-party \
+    --redirect-uri "$service/callback" --post-logout-redirect-uri "$service/" --back-channel-logout-uri "$service/backchannel")"
+  read -r partner_id partner_secret <<<"$(register --name "Partner Reports" --kind web \
+    --redirect-uri "$partner/callback" --post-logout-redirect-uri "$partner/")"
+  read -r mobile_id <<<"$(register --name "Mobile CRM" --kind native --first-party --redirect-uri http://127.0.0.1/callback)"
+  printf '{"service":{"client_id":"%s","client_secret":"%s"},"partner":{"client_id":"%s","client_secret":"%s"},"mobile":{"client_id":"%s"}}\n' \
+    "$service_id" "$service_secret" "$partner_id" "$partner_secret" "$mobile_id" >"$FRONTDOOR_DATA_DIR/apps.json"
+fi
+
 exec "$bin" serve

@@ -12,8 +12,11 @@ pub struct Swept {
     pub devices: u64,
     pub limits: u64,
     pub choices: u64,
-    /// Single sign-on logins that never came back from the provider.
+    /// Single sign-on logins that never came back from the provider, and links never proven.
     pub sso_attempts: u64,
+    /// The provider's requests in flight, codes and refresh tokens past their time, and
+    /// back-channel logouts delivered (or given up) long ago.
+    pub provider: u64,
 }
 
 impl Swept {
@@ -26,6 +29,7 @@ impl Swept {
             + self.limits
             + self.choices
             + self.sso_attempts
+            + self.provider
     }
 }
 
@@ -67,7 +71,17 @@ impl Db {
             devices: run("DELETE FROM devices WHERE last_used_at <= $1", now - DEVICE_KEEP_SECS).await?,
             limits: run("DELETE FROM rate_limits WHERE window_start <= $1", now - LIMIT_KEEP_SECS).await?,
             choices: run("DELETE FROM tenant_choices WHERE expires_at <= $1", now - LIMIT_KEEP_SECS).await?,
-            sso_attempts: run("DELETE FROM sso_attempts WHERE expires_at <= $1", now).await?,
+            sso_attempts: run("DELETE FROM sso_attempts WHERE expires_at <= $1", now).await?
+                + run("DELETE FROM sso_pending_links WHERE expires_at <= $1", now).await?,
+            provider: run("DELETE FROM oidc_requests WHERE expires_at <= $1", now).await?
+                + run("DELETE FROM oidc_codes WHERE expires_at <= $1", now - LIMIT_KEEP_SECS).await?
+                + run("DELETE FROM oidc_refresh_tokens WHERE expires_at <= $1", now).await?
+                + run(
+                    "DELETE FROM backchannel_logouts WHERE (sent_at IS NOT NULL AND sent_at <= $1) \
+                     OR (failed_at IS NOT NULL AND failed_at <= $1)",
+                    now - MAIL_KEEP_SECS,
+                )
+                .await?,
         })
     }
 }

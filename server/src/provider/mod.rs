@@ -478,10 +478,13 @@ impl Provider<'_> {
         Ok(Next::ToApp(self.error_answer(&request.redirect_uri, request.response_mode, state, error, why)))
     }
 
-    /// The person chose a tenant for the request.
-    pub async fn choose_tenant(&self, id: &str, slug: &str) -> Result<(), AuthorizeError> {
+    /// The person chose a tenant for the request; its login page will have their user ID.
+    pub async fn choose_tenant(&self, id: &str, slug: &str, user_id: Option<&str>) -> Result<(), AuthorizeError> {
         let (mut request, _, _) = self.request(id).await?;
         request.chosen_tenant = Some(slug.chars().take(64).collect());
+        if let Some(user_id) = user_id {
+            request.login_hint = Some(user_id.to_string());
+        }
         self.save(id, &request).await
     }
 

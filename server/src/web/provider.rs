@@ -4,7 +4,7 @@
 
 use super::context::{client, lang};
 use super::cookies;
-use super::plain_page::plain_page;
+use super::plain_page::{going_on, plain_page};
 use super::read_form;
 use super::state::AppState;
 use crate::audit::{self, Event, Origin, Subject};
@@ -270,8 +270,15 @@ fn to_app(parts: &http::request::Parts, lang: Lang, answer: crate::provider::Ans
         ResponseMode::Query => {
             let query = serde_urlencoded::to_string(&answer.params).unwrap_or_default();
             let separator = if answer.redirect_uri.contains('?') { '&' } else { '?' };
+            let address = format!("{}{separator}{query}", answer.redirect_uri);
+            // After one of this site's own forms (consent, the tenant), a redirect to the app
+            // would end the post on another origin, which the page's `form-action` forbids: a
+            // page that goes on at once instead.
+            if parts.method == Method::POST {
+                return going_on(lang, Msg::ProductName.text(lang), &address, Msg::Continue.text(lang));
+            }
             let mut response = StatusCode::SEE_OTHER.into_response();
-            if let Ok(location) = HeaderValue::from_str(&format!("{}{separator}{query}", answer.redirect_uri)) {
+            if let Ok(location) = HeaderValue::from_str(&address) {
                 response.headers_mut().insert(LOCATION, location);
             }
             no_store(response)
@@ -347,7 +354,12 @@ pub async fn choose_tenant(State(state): State<AppState>, request: Request) -> R
         Ok(None) => return StatusCode::BAD_REQUEST.into_response(),
         Err(status) => return status.into_response(),
     };
-    match state.provider().choose_tenant(&fields.request, &fields.tenant).await {
+    let session = match crm_session(&state, &parts).await {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let user_id = session.as_ref().map(|s| s.login_name.as_str());
+    match state.provider().choose_tenant(&fields.request, &fields.tenant, user_id).await {
         Ok(()) => go_on(&state, &parts, &fields.request).await,
         Err(err) => authorize_refused(&parts, err),
     }

@@ -5,7 +5,7 @@
 use super::backend::signed_in_cookies;
 use super::context::{client, lang};
 use super::cookies;
-use super::plain_page::plain_page;
+use super::plain_page::{going_on, plain_page};
 use super::read_form;
 use super::refusals;
 use super::state::AppState;
@@ -19,7 +19,7 @@ use app::routes;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{CACHE_CONTROL, LOCATION, RETRY_AFTER, SET_COOKIE};
-use http::{HeaderName, HeaderValue, StatusCode};
+use http::{HeaderValue, StatusCode};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -137,18 +137,8 @@ pub async fn to_provider(
 /// (`form-action`) rightly forbids a form post that ends on another origin.
 pub fn leaving_for(lang: Lang, address: &str, provider: Option<&str>) -> Response {
     let provider = provider.unwrap_or(Msg::YourProvider.text(lang));
-    let body = format!(
-        r#"<h1>{heading}</h1><p><a href="{address}">{link}</a></p>"#,
-        heading = escape(Msg::SsoProviders.text(lang)),
-        address = escape(address),
-        link = escape(&fill(Msg::ContinueTo.text(lang), &[("provider", provider)])),
-    );
-    let mut response = plain_page(lang, Msg::SsoProviders.text(lang), &body).into_response();
-    if let Ok(refresh) = HeaderValue::from_str(&format!("0; url={address}")) {
-        response.headers_mut().insert(HeaderName::from_static("refresh"), refresh);
-    }
-    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    let link = fill(Msg::ContinueTo.text(lang), &[("provider", provider)]);
+    going_on(lang, Msg::SsoProviders.text(lang), address, &link)
 }
 
 #[derive(Deserialize)]
