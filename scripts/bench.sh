@@ -95,6 +95,22 @@ echo "server memory high-water mark: $(rss_peak)"
 say "CRM → Service hand-off"
 "$load" handoff "$URL" bench@bench.test "$PASSWORD" 200
 
+# Frontdoor as an OpenID provider: an app's sign-in with a live Frontdoor session (authorize →
+# code → token), refresh-token rotation, and introspection.
+provider_benchmarks() {
+  local registered client_id secret
+  registered=$("$bin" client add --name "Bench app" --kind web --first-party --redirect-uri http://127.0.0.1:9/callback)
+  client_id=$(awk '/^client id:/ { print $3 }' <<<"$registered")
+  secret=$(awk '/^client secret:/ { print $3 }' <<<"$registered")
+  for concurrency in 1 4; do
+    "$load" app-signin "$URL" "$client_id" "$secret" http://127.0.0.1:9/callback bench@bench.test "$PASSWORD" "$concurrency" "$SECONDS_PER_RUN"
+  done
+  "$load" app-refresh "$URL" "$client_id" "$secret" http://127.0.0.1:9/callback bench@bench.test "$PASSWORD" 4 "$SECONDS_PER_RUN"
+  "$load" app-introspect "$URL" "$client_id" "$secret" http://127.0.0.1:9/callback bench@bench.test "$PASSWORD" 8 "$SECONDS_PER_RUN"
+}
+say "Frontdoor as an OpenID provider (SQLite)"
+provider_benchmarks
+
 say "Password strength: the server's zxcvbn score"
 "$load" strength
 
@@ -152,6 +168,8 @@ if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   same_user_logins PostgreSQL
   token=$(session_token)
   "$load" handoff "$URL" bench@bench.test "$PASSWORD" 200
+  say "Frontdoor as an OpenID provider (PostgreSQL)"
+  provider_benchmarks
   "$load" seed-sessions "$DATABASE_URL" bench bench@bench.test 10000
   crm_page
   say "Settings and maintenance: Users with 100,000 users (PostgreSQL)"

@@ -9,12 +9,21 @@
 //!   load seed-sessions DATABASE_URL TENANT LOGIN COUNT   live sessions straight into the database
 //!   load seed-users DATABASE_URL TENANT COUNT            users straight into the database (Users screen)
 //!   load strength                                        the server's zxcvbn score of one password, timed
+//!   load app-signin URL CLIENT SECRET REDIRECT USER PASSWORD CONCURRENCY SECONDS
+//!                                  an app's sign-in with a live session: authorize → code → token
+//!   load app-refresh URL CLIENT SECRET REDIRECT USER PASSWORD CONCURRENCY SECONDS
+//!                                  refresh-token rotations, each worker its own chain
+//!   load app-introspect URL CLIENT SECRET REDIRECT USER PASSWORD CONCURRENCY SECONDS
+//!                                  introspection of one access token
 
 use secrecy::SecretString;
 use server::hashing::PasswordHasher;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
+
+/// The signed-in browsers of the app-signin workers (each takes one for a round).
+static BROWSERS: Mutex<Vec<reqwest::Client>> = Mutex::const_new(Vec::new());
 
 #[derive(Default)]
 struct Tally {
@@ -74,6 +83,105 @@ fn record(tally: &mut Tally, status: reqwest::StatusCode, took: Duration) {
         503 => tally.busy.push(took),
         _ => tally.other += 1,
     }
+}
+
+/// An app of the provider, for the app-* benchmarks.
+#[derive(Clone)]
+struct BenchApp {
+    url: String,
+    client_id: String,
+    secret: String,
+    redirect: String,
+}
+
+impl BenchApp {
+    /// A browser signed in to Frontdoor as `user`.
+    async fn browser(&self, user: &str, password: &str) -> reqwest::Client {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        let _ =
+            browser.post(format!("{}/login", self.url)).form(&[("user_id", user), ("password", password)]).send().await;
+        browser
+    }
+
+    /// authorize → code → token; the token endpoint's JSON.
+    async fn sign_in(&self, browser: &reqwest::Client, scope: &str) -> Option<serde_json::Value> {
+        use base64::Engine;
+        use sha2::Digest;
+        let verifier = server::tokens::Token::generate().expose().to_string();
+        let challenge =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+        let query = [
+            ("client_id", self.client_id.as_str()),
+            ("redirect_uri", self.redirect.as_str()),
+            ("response_type", "code"),
+            ("scope", scope),
+            ("state", "bench"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ];
+        let answer = browser.get(format!("{}/oauth2/authorize", self.url)).query(&query).send().await.ok()?;
+        let location = answer.headers().get("location")?.to_str().ok()?.to_string();
+        let code = url::Url::parse(&location).ok()?.query_pairs().find(|(k, _)| k == "code")?.1.into_owned();
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", self.redirect.as_str()),
+            ("code_verifier", verifier.as_str()),
+        ];
+        self.token(&form).await
+    }
+
+    async fn token(&self, form: &[(&str, &str)]) -> Option<serde_json::Value> {
+        let response = client()
+            .post(format!("{}/oauth2/token", self.url))
+            .basic_auth(&self.client_id, Some(&self.secret))
+            .form(form)
+            .send()
+            .await
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        serde_json::from_str(&response.text().await.ok()?).ok()
+    }
+}
+
+/// CONCURRENCY workers for SECONDS, each running `round` over and over from its own state.
+async fn app_load<S, F, Fut>(label: &str, concurrency: usize, seconds: u64, start: S, round: F)
+where
+    S: Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<String>> + Send>> + Send + Sync + 'static,
+    F: Fn(String) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = Option<String>> + Send,
+{
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let start = Arc::new(start);
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (tally, start, round) = (tally.clone(), start.clone(), round.clone());
+        workers.push(tokio::spawn(async move {
+            let Some(mut state) = start().await else { return };
+            while Instant::now() < deadline {
+                let began = Instant::now();
+                match round(state.clone()).await {
+                    Some(next) => {
+                        tally.lock().await.ok.push(began.elapsed());
+                        state = next;
+                    }
+                    None => tally.lock().await.other += 1,
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        let _ = worker.await;
+    }
+    report(label, &mut *tally.lock().await, started.elapsed());
 }
 
 fn client() -> reqwest::Client {
@@ -232,6 +340,77 @@ async fn main() {
                 percentile(&times, 0.5).as_secs_f64() * 1e3,
                 percentile(&times, 0.99).as_secs_f64() * 1e3
             );
+        }
+        "app-signin" | "app-refresh" | "app-introspect" => {
+            let app = BenchApp { url: arg(1), client_id: arg(2), secret: arg(3), redirect: arg(4) };
+            let (user, password) = (arg(5), arg(6));
+            let concurrency: usize = arg(7).parse().unwrap_or(4);
+            let seconds: u64 = arg(8).parse().unwrap_or(10);
+            let mode = arg(0);
+            let setup = {
+                let (app, user, password, mode) = (app.clone(), user.clone(), password.clone(), mode.clone());
+                move || {
+                    let (app, user, password, mode) = (app.clone(), user.clone(), password.clone(), mode.clone());
+                    Box::pin(async move {
+                        let browser = app.browser(&user, &password).await;
+                        // One worker's state: its browser's cookie is kept in the client; the
+                        // state carried between rounds is a refresh token or an access token.
+                        let tokens = app.sign_in(&browser, "openid offline_access").await?;
+                        match mode.as_str() {
+                            "app-refresh" => tokens.get("refresh_token")?.as_str().map(str::to_string),
+                            "app-introspect" => tokens.get("access_token")?.as_str().map(str::to_string),
+                            _ => {
+                                BROWSERS.lock().await.push(browser);
+                                Some(String::new())
+                            }
+                        }
+                    }) as std::pin::Pin<Box<dyn std::future::Future<Output = Option<String>> + Send>>
+                }
+            };
+            match mode.as_str() {
+                "app-signin" => {
+                    let app = app.clone();
+                    app_load("app sign-in with a live session (authorize, code, token)", concurrency, seconds, setup, move |_| {
+                        let app = app.clone();
+                        async move {
+                            let browser = BROWSERS.lock().await.pop()?;
+                            let signed_in = app.sign_in(&browser, "openid profile email").await;
+                            BROWSERS.lock().await.push(browser);
+                            signed_in.map(|_| String::new())
+                        }
+                    })
+                    .await
+                }
+                "app-refresh" => {
+                    let app = app.clone();
+                    app_load("refresh-token rotation", concurrency, seconds, setup, move |refresh: String| {
+                        let app = app.clone();
+                        async move {
+                            let tokens = app.token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)]).await?;
+                            tokens.get("refresh_token")?.as_str().map(str::to_string)
+                        }
+                    })
+                    .await
+                }
+                _ => {
+                    let app = app.clone();
+                    app_load("introspection", concurrency, seconds, setup, move |access: String| {
+                        let app = app.clone();
+                        async move {
+                            let response = client()
+                                .post(format!("{}/oauth2/introspect", app.url))
+                                .basic_auth(&app.client_id, Some(&app.secret))
+                                .form(&[("token", access.as_str())])
+                                .send()
+                                .await
+                                .ok()?;
+                            let text = response.text().await.ok()?;
+                            text.contains("\"active\":true").then_some(access)
+                        }
+                    })
+                    .await
+                }
+            }
         }
         "seed-sessions" => {
             let (db_url, tenant, login) = (arg(1), arg(2), arg(3));
