@@ -56,6 +56,9 @@ CREATE TABLE oidc_codes (
     scope TEXT NOT NULL,
     nonce TEXT,
     code_challenge TEXT NOT NULL,
+    -- The browser the person signed in with: a web app's session shows it.
+    ip TEXT NOT NULL,
+    user_agent TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
     used_at BIGINT,

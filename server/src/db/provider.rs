@@ -102,6 +102,8 @@ pub struct CodeRow {
     pub scope: String,
     pub nonce: Option<String>,
     pub code_challenge: String,
+    pub ip: String,
+    pub user_agent: String,
     pub expires_at: i64,
     pub app_session_hash: Option<String>,
 }
@@ -410,7 +412,7 @@ impl Db {
     pub async fn insert_code(&self, code_hash: &str, code: &CodeRow, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO oidc_codes (code_hash, client_id, session_hash, user_id, redirect_uri, scope, nonce, \
-             code_challenge, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             code_challenge, ip, user_agent, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(code_hash)
         .bind(&code.client_id)
@@ -420,6 +422,8 @@ impl Db {
         .bind(&code.scope)
         .bind(&code.nonce)
         .bind(&code.code_challenge)
+        .bind(&code.ip)
+        .bind(&code.user_agent)
         .bind(now)
         .bind(code.expires_at)
         .execute(&self.pool)
@@ -429,8 +433,8 @@ impl Db {
 
     /// Uses a code up, in one statement; a second use is told apart from an unknown code.
     pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<CodeUse> {
-        let columns = "client_id, session_hash, user_id, redirect_uri, scope, nonce, code_challenge, expires_at, \
-                       app_session_hash";
+        let columns = "client_id, session_hash, user_id, redirect_uri, scope, nonce, code_challenge, ip, user_agent, \
+                       expires_at, app_session_hash";
         let first: Option<CodeRow> = sqlx::query_as(&format!(
             "UPDATE oidc_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL RETURNING {columns}"
         ))

@@ -389,7 +389,12 @@ impl Provider<'_> {
     }
 
     /// What happens next with a request in flight, given the browser's Frontdoor session.
-    pub async fn next(&self, id: &str, session: Option<&SessionRecord>) -> Result<Next, AuthorizeError> {
+    pub async fn next(
+        &self,
+        id: &str,
+        session: Option<&SessionRecord>,
+        browser: &ClientInfo,
+    ) -> Result<Next, AuthorizeError> {
         let (mut request, created_at, client) = self.request(id).await?;
         let now = self.clock.now();
         // `prompt=login`: the session this request met first does not count (every login makes
@@ -454,6 +459,8 @@ impl Provider<'_> {
             scope: request.scope.clone(),
             nonce: request.nonce.clone(),
             code_challenge: request.code_challenge.clone(),
+            ip: browser.ip.to_string(),
+            user_agent: browser.user_agent.clone(),
             expires_at: now + CODE_SECS,
             app_session_hash: None,
         };
@@ -508,7 +515,7 @@ impl Provider<'_> {
         self.audit(Event::ConsentGiven { app: app.name.clone() }, subject, client).await;
         request.consented = true;
         self.save(id, &request).await?;
-        self.next(id, Some(session)).await
+        self.next(id, Some(session), client).await
     }
 
     /// The app behind the credentials it presented; a failure counts against the client's
@@ -590,9 +597,19 @@ impl Provider<'_> {
             .ok_or(TokenError::InvalidGrant("the session behind the code has ended"))?;
         let app_session = Token::generate();
         let public_id = Token::generate().expose()[..16].to_string();
-        let (parent, expires_at, idle) = match app.kind {
-            ClientKind::Web => (Some(session.token_hash.as_str()), session.expires_at, session.expires_at - now),
-            ClientKind::Native => (None, now + NATIVE_LIFETIME_SECS, NATIVE_IDLE_SECS),
+        // A web app's session lives with the browser's Frontdoor session, and shows that
+        // browser; a native app's is the phone's own.
+        let (parent, expires_at, idle, ip, user_agent) = match app.kind {
+            ClientKind::Web => (
+                Some(session.token_hash.as_str()),
+                session.expires_at,
+                session.expires_at - now,
+                row.ip.clone(),
+                row.user_agent.clone(),
+            ),
+            ClientKind::Native => {
+                (None, now + NATIVE_LIFETIME_SECS, NATIVE_IDLE_SECS, client.ip.to_string(), client.user_agent.clone())
+            }
         };
         self.db
             .insert_app_session(
@@ -609,8 +626,8 @@ impl Provider<'_> {
                     auth_time: session.auth_time,
                     expires_at,
                     idle_timeout_secs: idle.max(60),
-                    ip: &client.ip.to_string(),
-                    user_agent: &client.user_agent,
+                    ip: &ip,
+                    user_agent: &user_agent,
                 },
                 now,
             )

@@ -199,7 +199,7 @@ async fn go_on(state: &AppState, parts: &http::request::Parts, id: &str) -> Resp
         Ok(session) => session,
         Err(response) => return response,
     };
-    match state.provider().next(id, session.as_ref()).await {
+    match state.provider().next(id, session.as_ref(), &client(parts)).await {
         Ok(next) => answer(state, parts, next),
         Err(err) => authorize_refused(parts, err),
     }

@@ -181,8 +181,15 @@ impl TestApp {
     }
 }
 
+/// Where a response sends the browser: its `Location`, or the `Refresh: 0; url=…` of a page
+/// that goes on at once (after a form whose `form-action` forbids a redirect elsewhere).
 pub fn location(response: &Response) -> String {
-    response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    let headers = response.headers();
+    if let Some(location) = headers.get(LOCATION).and_then(|v| v.to_str().ok()) {
+        return location.to_string();
+    }
+    let refresh = headers.get("refresh").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    refresh.split_once("url=").map(|(_, url)| url.to_string()).unwrap_or_default()
 }
 
 /// The CRM session cookie's value in a response, if it sets one.
