@@ -69,6 +69,13 @@ pub async fn my_apps() -> Result<Vec<AppAccess>, AppError> {
     answered(backend.apps_with_access(&parts).await)
 }
 
+/// The signed-in person's second factors, in short.
+#[server(endpoint = "two_step")]
+pub async fn my_two_step() -> Result<TwoStepSummary, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.two_step_summary(&parts).await)
+}
+
 /// The person behind this request's session.
 #[server(endpoint = "viewer")]
 pub async fn current_viewer() -> Result<Viewer, AppError> {
@@ -124,6 +131,13 @@ pub async fn admin_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
 pub async fn admin_clients() -> Result<Vec<ClientListRow>, AppError> {
     let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
     answered(backend.admin_clients(&parts).await)
+}
+
+/// The tenant's two-step verification policy.
+#[server(prefix = "/settings/api", endpoint = "two_step_policy")]
+pub async fn admin_two_step_policy() -> Result<TwoStepPolicyView, AppError> {
+    let (backend, parts) = crate::backend::use_backend().ok_or(AppError::Unexpected)?;
+    answered(backend.admin_two_step_policy(&parts).await)
 }
 
 /// The Terms of Service waiting for acceptance, if any.

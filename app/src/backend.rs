@@ -3,7 +3,7 @@
 
 use crate::model::{
     AppAccess, AppError, AuditPage, AuditQuery, ClientListRow, LinkKind, LoginError, PasswordOwner, PasswordRecovery,
-    RoleRow, SessionRow, TermsText, UserQuery, UsersPage,
+    RoleRow, SessionRow, TermsText, TwoStepPolicyView, TwoStepSummary, UserQuery, UsersPage,
 };
 use http::request::Parts;
 use http::HeaderValue;
@@ -39,6 +39,10 @@ pub trait Backend: Send + Sync + 'static {
     async fn admin_audit(&self, query: AuditQuery, request: &Parts) -> Result<AuditPage, AppError>;
     /// The apps registered to sign in through Frontdoor.
     async fn admin_clients(&self, request: &Parts) -> Result<Vec<ClientListRow>, AppError>;
+    /// The tenant's two-step verification policy.
+    async fn admin_two_step_policy(&self, request: &Parts) -> Result<TwoStepPolicyView, AppError>;
+    /// The signed-in person's second factors, in short.
+    async fn two_step_summary(&self, request: &Parts) -> Result<TwoStepSummary, AppError>;
     /// The Terms of Service version this Settings session has yet to accept, if any.
     async fn pending_terms(&self, request: &Parts) -> Result<Option<TermsText>, AppError>;
 }

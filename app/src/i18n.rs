@@ -615,6 +615,12 @@ messages! {
     MailLinkCodeValidity => "The code works once, for {code_minutes} minutes.", "De code werkt één keer, {code_minutes} minuten lang.";
     MailLinkCodeIgnore => "If you did not ask for this, ignore this email: nothing is linked without the code.",
         "Hebt u hier niet om gevraagd, negeer deze e-mail dan: zonder de code wordt niets gekoppeld.";
+    MailRecoveryUsedSubject => "A recovery code was used to log in", "Er is met een herstelcode aangemeld";
+    MailRecoveryUsedBody => "One of your recovery codes was used to log in to your account {login} in {tenant} on {when} (UTC). Each code works once: make new ones under Personal settings → Two-step verification when few are left.",
+        "Een van uw herstelcodes is gebruikt om aan te melden bij uw account {login} bij {tenant} op {when} (UTC). Elke code werkt één keer: maak nieuwe onder Persoonlijke instellingen → Verificatie in twee stappen als er nog maar weinig over zijn.";
+    MailTwoStepResetSubject => "Your two-step verification was reset", "Uw verificatie in twee stappen is opnieuw ingesteld";
+    MailTwoStepResetBody => "An administrator removed the authenticator app, recovery codes and passkeys of your account {login} in {tenant} on {when} (UTC), and logged you out everywhere. Set them up again under Personal settings after your next login. If you did not ask for this, contact your administrator at once.",
+        "Een beheerder heeft op {when} (UTC) de authenticator-app, herstelcodes en toegangssleutels van uw account {login} bij {tenant} verwijderd en u overal afgemeld. Stel ze na uw volgende aanmelding opnieuw in onder Persoonlijke instellingen. Heeft u hier niet om gevraagd, neem dan direct contact op met uw beheerder.";
     MailLinkedSubject => "A new sign-in method was linked to your account", "Er is een nieuwe aanmeldmethode aan uw account gekoppeld";
     MailLinkedBody => "{provider} was linked to your account {login} in {tenant} on {when} (UTC): it now logs you in without your password.",
         "{provider} is op {when} (UTC) gekoppeld aan uw account {login} bij {tenant}: daarmee meldt u zich nu aan zonder uw wachtwoord.";
@@ -697,6 +703,102 @@ messages! {
     AuditAppConsent => "App access", "Toegang van een app";
     AuditAppClient => "App registration", "App-registratie";
     AuditAppKeys => "Signing keys", "Ondertekeningssleutels";
+    AuditTwoStepSetUp => "Two-step verification set up", "Verificatie in twee stappen ingesteld";
+    AuditTwoStepOff => "Two-step verification turned off", "Verificatie in twee stappen uitgezet";
+    AuditRecoveryCodes => "Recovery codes", "Herstelcodes";
+    AuditTwoStepReset => "Two-step verification reset", "Verificatie in twee stappen opnieuw ingesteld";
+    AuditPasskeyAdd => "Passkey added", "Toegangssleutel toegevoegd";
+    AuditPasskeyRename => "Passkey renamed", "Toegangssleutel hernoemd";
+    AuditPasskeyRemove => "Passkey removed", "Toegangssleutel verwijderd";
+
+    // Two-step verification and passkeys
+    TwoStepHeading => "Two-step verification", "Verificatie in twee stappen";
+    TwoStepCodeIntro => "Enter the 6-digit code from your authenticator app.",
+        "Voer de code van 6 cijfers uit uw authenticator-app in.";
+    Verify => "Verify", "Controleren";
+    UseRecoveryCode => "Use a recovery code", "Een herstelcode gebruiken";
+    UseAuthenticator => "Use your authenticator app", "Uw authenticator-app gebruiken";
+    RecoveryCode => "Recovery code", "Herstelcode";
+    RecoveryCodeIntro => "Enter one of your recovery codes. Each works once.",
+        "Voer een van uw herstelcodes in. Elke code werkt één keer.";
+    UsePasskey => "Use a passkey", "Een toegangssleutel gebruiken";
+    EnrolIntro => "Your organisation requires two-step verification. Set up an authenticator app to continue.",
+        "Uw organisatie vereist verificatie in twee stappen. Stel een authenticator-app in om verder te gaan.";
+    ScanQrCode => "Scan this QR code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), or type the key into it. Then enter the code it shows.",
+        "Scan deze QR-code met een authenticator-app (zoals Google Authenticator, Microsoft Authenticator of 1Password), of typ de sleutel erin. Voer daarna de code in die de app toont.";
+    SecretKey => "Key", "Sleutel";
+    QrCodeLabel => "QR code for your authenticator app", "QR-code voor uw authenticator-app";
+    Confirm => "Confirm", "Bevestigen";
+    RecoveryCodesHeading => "Recovery codes", "Herstelcodes";
+    RecoveryCodesIntro => "Keep these codes somewhere safe. If you lose your phone, each one logs you in once instead of a code from the app. They are shown only now.",
+        "Bewaar deze codes op een veilige plek. Raakt u uw telefoon kwijt, dan meldt elke code u één keer aan in plaats van een code uit de app. Ze worden alleen nu getoond.";
+    Download => "Download", "Downloaden";
+    SavedThem => "I have saved them", "Ik heb ze bewaard";
+    EnterTwoStepCode => "Enter the code.", "Voer de code in.";
+    WrongTwoStepCode => "That code is not right. Try the newest code, or a recovery code.",
+        "Die code klopt niet. Probeer de nieuwste code, of een herstelcode.";
+    TwoStepExpired => "This login has expired. Log in again.", "Deze aanmelding is verlopen. Meld u opnieuw aan.";
+    TwoStepRequiredCannotTurnOff => "Your organisation requires two-step verification: it cannot be turned off.",
+        "Uw organisatie vereist verificatie in twee stappen: die kan niet worden uitgezet.";
+    TwoStepSettingsIntro => "After your password, a code from an app on your phone: someone who learns your password still cannot log in.",
+        "Na uw wachtwoord een code uit een app op uw telefoon: wie uw wachtwoord kent, kan dan nog steeds niet aanmelden.";
+    AuthenticatorApp => "Authenticator app", "Authenticator-app";
+    IsSetUp => "Set up", "Ingesteld";
+    NotSetUp => "Not set up", "Niet ingesteld";
+    RecoveryCodesLeft => "{count} recovery codes left", "Nog {count} herstelcodes";
+    PasskeyCount => "Passkeys: {count}", "Toegangssleutels: {count}";
+    SetUp => "Set up", "Instellen";
+    TurnOff => "Turn off", "Uitzetten";
+    TurnOffIntro => "To turn two-step verification off, enter your password.",
+        "Voer uw wachtwoord in om verificatie in twee stappen uit te zetten.";
+    NewRecoveryCodes => "New recovery codes", "Nieuwe herstelcodes";
+    NewRecoveryCodesIntro => "New codes replace the old ones: those stop working.",
+        "Nieuwe codes vervangen de oude: die werken dan niet meer.";
+    TwoStepOffByTenant => "Your organisation has turned two-step verification off.",
+        "Uw organisatie heeft verificatie in twee stappen uitgezet.";
+    TwoStepRequiredNote => "Your organisation requires two-step verification.",
+        "Uw organisatie vereist verificatie in twee stappen.";
+    TwoStepTurnedOff => "Two-step verification is off.", "Verificatie in twee stappen staat uit.";
+    RecoveryCodeUsedNotice => "You logged in with a recovery code.", "U bent aangemeld met een herstelcode.";
+    MakeNewRecoveryCodes => "Make new recovery codes", "Nieuwe herstelcodes maken";
+    TwoStepResetNotice => "Two-step verification was reset: the user's second factors are gone and their sessions ended.",
+        "Verificatie in twee stappen is opnieuw ingesteld: de tweede factoren van de gebruiker zijn weg en de sessies beëindigd.";
+    ColumnTwoStep => "Two-step", "Twee stappen";
+    FactorAuthenticator => "Authenticator app", "Authenticator-app";
+    FactorRecoveryCodes => "{count} recovery codes", "{count} herstelcodes";
+    FactorPasskeys => "{count} passkeys", "{count} toegangssleutels";
+    NoFactors => "None", "Geen";
+    ResetTwoStep => "Reset two-step verification", "Verificatie in twee stappen opnieuw instellen";
+    TwoStepPolicyLabel => "Two-step verification", "Verificatie in twee stappen";
+    PolicyOff => "Off", "Uit";
+    PolicyOptional => "Optional", "Optioneel";
+    PolicySettings => "Required for Settings and maintenance", "Vereist voor Instellingen en onderhoud";
+    PolicyRequired => "Required for everyone", "Vereist voor iedereen";
+    GraceLogins => "Logins before it is required", "Aanmeldingen voordat het vereist is";
+    AskSsoToo => "Also ask people who log in through an identity provider", "Ook vragen aan wie aanmeldt via een identiteitsprovider";
+    PolicySaved => "The sign-in security was saved.", "De aanmeldbeveiliging is opgeslagen.";
+    RefusedPolicyInvalid => "Choose one of the levels, and between 0 and 100 logins.", "Kies een van de niveaus, en tussen 0 en 100 aanmeldingen.";
+    SignInSecurity => "Sign-in security", "Aanmeldbeveiliging";
+    Passkeys => "Passkeys", "Toegangssleutels";
+    PasskeysIntro => "A passkey logs you in with your fingerprint, face or screen lock, without a password. It stays on your device.",
+        "Met een toegangssleutel meldt u aan met uw vingerafdruk, gezicht of schermvergrendeling, zonder wachtwoord. De sleutel blijft op uw apparaat.";
+    AddPasskey => "Add a passkey", "Een toegangssleutel toevoegen";
+    PasskeyName => "Passkey name", "Naam van de toegangssleutel";
+    Rename => "Rename", "Hernoemen";
+    Remove => "Remove", "Verwijderen";
+    RemovePasskey => "Remove {name}", "{name} verwijderen";
+    RenamePasskey => "Rename {name}", "{name} hernoemen";
+    NoPasskeys => "You have no passkeys yet.", "U heeft nog geen toegangssleutels.";
+    PasskeysNeedJavaScript => "Adding a passkey needs JavaScript.", "Voor een toegangssleutel is JavaScript nodig.";
+    PasskeysUnsupported => "This browser cannot make passkeys.", "Deze browser kan geen toegangssleutels maken.";
+    LogInWithPasskey => "Log in with a passkey", "Aanmelden met een toegangssleutel";
+    PasskeyFailed => "The passkey could not be used. Try again, or log in with your password.",
+        "De toegangssleutel kon niet worden gebruikt. Probeer het opnieuw, of meld aan met uw wachtwoord.";
+    PasskeyAddedNotice => "The passkey was added.", "De toegangssleutel is toegevoegd.";
+    PasskeyRemovedNotice => "The passkey was removed.", "De toegangssleutel is verwijderd.";
+    ColumnCreated => "Added", "Toegevoegd";
+    ColumnLastUsed => "Last used", "Laatst gebruikt";
+    DefaultPasskeyName => "Passkey", "Toegangssleutel";
 
     NotFound => "Page not found", "Pagina niet gevonden";
     NotFoundHelp => "The address may be mistyped, or the page has moved.",

@@ -562,6 +562,10 @@ pub struct UserListRow {
     pub last_login: Option<String>,
     /// The identity providers linked to the user.
     pub identities: Vec<LinkedProvider>,
+    /// Their second factors: an authenticator, recovery codes left, passkeys.
+    pub authenticator: bool,
+    pub recovery_codes: i64,
+    pub passkeys: i64,
 }
 
 /// An identity provider linked to a user, as the Users screen lists it.
@@ -666,6 +670,13 @@ pub const AUDIT_KINDS: &[&str] = &[
     "app.consent",
     "app.client",
     "app.keys",
+    "two-step.setup",
+    "two-step.off",
+    "two-step.recovery-codes",
+    "two-step.reset",
+    "passkey.add",
+    "passkey.rename",
+    "passkey.remove",
 ];
 
 /// What the audit log calls each kind of event.
@@ -707,6 +718,13 @@ pub fn audit_kind_msg(kind: &str) -> Option<Msg> {
         "app.consent" => Msg::AuditAppConsent,
         "app.client" => Msg::AuditAppClient,
         "app.keys" => Msg::AuditAppKeys,
+        "two-step.setup" => Msg::AuditTwoStepSetUp,
+        "two-step.off" => Msg::AuditTwoStepOff,
+        "two-step.recovery-codes" => Msg::AuditRecoveryCodes,
+        "two-step.reset" => Msg::AuditTwoStepReset,
+        "passkey.add" => Msg::AuditPasskeyAdd,
+        "passkey.rename" => Msg::AuditPasskeyRename,
+        "passkey.remove" => Msg::AuditPasskeyRemove,
         _ => return None,
     })
 }
@@ -757,10 +775,16 @@ pub enum AdminOutcome {
     LevelTooLow,
     DefaultRole,
     NotActive,
+    /// "Reset two-step verification" done.
+    TwoStepReset,
+    /// The tenant's two-step policy saved (Settings and maintenance's start page).
+    PolicySaved,
+    /// A policy that cannot be: an unknown level, or a grace out of range.
+    PolicyInvalid,
 }
 
 impl AdminOutcome {
-    const ALL: [AdminOutcome; 21] = [
+    const ALL: [AdminOutcome; 24] = [
         AdminOutcome::Invited,
         AdminOutcome::InvitationResent,
         AdminOutcome::Deactivated,
@@ -782,6 +806,9 @@ impl AdminOutcome {
         AdminOutcome::LevelTooLow,
         AdminOutcome::DefaultRole,
         AdminOutcome::NotActive,
+        AdminOutcome::TwoStepReset,
+        AdminOutcome::PolicySaved,
+        AdminOutcome::PolicyInvalid,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -807,6 +834,9 @@ impl AdminOutcome {
             AdminOutcome::LevelTooLow => "level",
             AdminOutcome::DefaultRole => "default-role",
             AdminOutcome::NotActive => "not-active",
+            AdminOutcome::TwoStepReset => "two-step-reset",
+            AdminOutcome::PolicySaved => "policy-saved",
+            AdminOutcome::PolicyInvalid => "policy-invalid",
         }
     }
 
@@ -828,6 +858,7 @@ impl AdminOutcome {
                 | AdminOutcome::LevelTooLow
                 | AdminOutcome::DefaultRole
                 | AdminOutcome::NotActive
+                | AdminOutcome::PolicyInvalid
         )
     }
 
@@ -854,6 +885,9 @@ impl AdminOutcome {
             AdminOutcome::LevelTooLow => Msg::RefusedLevel,
             AdminOutcome::DefaultRole => Msg::RefusedDefaultRole,
             AdminOutcome::NotActive => Msg::RefusedDeactivated,
+            AdminOutcome::TwoStepReset => Msg::TwoStepResetNotice,
+            AdminOutcome::PolicySaved => Msg::PolicySaved,
+            AdminOutcome::PolicyInvalid => Msg::RefusedPolicyInvalid,
         }
     }
 }
@@ -917,10 +951,16 @@ pub enum Notice {
     OthersLoggedOut,
     ServiceLoggedOut,
     AccessRemoved,
+    /// Signed in with a recovery code: the start page says how many are left.
+    RecoveryCodeUsed,
+    /// Two-step verification turned off, new recovery codes, a passkey removed.
+    TwoStepOff,
+    PasskeyRemoved,
+    PasskeyAdded,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 12] = [
+    pub const ALL: [Notice; 16] = [
         Notice::LoggedOut,
         Notice::LoggedOutSso,
         Notice::SessionEnded,
@@ -933,6 +973,10 @@ impl Notice {
         Notice::OthersLoggedOut,
         Notice::ServiceLoggedOut,
         Notice::AccessRemoved,
+        Notice::RecoveryCodeUsed,
+        Notice::TwoStepOff,
+        Notice::PasskeyRemoved,
+        Notice::PasskeyAdded,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -949,6 +993,10 @@ impl Notice {
             Notice::OthersLoggedOut => "others-logged-out",
             Notice::ServiceLoggedOut => "service-logged-out",
             Notice::AccessRemoved => "access-removed",
+            Notice::RecoveryCodeUsed => "recovery-code-used",
+            Notice::TwoStepOff => "two-step-off",
+            Notice::PasskeyRemoved => "passkey-removed",
+            Notice::PasskeyAdded => "passkey-added",
         }
     }
 
@@ -980,8 +1028,134 @@ impl Notice {
             (Notice::OthersLoggedOut, _) => Msg::OthersLoggedOut,
             (Notice::ServiceLoggedOut, _) => Msg::LoggedOutOfService,
             (Notice::AccessRemoved, _) => Msg::AccessRemoved,
+            (Notice::RecoveryCodeUsed, _) => Msg::RecoveryCodeUsedNotice,
+            (Notice::TwoStepOff, _) => Msg::TwoStepTurnedOff,
+            (Notice::PasskeyRemoved, _) => Msg::PasskeyRemovedNotice,
+            (Notice::PasskeyAdded, _) => Msg::PasskeyAddedNotice,
         }
     }
+}
+
+/// Why a code (or a change to two-step verification) was refused, as the person is told.
+/// Wrong, reused and locked-out codes are one answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TwoStepError {
+    EnterCode,
+    WrongCode,
+    /// The sign-in waited too long, was used, or had too many wrong codes: log in again.
+    Expired,
+    TooManyAttempts,
+    Busy,
+    EnterPassword,
+    WrongPassword,
+    /// The organisation requires two-step verification.
+    Required,
+    Unavailable,
+}
+
+impl TwoStepError {
+    pub const ALL: [TwoStepError; 9] = [
+        TwoStepError::EnterCode,
+        TwoStepError::WrongCode,
+        TwoStepError::Expired,
+        TwoStepError::TooManyAttempts,
+        TwoStepError::Busy,
+        TwoStepError::EnterPassword,
+        TwoStepError::WrongPassword,
+        TwoStepError::Required,
+        TwoStepError::Unavailable,
+    ];
+
+    pub fn msg(self) -> Msg {
+        match self {
+            TwoStepError::EnterCode => Msg::EnterTwoStepCode,
+            TwoStepError::WrongCode => Msg::WrongTwoStepCode,
+            TwoStepError::Expired => Msg::TwoStepExpired,
+            TwoStepError::TooManyAttempts => Msg::TooManyAttempts,
+            TwoStepError::Busy => Msg::ServerBusy,
+            TwoStepError::EnterPassword => Msg::EnterPassword,
+            TwoStepError::WrongPassword => Msg::WrongCurrentPassword,
+            TwoStepError::Required => Msg::TwoStepRequiredCannotTurnOff,
+            TwoStepError::Unavailable => Msg::TryAgainLater,
+        }
+    }
+
+    pub fn http_status(self) -> u16 {
+        match self {
+            TwoStepError::EnterCode | TwoStepError::EnterPassword => 400,
+            TwoStepError::WrongCode | TwoStepError::WrongPassword => 401,
+            TwoStepError::Expired => 401,
+            TwoStepError::Required => 409,
+            TwoStepError::TooManyAttempts => 429,
+            TwoStepError::Busy | TwoStepError::Unavailable => 503,
+        }
+    }
+}
+
+/// An authenticator being set up: its secret as text (grouped for typing) and as a QR code
+/// (an inline SVG made on the server).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthenticatorSetup {
+    pub secret: String,
+    pub qr_svg: String,
+}
+
+/// What the sign-in's "Two-step verification" page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecondStepMode {
+    /// "Code" from the authenticator app.
+    Code,
+    /// "Recovery code".
+    RecoveryCode,
+    /// A second factor is required and none is set up: set up an authenticator now.
+    Enrol(AuthenticatorSetup),
+    /// Set up: the recovery codes, shown once, then on to `next`.
+    RecoveryCodes { codes: Vec<String>, next: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecondStepView {
+    pub mode: SecondStepMode,
+    pub error: Option<TwoStepError>,
+    /// The person has an authenticator (else only passkeys or recovery codes).
+    pub authenticator: bool,
+    /// The person has passkeys: "Use a passkey" (with JavaScript).
+    pub passkeys: bool,
+}
+
+/// The tenant's two-step policy, as Settings and maintenance's start page shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepPolicyView {
+    /// `off`, `optional`, `settings` or `required`.
+    pub level: String,
+    pub grace: i64,
+    pub for_sso: bool,
+}
+
+/// Personal settings → "Two-step verification" in short (the CRM start page after a recovery
+/// code).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSummary {
+    pub authenticator: bool,
+    pub recovery_codes_left: i64,
+    pub passkeys: i64,
+}
+
+/// What Personal settings → "Two-step verification" shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TwoStepSettingsView {
+    /// The tenant has it off: nothing to set up.
+    pub off: bool,
+    /// The tenant requires it of this person: it cannot be turned off.
+    pub required: bool,
+    pub authenticator: bool,
+    pub recovery_codes_left: i64,
+    pub passkeys: i64,
+    /// "Set up" was pressed: the authenticator to scan, then "Code" and "Confirm".
+    pub setup: Option<AuthenticatorSetup>,
+    /// New recovery codes, shown once.
+    pub new_codes: Option<Vec<String>>,
+    pub error: Option<TwoStepError>,
 }
 
 #[cfg(test)]
@@ -994,6 +1168,7 @@ mod tests {
     #[test]
     fn every_refusal_notice_and_audit_kind_speaks_both_languages() {
         let mut msgs: Vec<Msg> = LoginError::ALL.iter().map(LoginError::msg).collect();
+        msgs.extend(TwoStepError::ALL.map(TwoStepError::msg));
         for notice in Notice::ALL {
             assert_eq!(Notice::parse(notice.slug()), Some(notice));
             msgs.extend([Area::Crm, Area::Settings, Area::Service].map(|area| notice.msg(area)));

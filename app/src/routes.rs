@@ -45,6 +45,12 @@ pub fn settings_role_action(role_id: i64, action: &str) -> String {
     format!("{SETTINGS_ROLES}/{role_id}/{action}")
 }
 pub const LOGOUT: &str = "/logout";
+/// A sign-in's second step: an authenticator or recovery code (or setting one up).
+pub const TWO_STEP: &str = "/two-step";
+/// Personal settings → Two-step verification (its forms post here too, each with its `action`).
+pub const TWO_STEP_SETTINGS: &str = "/crm/two-step";
+/// Settings and maintenance → the tenant's two-step verification policy.
+pub const SETTINGS_TWO_STEP: &str = "/settings/two-step";
 /// Single sign-on: "Log in with …" posts here; the provider answers on the callback.
 pub const SSO_START: &str = "/sso/start";
 /// Each provider answers on its own redirect URI: `/sso/callback/{provider public id}`.

@@ -450,6 +450,7 @@ async fn main() {
                             parent_hash: None,
                             method: "pwd",
                             auth_time: now,
+                            second_factor_at: None,
                         },
                         now,
                     )

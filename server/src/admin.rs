@@ -6,8 +6,8 @@ use crate::audit::{self, Event, Origin, Subject};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
 use crate::db::{
-    AuditFilter, ChangeError, CreateUserError, Db, MailKind, NewUser, PasswordChange, Rights, Role, UserChange,
-    UserFilter, UserStatus,
+    AuditFilter, ChangeError, CreateUserError, Db, MailKind, NewUser, PasswordChange, Rights, Role, TwoStepPolicy,
+    UserChange, UserFilter, UserStatus,
 };
 use crate::hashing::{HashError, PasswordHasher};
 use crate::wakeup::MailSignal;
@@ -180,26 +180,33 @@ impl Admin<'_> {
         let roles = self.db.roles(actor.tenant_id).await?;
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let identities = self.db.identities_of_users(actor.tenant_id, &ids).await?;
+        let factors = self.db.factors_of_users(&ids).await?;
         Ok(UsersPage {
             rows: rows
                 .into_iter()
-                .map(|row| UserListRow {
-                    id: row.id,
-                    name: row.display_name,
-                    user_id: row.login_name,
-                    role_id: row.role_id,
-                    role: row.role,
-                    status: state_of(row.status),
-                    invitation_expires: row
-                        .invitation_expires_at
-                        .filter(|_| row.status == UserStatus::Invited)
-                        .map(format_utc),
-                    last_login: row.last_login_at.map(format_utc),
-                    identities: identities
-                        .iter()
-                        .filter(|(user_id, _, _)| *user_id == row.id)
-                        .map(|(_, id, name)| LinkedProvider { id: id.clone(), name: name.clone() })
-                        .collect(),
+                .map(|row| {
+                    let found = factors.iter().find(|(id, _)| *id == row.id).map(|(_, f)| *f).unwrap_or_default();
+                    UserListRow {
+                        id: row.id,
+                        name: row.display_name,
+                        user_id: row.login_name,
+                        role_id: row.role_id,
+                        role: row.role,
+                        status: state_of(row.status),
+                        invitation_expires: row
+                            .invitation_expires_at
+                            .filter(|_| row.status == UserStatus::Invited)
+                            .map(format_utc),
+                        last_login: row.last_login_at.map(format_utc),
+                        identities: identities
+                            .iter()
+                            .filter(|(user_id, _, _)| *user_id == row.id)
+                            .map(|(_, id, name)| LinkedProvider { id: id.clone(), name: name.clone() })
+                            .collect(),
+                        authenticator: found.authenticator,
+                        recovery_codes: found.recovery_codes,
+                        passkeys: found.passkeys,
+                    }
                 })
                 .collect(),
             roles: roles.into_iter().map(|role| RoleOption { id: role.id, name: role.name }).collect(),
@@ -207,6 +214,41 @@ impl Admin<'_> {
             onsite,
             me: actor.user_id().unwrap_or_default(),
         })
+    }
+
+    /// "Reset two-step verification": every second factor of the user goes and every session
+    /// ends; they are emailed. Not one's own (another administrator does that).
+    pub async fn reset_two_step(&self, actor: Actor<'_>, user_id: i64) -> Done {
+        if actor.user_id() == Some(user_id) {
+            return Err(AdminError::Refused(AdminOutcome::NotYourself));
+        }
+        self.within_reach(actor, user_id).await?;
+        let user = self.db.tenant_user(actor.tenant_id, user_id).await?;
+        let Some(user) = user else { return Err(AdminError::Refused(AdminOutcome::NoSuchUser)) };
+        self.db.reset_two_step(&user, self.clock.now()).await?;
+        self.mail.wake();
+        self.audit(actor, Event::TwoStepReset, Subject::user(actor.tenant_id, user_id)).await;
+        Ok(AdminOutcome::TwoStepReset)
+    }
+
+    /// The tenant's two-step verification policy: off, optional, required for Settings and
+    /// maintenance, or for everyone (after `grace` logins); and whether people who sign in
+    /// through the tenant's identity provider are asked too.
+    pub async fn set_two_step_policy(
+        &self,
+        actor: Actor<'_>,
+        policy: TwoStepPolicy,
+        grace: i64,
+        for_sso: bool,
+    ) -> Done {
+        if !(0..=100).contains(&grace) {
+            return Err(AdminError::Refused(AdminOutcome::PolicyInvalid));
+        }
+        self.db.set_two_step_policy(actor.tenant_id, policy, grace, for_sso).await?;
+        let detail =
+            format!("two-step {}, grace {grace}, sso {}", policy.as_str(), if for_sso { "asked" } else { "not asked" });
+        self.audit(actor, Event::SignInPolicySet { detail }, Subject::tenant(actor.tenant_id)).await;
+        Ok(AdminOutcome::PolicySaved)
     }
 
     pub async fn roles(&self, actor: Actor<'_>) -> sqlx::Result<Vec<RoleRow>> {

@@ -20,6 +20,10 @@ pub enum LoginFailure {
     TemporaryPassword,
     PasswordLoginOff,
     IpLimit,
+    /// A wrong (or reused) authenticator or recovery code at the second step.
+    WrongCode,
+    /// A passkey that is no one's, or whose signature or counter is wrong.
+    WrongPasskey,
 }
 
 impl LoginFailure {
@@ -36,6 +40,8 @@ impl LoginFailure {
             LoginFailure::TemporaryPassword => "temporary password",
             LoginFailure::PasswordLoginOff => "password login off",
             LoginFailure::IpLimit => "ip limit",
+            LoginFailure::WrongCode => "wrong code",
+            LoginFailure::WrongPasskey => "wrong passkey",
         }
     }
 }
@@ -43,11 +49,11 @@ impl LoginFailure {
 /// Everything the trail records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// A sign-in (the completion step): to which app, by which method (`pwd`, `sso`, `link`),
-    /// through which identity provider.
+    /// A sign-in (the completion step): to which app, by which method (`pwd`, `sso`, `link`,
+    /// `passkey`, `pwd+otp`, …), through which identity provider.
     LoginSucceeded {
         app: &'static str,
-        method: &'static str,
+        method: String,
         provider: Option<String>,
     },
     LoginFailed(LoginFailure),
@@ -172,6 +178,24 @@ pub enum Event {
     SignInPolicySet {
         detail: String,
     },
+    /// Two-step verification: an authenticator set up, turned off, new recovery codes, a
+    /// recovery code used (the codes left), every factor reset by an administrator.
+    TwoStepSetUp,
+    TwoStepTurnedOff,
+    RecoveryCodesRenewed,
+    RecoveryCodeUsed {
+        left: i64,
+    },
+    TwoStepReset,
+    PasskeyAdded {
+        name: String,
+    },
+    PasskeyRenamed {
+        name: String,
+    },
+    PasskeyRemoved {
+        name: String,
+    },
 }
 
 impl Event {
@@ -183,7 +207,7 @@ impl Event {
                 if *app != "crm" {
                     detail.push(app.to_string());
                 }
-                match (provider, *method) {
+                match (provider, method.as_str()) {
                     (Some(provider), _) => detail.push(format!("sso: {provider}")),
                     (None, "pwd") => {}
                     (None, method) => detail.push(method.to_string()),
@@ -257,6 +281,14 @@ impl Event {
             Event::SsoProviderAdded { name } => ("sso.provider-add", "success", Some(name.clone())),
             Event::SsoProviderRemoved { name } => ("sso.provider-remove", "success", Some(name.clone())),
             Event::SignInPolicySet { detail } => ("tenant.sign-in", "success", Some(detail.clone())),
+            Event::TwoStepSetUp => ("two-step.setup", "success", None),
+            Event::TwoStepTurnedOff => ("two-step.off", "success", None),
+            Event::RecoveryCodesRenewed => ("two-step.recovery-codes", "renewed", None),
+            Event::RecoveryCodeUsed { left } => ("two-step.recovery-codes", "used", Some(format!("{left} left"))),
+            Event::TwoStepReset => ("two-step.reset", "success", None),
+            Event::PasskeyAdded { name } => ("passkey.add", "success", Some(name.clone())),
+            Event::PasskeyRenamed { name } => ("passkey.rename", "success", Some(name.clone())),
+            Event::PasskeyRemoved { name } => ("passkey.remove", "success", Some(name.clone())),
         }
     }
 }
@@ -339,7 +371,7 @@ mod tests {
     #[test]
     fn every_event_is_a_kind_the_audit_log_names() {
         let events = [
-            Event::LoginSucceeded { app: "crm", method: "pwd", provider: None },
+            Event::LoginSucceeded { app: "crm", method: "pwd".into(), provider: None },
             Event::LoginFailed(LoginFailure::WrongPassword),
             Event::LockedOut,
             Event::LoggedOut { app: "crm" },
@@ -395,6 +427,14 @@ mod tests {
             Event::SsoProviderAdded { name: "p".into() },
             Event::SsoProviderRemoved { name: "p".into() },
             Event::SignInPolicySet { detail: "x".into() },
+            Event::TwoStepSetUp,
+            Event::TwoStepTurnedOff,
+            Event::RecoveryCodesRenewed,
+            Event::RecoveryCodeUsed { left: 2 },
+            Event::TwoStepReset,
+            Event::PasskeyAdded { name: "p".into() },
+            Event::PasskeyRenamed { name: "p".into() },
+            Event::PasskeyRemoved { name: "p".into() },
         ];
         for event in events {
             let (kind, _, _) = event.parts();
@@ -406,11 +446,14 @@ mod tests {
     #[test]
     fn a_login_says_its_method_and_provider() {
         let detail = |app, method, provider: Option<&str>| {
-            Event::LoginSucceeded { app, method, provider: provider.map(str::to_string) }.parts().2
+            Event::LoginSucceeded { app, method: String::from(method), provider: provider.map(str::to_string) }
+                .parts()
+                .2
         };
         assert_eq!(detail("crm", "pwd", None), None);
         assert_eq!(detail("crm", "sso", Some("Acme IdP")).as_deref(), Some("sso: Acme IdP"));
         assert_eq!(detail("settings", "pwd", None).as_deref(), Some("settings"));
         assert_eq!(detail("crm", "link", None).as_deref(), Some("link"));
+        assert_eq!(detail("crm", "pwd+otp", None).as_deref(), Some("pwd+otp"));
     }
 }

@@ -3,7 +3,7 @@
 //! which the Service side redeems for a session of its own. That session ends with the CRM
 //! session it came from.
 
-use crate::authn::{Completion, Devices, Door, Method, Refusal, SignInError, SignedIn, Verified};
+use crate::authn::{first_method, Completion, Devices, Door, Refusal, SecondFactor, SignInError, SignedIn, Verified};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
 use crate::db::{App, Db, SessionRecord, TokenKind, UserStatus};
@@ -77,18 +77,21 @@ impl Handoff<'_> {
             .ok_or(HandoffError::CrmSessionEnded)?;
         let user = self.db.user_by_id(user_id).await?.ok_or(HandoffError::CrmSessionEnded)?;
         let tenant = self.db.tenant_by_id(crm.tenant_id).await?.ok_or(HandoffError::CrmSessionEnded)?;
-        let method = Method::parse(&crm.method).unwrap_or(Method::Password);
-        let verified = Verified { user, tenant, method, auth_time: crm.auth_time, provider: None };
+        let method = first_method(&crm.method);
+        let second_factor = SecondFactor::of_session(&crm.method, crm.second_factor_at);
+        let verified = Verified { user, tenant, method, auth_time: crm.auth_time, provider: None, second_factor };
         let door = Door {
             app: App::Service,
             client,
             previous_session: previous,
             devices: Devices::NotIssued,
             parent: Some(&crm.token_hash),
+            next: None,
+            crm_session: None,
         };
         Completion { db: self.db, clock: self.clock }.complete(verified, door).await.map_err(|err| match err {
             SignInError::Refused(Refusal::NoRight(_)) => HandoffError::NoServiceRight,
-            SignInError::Refused(_) => HandoffError::CrmSessionEnded,
+            SignInError::Refused(_) | SignInError::SecondStepDue(_) => HandoffError::CrmSessionEnded,
             SignInError::Storage(err) => HandoffError::Db(err),
         })
     }

@@ -6,8 +6,8 @@
 //! - `db`: storage, with typed rows;
 //! - the flows, each taking only what it uses: audit, hashing, limits, the sign-in core
 //!   (`authn`: a handler per way of proving who you are, one completion step), sessions, links,
-//!   login, passwords, tenant choice, hand-off, mail, retention, terms, admin (Settings and
-//!   maintenance);
+//!   login, passwords, two-step verification, tenant choice, hand-off, mail, retention, terms,
+//!   admin (Settings and maintenance);
 //! - `web`: the router, sign-in per route group, one error type, the handlers;
 //! - `startup` and `cli`.
 // Leptos view types nest deeply; the password forms pass the default limit of 128.
@@ -44,6 +44,7 @@ pub mod retention;
 pub mod sessions;
 pub mod tenant_choice;
 pub mod terms;
+pub mod two_step;
 
 pub mod web;
 

@@ -3,7 +3,7 @@
 //! remembered tenant says that the name is a user in other tenants too.
 
 use crate::authn::password::{self, PasswordCheck, PasswordRefusal};
-use crate::authn::{Completion, Devices, Door, Refusal, SignInError, SignedIn};
+use crate::authn::{Completion, Devices, Door, PendingStep, Refusal, SignInError, SignedIn};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
 use crate::db::{App, Db};
@@ -32,13 +32,22 @@ pub struct Attempt<'a> {
     pub devices: &'a [String],
     /// The session of `app` this browser holds now: a login ends it.
     pub previous_session: Option<&'a str>,
+    /// This browser's CRM session (a login to Settings and maintenance soon after that
+    /// session's second factor is not asked again).
+    pub crm_session: Option<&'a str>,
+    /// Where to go once signed in (kept while a second step is asked).
+    pub next: Option<&'a str>,
 }
 
-pub struct LoggedIn {
-    pub signed_in: SignedIn,
-    /// No tenant was named or remembered, and this login name is an active user in other
-    /// tenants too: the start page says so (only after the right password).
-    pub other_tenants: bool,
+pub enum LoggedIn {
+    SignedIn {
+        signed_in: SignedIn,
+        /// No tenant was named or remembered, and this login name is an active user in other
+        /// tenants too: the start page says so (only after the right password).
+        other_tenants: bool,
+    },
+    /// The password was right; the second step is due.
+    SecondStep(PendingStep),
 }
 
 /// Why a password login did not open a session.
@@ -77,18 +86,21 @@ impl Login<'_> {
             previous_session: attempt.previous_session,
             devices: if proven.known_device { Devices::Known } else { Devices::Carried(attempt.devices) },
             parent: None,
+            next: attempt.next,
+            crm_session: attempt.crm_session,
         };
-        let signed_in = Completion { db: self.db, clock: self.clock }.complete(proven.verified, door).await.map_err(
-            |err| match err {
-                SignInError::Refused(refusal) => LoginRefused::Refused(refusal),
-                SignInError::Storage(err) => storage(err),
-            },
-        )?;
+        let completion = Completion { db: self.db, clock: self.clock };
+        let signed_in = match completion.complete(proven.verified, door).await {
+            Ok(signed_in) => signed_in,
+            Err(SignInError::SecondStepDue(pending)) => return Ok(LoggedIn::SecondStep(pending)),
+            Err(SignInError::Refused(refusal)) => return Err(LoginRefused::Refused(refusal)),
+            Err(SignInError::Storage(err)) => return Err(storage(err)),
+        };
         let other_tenants = attempt.app == App::Crm
             && attempt.tenant_slug.is_none()
             && attempt.remembered_tenant.is_none()
             && self.db.count_active_accounts(&login_name).await.map_err(storage)? > 1;
-        Ok(LoggedIn { signed_in, other_tenants })
+        Ok(LoggedIn::SignedIn { signed_in, other_tenants })
     }
 
     /// A signed-in person's password, asked again before something that needs it.

@@ -4,7 +4,9 @@
 use crate::audit::{self, Event, Origin, Subject};
 use crate::authn::link::Links;
 use crate::authn::password::{PasswordCheck, PasswordRefusal};
-use crate::authn::{Completion, Devices, Door, Method, Refusal, SignInError, SignedIn, Verified};
+use crate::authn::{
+    Completion, Devices, Door, Method, PendingStep, Refusal, SecondFactor, SignInError, SignedIn, Verified,
+};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
 use crate::db::{App, Db, MailKind, PasswordChange, Tenant, UserRecord, UserStatus};
@@ -105,6 +107,8 @@ fn from_hash_error(err: HashError) -> PasswordError {
 pub struct Activated {
     pub tenant: Tenant,
     pub signed_in: Option<SignedIn>,
+    /// The tenant requires a second factor now: its step (setting one up) comes first.
+    pub second_step: Option<PendingStep>,
 }
 
 /// Why a form posted from a link did not go through.
@@ -192,9 +196,14 @@ impl Passwords<'_> {
         tracing::info!(user_id = user.id, tenant = %tenant.slug, "account activated");
         let verified = self.links().verified(user.id).await.map_err(storage)?.ok_or(LinkRefusal::Invalid)?;
         match self.completion().complete(verified, browser).await {
-            Ok(signed_in) => Ok(Activated { tenant, signed_in: Some(signed_in) }),
+            Ok(signed_in) => Ok(Activated { tenant, signed_in: Some(signed_in), second_step: None }),
+            Err(SignInError::SecondStepDue(pending)) => {
+                Ok(Activated { tenant, signed_in: None, second_step: Some(pending) })
+            }
             // Active all the same; the login page says why there is no session.
-            Err(SignInError::Refused(Refusal::NoRight(_))) => Ok(Activated { tenant, signed_in: None }),
+            Err(SignInError::Refused(Refusal::NoRight(_))) => {
+                Ok(Activated { tenant, signed_in: None, second_step: None })
+            }
             Err(SignInError::Refused(_)) => Err(LinkRefusal::Refused(PasswordError::SsoOnly)),
             Err(SignInError::Storage(err)) => Err(LinkRefusal::Refused(storage(err))),
         }
@@ -243,16 +252,25 @@ impl Passwords<'_> {
         self.audit(Event::PasswordChanged, &user, client).await;
         // Every session ended, this browser's too: it carries on with a new one.
         let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
-        let verified = Verified { user, tenant, method: Method::Password, auth_time: now, provider: None };
+        let verified = Verified {
+            user,
+            tenant,
+            method: Method::Password,
+            auth_time: now,
+            provider: None,
+            second_factor: form.second_factor,
+        };
         let door = Door {
             app: App::Crm,
             client,
             previous_session: None,
             devices: Devices::Carried(form.devices),
             parent: None,
+            next: None,
+            crm_session: None,
         };
         self.completion().complete(verified, door).await.map_err(|err| match err {
-            SignInError::Refused(_) => PasswordError::Unexpected,
+            SignInError::Refused(_) | SignInError::SecondStepDue(_) => PasswordError::Unexpected,
             SignInError::Storage(err) => storage(err),
         })
     }
@@ -323,6 +341,8 @@ pub struct ChangeForm<'a> {
     pub confirm: &'a str,
     /// The device tokens this browser carries.
     pub devices: &'a [String],
+    /// The second factor of the session the change is made in: the new session keeps it.
+    pub second_factor: Option<SecondFactor>,
 }
 
 /// How a refused re-check of the current password is told on a password form.

@@ -19,6 +19,8 @@ pub enum Purpose {
     ClientSecret,
     /// One of Frontdoor's own token-signing keys (as the suite's OpenID provider).
     SigningKey,
+    /// A person's authenticator app secret (two-step verification).
+    Authenticator,
 }
 
 impl Purpose {
@@ -26,6 +28,7 @@ impl Purpose {
         match self {
             Purpose::ClientSecret => b"frontdoor sso client secret v1",
             Purpose::SigningKey => b"frontdoor signing key v1",
+            Purpose::Authenticator => b"frontdoor authenticator secret v1",
         }
     }
 }

@@ -46,7 +46,7 @@ impl Sessions<'_> {
             Err(err) => return Err(NoSession::Unavailable(err)),
         };
         let now = self.clock.now();
-        let active = record.status == UserStatus::Active && record.rights.allows(app);
+        let active = record.status == UserStatus::Active && record.rights.allows(app) && record.meets_two_step_policy();
         if record.is_expired(now) || !active {
             self.db.delete_session(&hash).await.map_err(NoSession::Unavailable)?;
             return Err(NoSession::Ended);

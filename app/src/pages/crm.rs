@@ -15,6 +15,9 @@ use leptos_meta::Title;
 pub fn CrmPage() -> impl IntoView {
     // After a login that picked one of several tenants for this email (no tenant was named).
     let other_tenants = use_notice(&[Notice::OtherTenants]).is_some();
+    // After a login with a recovery code: how many are left (asked only then).
+    let recovery =
+        use_notice(&[Notice::RecoveryCodeUsed]).map(|_| Resource::new_blocking(|| (), |_| crate::api::my_two_step()));
     view! {
         <Title text=t(Msg::CrmTitle)/>
         {with_viewer(routes::LOGIN, move |viewer| view! {
@@ -29,6 +32,20 @@ pub fn CrmPage() -> impl IntoView {
                             {tf(Msg::OtherTenants, &[("tenant", &viewer.tenant_name)])}" "
                             <a href=routes::RESET_LOGIN>{t(Msg::ResetLogin)}</a>
                         </p>
+                    })}
+                    {recovery.map(|summary| view! {
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                let left = summary.await.map(|s| s.recovery_codes_left).unwrap_or_default();
+                                view! {
+                                    <p class="notice" role="status">
+                                        {t(Msg::RecoveryCodeUsedNotice)}" "
+                                        {tf(Msg::RecoveryCodesLeft, &[("count", &left.to_string())])}". "
+                                        <a href=routes::TWO_STEP_SETTINGS>{t(Msg::MakeNewRecoveryCodes)}</a>
+                                    </p>
+                                }
+                            })}
+                        </Suspense>
                     })}
                 </main>
             </div>

@@ -16,4 +16,6 @@ pub mod sessions;
 pub mod settings;
 pub mod settings_login;
 pub mod terms;
+pub mod two_step;
+pub mod two_step_settings;
 pub mod users;

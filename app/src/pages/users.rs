@@ -64,6 +64,16 @@ fn UserRow(row: UserListRow, roles: Vec<RoleOption>, onsite: bool, me: i64, back
     let role_select = format!("role-{}", row.id);
     let is_me = row.id == me;
     let (id, state) = (row.id, row.status);
+    let mut factors = Vec::new();
+    if row.authenticator {
+        factors.push(t(Msg::FactorAuthenticator).to_string());
+        factors.push(tf(Msg::FactorRecoveryCodes, &[("count", &row.recovery_codes.to_string())]));
+    }
+    if row.passkeys > 0 {
+        factors.push(tf(Msg::FactorPasskeys, &[("count", &row.passkeys.to_string())]));
+    }
+    let has_factors = !factors.is_empty();
+    let factors = if has_factors { factors.join(", ") } else { t(Msg::NoFactors).to_string() };
     view! {
         <tr>
             <td data-label=t(Msg::Name)>{row.name}</td>
@@ -86,6 +96,7 @@ fn UserRow(row: UserListRow, roles: Vec<RoleOption>, onsite: bool, me: i64, back
             <td data-label=t(Msg::SignInMethods)>
                 {row.identities.iter().map(|provider| provider.name.clone()).collect::<Vec<_>>().join(", ")}
             </td>
+            <td data-label=t(Msg::ColumnTwoStep)>{factors}</td>
             <td data-label=t(Msg::ColumnActions) class="actions">
                 {(state == UserState::Invited && !onsite).then(|| view! {
                     <UserAction user_id=id action="resend" label=Msg::ResendActivation back=back.clone()/>
@@ -100,6 +111,9 @@ fn UserRow(row: UserListRow, roles: Vec<RoleOption>, onsite: bool, me: i64, back
                     _ => None,
                 }}
                 <UserAction user_id=id action="end-sessions" label=Msg::EndSessions back=back.clone()/>
+                {(has_factors && !is_me).then(|| view! {
+                    <UserAction user_id=id action="reset-two-step" label=Msg::ResetTwoStep back=back.clone()/>
+                })}
                 {(onsite && state != UserState::Deactivated).then(|| view! {
                     <UserAction user_id=id action="set-password" label=Msg::SetPassword back=back.clone()/>
                 })}
@@ -133,6 +147,7 @@ fn UserTable(page: UsersPage, query: UserQuery) -> impl IntoView {
                     <th scope="col">{t(Msg::Status)}</th>
                     <th scope="col">{t(Msg::ColumnLastLogin)}</th>
                     <th scope="col">{t(Msg::SignInMethods)}</th>
+                    <th scope="col">{t(Msg::ColumnTwoStep)}</th>
                     <th scope="col">{t(Msg::ColumnActions)}</th>
                 </tr>
             </thead>

@@ -1,12 +1,18 @@
 //! The one completion step after any proof of identity. Nothing else opens a session.
 
-use super::{Method, Verified};
+use super::{session_method, Method, Verified};
 use crate::audit::{self, Event, LoginFailure, Origin, Subject};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
-use crate::db::{App, Db, NewSession, Tenant, UserRecord, UserStatus};
+use crate::db::{App, Db, NewSession, SecondStepRow, Tenant, TwoStepPolicy, UserRecord, UserStatus};
 use crate::sessions::NewToken;
 use crate::tokens::{hash_token, Token};
+
+/// A sign-in waiting for its second step lasts this long.
+pub const SECOND_STEP_SECS: i64 = 5 * 60;
+/// Settings and maintenance asks for the second factor again when this browser's CRM session
+/// gave its own longer ago than this (step-up).
+pub const STEP_UP_SECS: i64 = 12 * 3600;
 
 /// Why a verified person may not have the session they asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,8 +44,35 @@ impl Refusal {
 pub enum SignInError {
     #[error("refused: {0:?}")]
     Refused(Refusal),
+    /// The first step was right; the second is due. Nothing is open yet.
+    #[error("second step due")]
+    SecondStepDue(PendingStep),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+/// A sign-in whose second step is due: the browser's half-signed-in cookie holds the token.
+pub struct PendingStep {
+    pub token: Token,
+    /// A second factor is required and none is set up: enrolment comes first.
+    pub enrol: bool,
+}
+
+impl std::fmt::Debug for PendingStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingStep").field("enrol", &self.enrol).finish_non_exhaustive()
+    }
+}
+
+/// What the tenant's policy and the person's factors ask of a sign-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    /// Nothing more; with the second factor this browser's CRM session gave recently, if any.
+    Nothing(Option<i64>),
+    /// A code (or a passkey) from what the person set up.
+    Verify,
+    /// Required, and not set up: set it up now.
+    Enrol,
 }
 
 /// The device tokens a browser carries: its device cookie is issued when none is this user's.
@@ -62,6 +95,27 @@ pub struct Door<'a> {
     pub devices: Devices<'a>,
     /// A hand-off: the hash of the session this one continues, and ends with.
     pub parent: Option<&'a str>,
+    /// Where to go once signed in (kept while the second step is asked).
+    pub next: Option<&'a str>,
+    /// The raw token of this browser's CRM session: a login to Settings and maintenance within
+    /// [`STEP_UP_SECS`] of that session's second factor is not asked again.
+    pub crm_session: Option<&'a str>,
+}
+
+impl<'a> Door<'a> {
+    /// A door with nothing but the app and the client (the fields after are for flows that
+    /// have them).
+    pub fn to(app: App, client: &'a ClientInfo) -> Door<'a> {
+        Door {
+            app,
+            client,
+            previous_session: None,
+            devices: Devices::NotIssued,
+            parent: None,
+            next: None,
+            crm_session: None,
+        }
+    }
 }
 
 /// A new session, and what the pages need to know about it.
@@ -91,15 +145,34 @@ impl Completion<'_> {
         Ok(())
     }
 
-    /// Everything after a proof of identity: the checks, then the session.
+    /// Everything after a proof of identity: the checks, the second step when one is due
+    /// ([`SignInError::SecondStepDue`]), then the session.
     pub async fn complete(&self, verified: Verified, door: Door<'_>) -> Result<SignedIn, SignInError> {
-        let Verified { user, tenant, method, auth_time, provider } = verified;
-        let subject = Subject::user(tenant.id, user.id);
-        if let Err(refusal) = self.check(&user, method, &door, &tenant).await? {
+        let subject = Subject::user(verified.tenant.id, verified.user.id);
+        if let Err(refusal) = self.check(&verified.user, verified.method, &door, &verified.tenant).await? {
             self.audit(Event::LoginFailed(refusal.audited_as()), subject, door.client).await;
             return Err(SignInError::Refused(refusal));
         }
         let now = self.clock.now();
+        let mut second_factor_at = verified.second_factor.map(|s| s.at);
+        match self.due(&verified, &door, now).await? {
+            Due::Nothing(recent) => second_factor_at = second_factor_at.or(recent),
+            due => {
+                let token = Token::generate();
+                let step = SecondStepRow {
+                    user_id: verified.user.id,
+                    app: door.app,
+                    method: verified.method.as_str().to_string(),
+                    auth_time: verified.auth_time,
+                    return_to: door.next.map(str::to_string),
+                    enrol: due == Due::Enrol,
+                };
+                self.db.insert_second_step(&token.hash(), &step, now, now + SECOND_STEP_SECS).await?;
+                return Err(SignInError::SecondStepDue(PendingStep { token, enrol: step.enrol }));
+            }
+        }
+        let Verified { user, tenant, method, auth_time, provider, second_factor } = verified;
+        let method_text = session_method(method, second_factor);
         if let Some(previous) = door.previous_session {
             self.db.delete_session(&hash_token(previous)).await?;
         }
@@ -119,8 +192,9 @@ impl Completion<'_> {
                     ip: &door.client.ip.to_string(),
                     user_agent: &door.client.user_agent,
                     parent_hash: door.parent,
-                    method: method.as_str(),
+                    method: &method_text,
                     auth_time,
+                    second_factor_at,
                 },
                 now,
             )
@@ -142,9 +216,9 @@ impl Completion<'_> {
         // A hand-off continues a sign-in; it is not a login of its own.
         if door.parent.is_none() {
             self.db.record_login(user.id, now).await?;
-            let event = Event::LoginSucceeded { app: door.app.as_str(), method: method.as_str(), provider };
+            let event = Event::LoginSucceeded { app: door.app.as_str(), method: method_text.clone(), provider };
             self.audit(event, subject, door.client).await;
-            tracing::info!(user_id = user.id, tenant = %tenant.slug, app = door.app.as_str(), method = method.as_str(), "signed in");
+            tracing::info!(user_id = user.id, tenant = %tenant.slug, app = door.app.as_str(), method = %method_text, "signed in");
         }
         Ok(SignedIn {
             session: NewToken { token, lifetime_secs: lifetime },
@@ -153,6 +227,53 @@ impl Completion<'_> {
             new_device,
             must_change_password: user.must_change_password,
         })
+    }
+
+    /// Whether a second factor is due: never for a hand-off (its parent had the say) or a
+    /// sign-in that has one; not for a provider's sign-in unless the tenant says so; else when
+    /// the person set one up, or the policy requires one (after the grace, for everyone).
+    async fn due(&self, verified: &Verified, door: &Door<'_>, now: i64) -> sqlx::Result<Due> {
+        let tenant = &verified.tenant;
+        if door.parent.is_some()
+            || verified.second_factor.is_some()
+            || verified.method == Method::Passkey
+            || tenant.two_step == TwoStepPolicy::Off
+            || (verified.method == Method::Sso && !tenant.two_step_for_sso)
+        {
+            return Ok(Due::Nothing(None));
+        }
+        let required = tenant.two_step.requires(door.app);
+        let factors = self.db.factors(verified.user.id).await?;
+        let set_up = factors.authenticator || factors.passkeys > 0;
+        if !set_up && !required {
+            return Ok(Due::Nothing(None));
+        }
+        if door.app == App::Settings {
+            if let Some(at) = self.recent_crm_factor(verified.user.id, door.crm_session, now).await? {
+                return Ok(Due::Nothing(Some(at)));
+            }
+        }
+        if set_up {
+            return Ok(Due::Verify);
+        }
+        // Required and not set up: everyone gets a few logins first, Settings and maintenance
+        // none.
+        let grace = door.app != App::Settings && tenant.two_step == TwoStepPolicy::Required;
+        if grace && self.db.use_two_step_grace(verified.user.id, tenant.two_step_grace).await? {
+            return Ok(Due::Nothing(None));
+        }
+        Ok(Due::Enrol)
+    }
+
+    /// When this browser's live CRM session of the same person gave its second factor, if that
+    /// was within [`STEP_UP_SECS`].
+    async fn recent_crm_factor(&self, user_id: i64, crm: Option<&str>, now: i64) -> sqlx::Result<Option<i64>> {
+        let Some(raw) = crm else { return Ok(None) };
+        let session = self.db.session_by_hash(&hash_token(raw)).await?;
+        Ok(session
+            .filter(|s| s.app == App::Crm && s.user_id == user_id && !s.is_expired(now))
+            .and_then(|s| s.second_factor_at)
+            .filter(|at| now - at < STEP_UP_SECS))
     }
 
     async fn check(

@@ -41,6 +41,13 @@ impl Links<'_> {
     pub async fn verified(&self, user_id: i64) -> sqlx::Result<Option<Verified>> {
         let Some(user) = self.db.user_by_id(user_id).await? else { return Ok(None) };
         let Some(tenant) = self.db.tenant_by_id(user.tenant_id).await? else { return Ok(None) };
-        Ok(Some(Verified { user, tenant, method: Method::Link, auth_time: self.clock.now(), provider: None }))
+        Ok(Some(Verified {
+            user,
+            tenant,
+            method: Method::Link,
+            auth_time: self.clock.now(),
+            provider: None,
+            second_factor: None,
+        }))
     }
 }

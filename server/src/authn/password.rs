@@ -180,7 +180,8 @@ impl PasswordCheck<'_> {
             Some(tenant) => tenant,
             None => self.tenant_of(&user).await?,
         };
-        let verified = Verified { user, tenant, method: Method::Password, auth_time: now, provider: None };
+        let verified =
+            Verified { user, tenant, method: Method::Password, auth_time: now, provider: None, second_factor: None };
         Ok(Proven { verified, known_device: device.is_some() })
     }
 

@@ -18,6 +18,7 @@ mod tenant_choices;
 mod tenants;
 mod terms;
 mod tokens;
+mod two_step;
 mod users;
 
 pub use admin::{AuditEntry, AuditFilter, ChangeError, UserChange, UserFilter, UserRow};
@@ -36,9 +37,10 @@ pub use sso::{
     SsoAttempt, SsoStrategy,
 };
 pub use tenant_choices::{ChoiceRow, CodeCheck};
-pub use tenants::{CreateTenantError, Role, Tenant, ADMIN_ROLE, USER_ROLE};
+pub use tenants::{CreateTenantError, Role, Tenant, TwoStepPolicy, ADMIN_ROLE, USER_ROLE};
 pub use terms::TermsVersion;
 pub use tokens::TokenKind;
+pub use two_step::{Factors, PasskeyRow, SecondStepRow, TotpRow, MAX_SECOND_STEP_FAILURES};
 pub use users::{CreateUserError, NewUser, PasswordChange, UserListing, UserRecord, UserStatus};
 
 use anyhow::Context;
@@ -107,6 +109,7 @@ impl Db {
                 (6, "sso", include_str!("../../migrations/sqlite/0006_sso.sql")),
                 (7, "sign-in core", include_str!("../../migrations/sqlite/0007_sign_in_core.sql")),
                 (8, "provider", include_str!("../../migrations/sqlite/0008_provider.sql")),
+                (9, "two-step", include_str!("../../migrations/sqlite/0009_two_step.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -117,6 +120,7 @@ impl Db {
                 (6, "sso", include_str!("../../migrations/postgres/0006_sso.sql")),
                 (7, "sign-in core", include_str!("../../migrations/postgres/0007_sign_in_core.sql")),
                 (8, "provider", include_str!("../../migrations/postgres/0008_provider.sql")),
+                (9, "two-step", include_str!("../../migrations/postgres/0009_two_step.sql")),
             ],
         };
         let migrations = files

@@ -19,6 +19,10 @@ pub enum MailKind {
     LinkCode,
     /// A new sign-in method was linked to the account (the provider's name in `data`).
     IdentityLinked,
+    /// A recovery code was used to sign in.
+    RecoveryCodeUsed,
+    /// An administrator removed every second factor of the account.
+    TwoStepReset,
 }
 
 impl MailKind {
@@ -29,6 +33,8 @@ impl MailKind {
             MailKind::TenantCode => "tenant-code",
             MailKind::LinkCode => "link-code",
             MailKind::IdentityLinked => "identity-linked",
+            MailKind::RecoveryCodeUsed => "recovery-code-used",
+            MailKind::TwoStepReset => "two-step-reset",
         }
     }
 
@@ -38,6 +44,8 @@ impl MailKind {
             "tenant-code" => Some(MailKind::TenantCode),
             "link-code" => Some(MailKind::LinkCode),
             "identity-linked" => Some(MailKind::IdentityLinked),
+            "recovery-code-used" => Some(MailKind::RecoveryCodeUsed),
+            "two-step-reset" => Some(MailKind::TwoStepReset),
             _ => LinkKind::parse(raw).map(MailKind::Link),
         }
     }

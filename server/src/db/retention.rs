@@ -17,6 +17,8 @@ pub struct Swept {
     /// The provider's requests in flight, codes and refresh tokens past their time, and
     /// back-channel logouts delivered (or given up) long ago.
     pub provider: u64,
+    /// Sign-ins that never gave their second step, and WebAuthn ceremonies never finished.
+    pub second_steps: u64,
 }
 
 impl Swept {
@@ -30,6 +32,7 @@ impl Swept {
             + self.choices
             + self.sso_attempts
             + self.provider
+            + self.second_steps
     }
 }
 
@@ -82,6 +85,8 @@ impl Db {
                     now - MAIL_KEEP_SECS,
                 )
                 .await?,
+            second_steps: run("DELETE FROM second_steps WHERE expires_at <= $1", now).await?
+                + run("DELETE FROM webauthn_ceremonies WHERE expires_at <= $1", now).await?,
         })
     }
 }

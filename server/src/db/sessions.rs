@@ -52,6 +52,8 @@ pub struct NewSession<'a> {
     /// How the person proved who they are (`pwd`, `sso`, `link`), and when.
     pub method: &'a str,
     pub auth_time: i64,
+    /// When the sign-in's second factor was given, if it had one.
+    pub second_factor_at: Option<i64>,
 }
 
 /// A user keeps at most this many sessions; the oldest goes when a new one would pass it.
@@ -105,6 +107,11 @@ pub struct SessionRecord {
     /// How the person proved who they are (`pwd`, `sso`, `link`), and when.
     pub method: String,
     pub auth_time: i64,
+    /// When the sign-in's second factor was given, if it had one (step-up reads it).
+    pub second_factor_at: Option<i64>,
+    /// The tenant's two-step policy, and whether it asks its provider's users too.
+    pub tenant_two_step: super::TwoStepPolicy,
+    pub tenant_two_step_for_sso: bool,
     /// The role's user level (0 is the most powerful).
     pub user_level: i64,
     /// When the session it was handed off from (if any) times out: its absolute limit, and
@@ -114,6 +121,18 @@ pub struct SessionRecord {
 }
 
 impl SessionRecord {
+    /// Whether the tenant's two-step policy, as it is now, lets this session open `app`: a
+    /// session of Settings and maintenance where a second factor is required must have had one
+    /// (a policy made stricter applies to sessions already open). Everyone else's grace logins
+    /// are a matter for the sign-in, not for each request.
+    pub fn meets_two_step_policy(&self) -> bool {
+        let exempt = self.method.starts_with("passkey")
+            || self.second_factor_at.is_some()
+            || (self.method.starts_with("sso") && !self.tenant_two_step_for_sso)
+            || self.parent_hash.is_some();
+        exempt || !(self.app == App::Settings && self.tenant_two_step.requires(App::Settings))
+    }
+
     pub fn is_expired(&self, now: i64) -> bool {
         let parent_expired = self.parent_hash.is_some()
             && (self.parent_expires_at.is_none_or(|at| now >= at) || self.parent_idle_until.is_none_or(|at| now >= at));
@@ -143,6 +162,9 @@ impl FromRow<'_, AnyRow> for SessionRecord {
             parent_hash: row.try_get("parent_hash")?,
             method: row.try_get("method")?,
             auth_time: row.try_get("auth_time")?,
+            second_factor_at: row.try_get("second_factor_at")?,
+            tenant_two_step: column(row, "tenant_two_step")?,
+            tenant_two_step_for_sso: flag(row, "tenant_two_step_for_sso")?,
             user_level: row.try_get("user_level")?,
             parent_expires_at: row.try_get("parent_expires_at")?,
             parent_idle_until: row.try_get("parent_idle_until")?,
@@ -185,8 +207,8 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, public_id, user_id, tenant_id, app, created_at, last_seen_at, expires_at, \
-             idle_timeout_secs, ip, user_agent, parent_hash, method, auth_time) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13)",
+             idle_timeout_secs, ip, user_agent, parent_hash, method, auth_time, second_factor_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(session.token_hash)
         .bind(session.public_id)
@@ -201,6 +223,7 @@ impl Db {
         .bind(session.parent_hash)
         .bind(session.method)
         .bind(session.auth_time)
+        .bind(session.second_factor_at)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -220,8 +243,9 @@ impl Db {
     pub async fn session_by_hash(&self, token_hash: &str) -> sqlx::Result<Option<SessionRecord>> {
         sqlx::query_as(
             "SELECT s.token_hash, s.public_id, s.user_id, s.tenant_id, s.app, s.created_at, s.last_seen_at, s.expires_at, \
-                    s.idle_timeout_secs, s.parent_hash, s.method, s.auth_time, u.display_name, u.login_name, u.status, u.must_change_password, \
-                    t.slug AS tenant_slug, t.name AS tenant_name, r.can_crm, r.can_service, r.can_admin, r.user_level, \
+                    s.idle_timeout_secs, s.parent_hash, s.method, s.auth_time, s.second_factor_at, u.display_name, u.login_name, u.status, u.must_change_password, \
+                    t.slug AS tenant_slug, t.name AS tenant_name, t.two_step AS tenant_two_step, \
+                    t.two_step_for_sso AS tenant_two_step_for_sso, r.can_crm, r.can_service, r.can_admin, r.user_level, \
                     p.expires_at AS parent_expires_at, p.last_seen_at + p.idle_timeout_secs AS parent_idle_until \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id \
              JOIN roles r ON r.id = u.role_id LEFT JOIN sessions p ON p.token_hash = s.parent_hash \

@@ -13,6 +13,62 @@ pub struct Tenant {
     pub service_absolute_timeout_secs: i64,
     /// Whether the CRM login takes passwords (else only the tenant's single sign-on).
     pub password_login: bool,
+    /// Who must give a second factor.
+    pub two_step: TwoStepPolicy,
+    /// Under [`TwoStepPolicy::Required`], the logins a person may make before setting one up.
+    pub two_step_grace: i64,
+    /// Whether people who sign in through the tenant's identity provider are asked too.
+    pub two_step_for_sso: bool,
+}
+
+/// A tenant's two-step verification policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TwoStepPolicy {
+    /// Never asked, and not offered.
+    Off,
+    /// Asked of those who set it up.
+    #[default]
+    Optional,
+    /// Required for Settings and maintenance.
+    Settings,
+    /// Required for everyone (after a grace of a few logins).
+    Required,
+}
+
+impl TwoStepPolicy {
+    pub const ALL: [TwoStepPolicy; 4] =
+        [TwoStepPolicy::Off, TwoStepPolicy::Optional, TwoStepPolicy::Settings, TwoStepPolicy::Required];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TwoStepPolicy::Off => "off",
+            TwoStepPolicy::Optional => "optional",
+            TwoStepPolicy::Settings => "settings",
+            TwoStepPolicy::Required => "required",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<TwoStepPolicy> {
+        TwoStepPolicy::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+
+    /// Whether a sign-in to `app` must have a second factor.
+    pub fn requires(self, app: App) -> bool {
+        match self {
+            TwoStepPolicy::Off | TwoStepPolicy::Optional => false,
+            TwoStepPolicy::Settings => app == App::Settings,
+            TwoStepPolicy::Required => true,
+        }
+    }
+}
+
+impl std::str::FromStr for TwoStepPolicy {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        TwoStepPolicy::parse(raw)
+            .ok_or_else(|| format!("unknown two-step policy {raw:?} (off, optional, settings, required)"))
+    }
 }
 
 impl FromRow<'_, AnyRow> for Tenant {
@@ -26,6 +82,9 @@ impl FromRow<'_, AnyRow> for Tenant {
             service_idle_timeout_secs: row.try_get("service_idle_timeout_secs")?,
             service_absolute_timeout_secs: row.try_get("service_absolute_timeout_secs")?,
             password_login: row.try_get::<i64, _>("password_login")? != 0,
+            two_step: super::column(row, "two_step")?,
+            two_step_grace: row.try_get("two_step_grace")?,
+            two_step_for_sso: row.try_get::<i64, _>("two_step_for_sso")? != 0,
         })
     }
 }
@@ -63,7 +122,7 @@ pub const ADMIN_ROLE: &str = "User level 0";
 pub const USER_ROLE: &str = "User";
 
 const TENANT_COLUMNS: &str = "id, slug, name, idle_timeout_secs, absolute_timeout_secs, \
-     service_idle_timeout_secs, service_absolute_timeout_secs, password_login";
+     service_idle_timeout_secs, service_absolute_timeout_secs, password_login, two_step, two_step_grace, two_step_for_sso";
 
 /// The tenant's columns as `t.…`, for queries that join other tables.
 pub(super) fn qualified_tenant_columns() -> String {

@@ -74,6 +74,15 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         MailKind::IdentityLinked => {
             (Msg::MailLinkedSubject, &[Msg::MailGreeting, Msg::MailLinkedBody, Msg::MailChangedNotYou], None, &[])
         }
+        MailKind::RecoveryCodeUsed => (
+            Msg::MailRecoveryUsedSubject,
+            &[Msg::MailGreeting, Msg::MailRecoveryUsedBody, Msg::MailChangedNotYou],
+            None,
+            &[],
+        ),
+        MailKind::TwoStepReset => {
+            (Msg::MailTwoStepResetSubject, &[Msg::MailGreeting, Msg::MailTwoStepResetBody], None, &[])
+        }
     };
     let say = |msg: Msg| fill(msg.text(lang), &args);
     let link = facts.link.filter(|_| button.is_some());

@@ -9,7 +9,7 @@ use super::error::WebError;
 use super::state::AppState;
 use super::{read_form, render};
 use crate::admin::{AdminError, Done, NewUserForm, RoleForm};
-use crate::db::{Rights, UserChange};
+use crate::db::{Rights, TwoStepPolicy, UserChange};
 use crate::hashing::HashError;
 use app::domain::ReturnPath;
 use app::model::{AddUserEcho, AdminOutcome, AppError, TemporaryPassword};
@@ -125,6 +125,7 @@ pub async fn user_action(
         "deactivate" => admin.change_user(actor, user_id, UserChange::Deactivate).await,
         "activate" => admin.change_user(actor, user_id, UserChange::Activate).await,
         "end-sessions" => admin.end_sessions(actor, user_id).await,
+        "reset-two-step" => admin.reset_two_step(actor, user_id).await,
         "unlink" => match fields.provider.as_deref() {
             Some(provider) => admin.unlink(actor, user_id, provider).await,
             None => return Err(WebError::BadRequest),
@@ -214,4 +215,28 @@ pub async fn role_action(
         _ => return Ok(http::StatusCode::NOT_FOUND.into_response()),
     };
     answer(done, routes::SETTINGS_ROLES)
+}
+
+#[derive(Deserialize, Default)]
+struct PolicyFields {
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    grace: String,
+    for_sso: Option<String>,
+}
+
+/// `POST /settings/two-step`: the tenant's two-step verification policy.
+pub async fn two_step_policy(State(state): State<AppState>, request: Request) -> Result<Response, WebError> {
+    let (parts, body) = request.into_parts();
+    let client = client(&parts);
+    let actor = actor(&parts, &client).map_err(forbidden)?;
+    let fields: PolicyFields = match form(body).await {
+        Ok(fields) => fields,
+        Err(response) => return Ok(response),
+    };
+    let (Some(level), Ok(grace)) = (TwoStepPolicy::parse(&fields.level), fields.grace.trim().parse::<i64>()) else {
+        return answer(Err(AdminError::Refused(AdminOutcome::PolicyInvalid)), routes::SETTINGS);
+    };
+    answer(state.admin().set_two_step_policy(actor, level, grace, fields.for_sso.is_some()).await, routes::SETTINGS)
 }

@@ -9,13 +9,13 @@ use crate::admin::{Actor, By};
 use crate::authn::sso::{Purpose, SsoError};
 use crate::client::ClientInfo;
 use crate::db::App;
-use crate::login::Attempt;
+use crate::login::{Attempt, LoggedIn};
 use crate::passwords;
 use app::backend::{Backend, LoginForm, LoginSuccess};
 use app::domain::{format_utc, ReturnPath};
 use app::model::{
     AppAccess, AppError, AuditPage, AuditQuery, ClientListRow, LinkKind, LoginError, Notice, PasswordOwner,
-    PasswordRecovery, RoleRow, SessionRow, TermsText, UserQuery, UsersPage,
+    PasswordRecovery, RoleRow, SessionRow, TermsText, TwoStepPolicyView, TwoStepSummary, UserQuery, UsersPage,
 };
 use app::routes;
 use http::request::Parts;
@@ -41,6 +41,14 @@ pub async fn password_login(
     let devices = cookies::devices(settings, &request.headers);
     let previous = cookies::single(&request.headers, cookies::session_cookie_name(settings, app))
         .map_err(|_| LoginError::FormUnreadable)?;
+    let crm_session = cookies::single(&request.headers, cookies::session_cookie_name(settings, App::Crm))
+        .map_err(|_| LoginError::FormUnreadable)?;
+    let next = match app {
+        // Only back into Settings and maintenance: its cookie is sent nowhere else.
+        App::Settings => form.next.as_deref().filter(|next| next.starts_with(routes::SETTINGS)),
+        _ => form.next.as_deref(),
+    };
+    let next = next.and_then(ReturnPath::parse).map(|path| path.as_str().to_string());
     let logged_in = state
         .login()
         .log_in(Attempt {
@@ -52,28 +60,38 @@ pub async fn password_login(
             client: &client,
             devices: &devices,
             previous_session: previous,
+            crm_session,
+            next: next.as_deref(),
         })
         .await
         .map_err(super::refusals::login_error)?;
-    let signed_in = &logged_in.signed_in;
-    let set_cookies = signed_in_cookies(state, app, signed_in, &devices);
-    let redirect = match app {
-        App::Settings => {
-            // Only back into Settings and maintenance: its cookie is sent nowhere else.
-            let next = form.next.as_deref().filter(|next| next.starts_with(routes::SETTINGS));
-            ReturnPath::or(next, routes::SETTINGS)
+    let (signed_in, other_tenants) = match &logged_in {
+        LoggedIn::SignedIn { signed_in, other_tenants } => (signed_in, *other_tenants),
+        LoggedIn::SecondStep(pending) => {
+            let set_cookies = vec![cookies::two_step_cookie(settings, &pending.token)];
+            return Ok(LoginSuccess { set_cookies, redirect: routes::TWO_STEP.to_string() });
         }
+    };
+    let set_cookies = signed_in_cookies(state, app, signed_in, &devices);
+    let redirect = after_sign_in(app, signed_in, next.as_deref(), other_tenants);
+    Ok(LoginSuccess { set_cookies, redirect })
+}
+
+/// Where a sign-in goes: back into Settings and maintenance, to Change password with a
+/// temporary one, else to `next` or the CRM start page.
+pub fn after_sign_in(app: App, signed_in: &crate::authn::SignedIn, next: Option<&str>, other_tenants: bool) -> String {
+    match app {
+        App::Settings => ReturnPath::or(next.filter(|next| next.starts_with(routes::SETTINGS)), routes::SETTINGS),
         _ if signed_in.must_change_password => Notice::TemporaryPassword.at(routes::CHANGE_PASSWORD),
         _ => {
-            let redirect = ReturnPath::or(form.next.as_deref(), routes::CRM);
-            if logged_in.other_tenants && redirect == routes::CRM {
+            let redirect = ReturnPath::or(next, routes::CRM);
+            if other_tenants && redirect == routes::CRM {
                 Notice::OtherTenants.at(routes::CRM)
             } else {
                 redirect
             }
         }
-    };
-    Ok(LoginSuccess { set_cookies, redirect })
+    }
 }
 
 /// The cookies a sign-in sets: the app's session, the remembered tenant, and this browser's
@@ -223,6 +241,27 @@ impl Backend for AppState {
                 redirect_uris: c.redirect_uris,
             })
             .collect())
+    }
+
+    async fn admin_two_step_policy(&self, request: &Parts) -> Result<TwoStepPolicyView, AppError> {
+        let client = client(request);
+        let actor = actor(request, &client)?;
+        let tenant = self.db.tenant_by_id(actor.tenant_id).await.map_err(storage)?.ok_or(AppError::Forbidden)?;
+        Ok(TwoStepPolicyView {
+            level: tenant.two_step.as_str().to_string(),
+            grace: tenant.two_step_grace,
+            for_sso: tenant.two_step_for_sso,
+        })
+    }
+
+    async fn two_step_summary(&self, request: &Parts) -> Result<TwoStepSummary, AppError> {
+        let CurrentSession(me) = request.extensions.get::<CurrentSession>().ok_or(AppError::NotSignedIn)?;
+        let factors = self.db.factors(me.user_id).await.map_err(storage)?;
+        Ok(TwoStepSummary {
+            authenticator: factors.authenticator,
+            recovery_codes_left: factors.recovery_codes,
+            passkeys: factors.passkeys,
+        })
     }
 
     async fn pending_terms(&self, request: &Parts) -> Result<Option<TermsText>, AppError> {

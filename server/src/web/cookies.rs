@@ -218,6 +218,27 @@ pub fn link_proof<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a
     single(headers, link_proof_cookie_spec(settings).0).ok().flatten().filter(|t| links::is_token_shaped(t))
 }
 
+/// A sign-in waiting for its second step (half signed in): short-lived, `HttpOnly`, sent only
+/// to `/two-step` over http; `__Host-` over https. `Lax`: the way there may begin at an
+/// identity provider. It opens nothing by itself; its row is used once.
+fn two_step_cookie_spec(settings: &Settings) -> (&'static str, &'static str) {
+    host_only(settings, "frontdoor_two_step", "__Host-frontdoor_two_step", routes::TWO_STEP)
+}
+
+pub fn two_step_cookie(settings: &Settings, token: &Token) -> HeaderValue {
+    let (name, path) = two_step_cookie_spec(settings);
+    cookie(settings.secure_cookies, name, path, token.expose(), crate::authn::second_step::COOKIE_SECS, true)
+}
+
+pub fn clear_two_step_cookie(settings: &Settings) -> HeaderValue {
+    let (name, path) = two_step_cookie_spec(settings);
+    cookie(settings.secure_cookies, name, path, "", 0, true)
+}
+
+pub fn two_step<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a str> {
+    single(headers, two_step_cookie_spec(settings).0).ok().flatten().filter(|t| links::is_token_shaped(t))
+}
+
 /// A link's cookie: scoped to its page over http; `__Host-` over https.
 fn link_cookie_spec(settings: &Settings, kind: LinkKind) -> (&'static str, &'static str) {
     match kind {

@@ -21,6 +21,7 @@ mod sessions;
 mod settings;
 mod sso;
 mod state;
+mod two_step;
 
 pub use state::AppState;
 
@@ -62,14 +63,15 @@ const SETTINGS_PAGES: &[&str] = &[
 const SETTINGS_TERMS_PAGES: &[&str] = &[routes::SETTINGS_TERMS, routes::SETTINGS_LOGOUT_CONFIRM];
 const SERVICE_PAGES: &[&str] = &[routes::SERVICE, routes::SERVICE_LOGOUT_CONFIRM];
 /// Pages with a handler of their own (they fill in what the page shows).
-const HANDLED_PAGES: &[&str] = &[routes::LOGIN, "/t/{tenant}/login", routes::RESET_LOGIN_CHOOSE];
+const HANDLED_PAGES: &[&str] =
+    &[routes::LOGIN, "/t/{tenant}/login", routes::RESET_LOGIN_CHOOSE, routes::TWO_STEP, routes::TWO_STEP_SETTINGS];
 
 /// Server functions each group may be called for (`/api/{endpoint}`).
 const PUBLIC_CALLS: &[&str] = &["login", "link_owner", "reset_policy"];
-const CRM_CALLS: &[&str] = &["viewer", "sessions", "apps", "password_owner"];
+const CRM_CALLS: &[&str] = &["viewer", "sessions", "apps", "password_owner", "two_step"];
 /// Settings and maintenance's server functions (`/settings/api/{endpoint}`, where its cookie
 /// is sent): the admin screens', and the Terms dialog's.
-const SETTINGS_CALLS: &[&str] = &["users", "roles", "audit", "clients"];
+const SETTINGS_CALLS: &[&str] = &["users", "roles", "audit", "clients", "two_step_policy"];
 const SETTINGS_TERMS_CALLS: &[&str] = &["terms"];
 const SETTINGS_API: &str = "/settings/api";
 
@@ -92,6 +94,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(&format!("{}/{{token}}", routes::RESET_PASSWORD), get(passwords::open_reset_link))
         .route(routes::SERVICE_SESSION, post(service::redeem))
         .route(routes::SETTINGS_LOGIN, post(settings::login))
+        .route(routes::TWO_STEP, get(two_step::page).post(two_step::answer))
         .route(routes::SSO_START, post(sso::start))
         .route(&format!("{}/{{provider}}", routes::SSO_CALLBACK), get(sso::callback))
         .route(routes::SSO_LINK, get(sso::link_page).post(sso::link))
@@ -123,6 +126,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::SESSIONS_END_OTHERS, post(sessions::end_others))
         .route(routes::APPS_REVOKE, post(sessions::revoke_app))
         .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))
+        .route(routes::TWO_STEP_SETTINGS, get(two_step::settings_page).post(two_step::settings_post))
         .route_layer(from_fn_with_state(state.clone(), require::crm_page));
 
     let crm_calls =
@@ -133,6 +137,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(&format!("{}/{{id}}/{{action}}", routes::SETTINGS_USERS), post(admin::user_action))
         .route(routes::SETTINGS_ROLES, post(admin::create_role))
         .route(&format!("{}/{{id}}/{{action}}", routes::SETTINGS_ROLES), post(admin::role_action))
+        .route(routes::SETTINGS_TWO_STEP, post(admin::two_step_policy))
         .route_layer(from_fn_with_state(state.clone(), require::settings_page));
     let settings_calls = with_calls_at(Router::new(), SETTINGS_API, SETTINGS_CALLS, &call)
         .route_layer(from_fn_with_state(state.clone(), require::settings_call));

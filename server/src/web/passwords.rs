@@ -5,7 +5,7 @@ use super::cookies::{self, LANGUAGE_COOKIE};
 use super::error::WebError;
 use super::state::AppState;
 use super::{read_form, render};
-use crate::authn::{Devices, Door};
+use crate::authn::{Devices, Door, SecondFactor};
 use crate::db::App;
 use crate::links::{self, is_token_shaped};
 use crate::passwords::{ChangeForm, LinkRefusal, NewPassword};
@@ -107,9 +107,16 @@ pub async fn activate(State(state): State<AppState>, request: Request) -> Respon
         previous_session: previous,
         devices: Devices::Carried(&devices),
         parent: None,
+        next: None,
+        crm_session: None,
     };
     match state.passwords().activate(token, &form, door).await {
         Ok(activated) => {
+            if let Some(pending) = &activated.second_step {
+                let mut response = super::two_step::to_second_step(&state, pending);
+                response.headers_mut().append(SET_COOKIE, cookies::clear_link_cookie(settings, kind));
+                return response;
+            }
             let Some(signed_in) = activated.signed_in else {
                 // Active now, but the role does not include the CRM: the login page says so.
                 let mut response = Redirect::to(&Notice::NoCrmRight.at(routes::LOGIN)).into_response();
@@ -166,6 +173,7 @@ pub async fn change(State(state): State<AppState>, CurrentSession(me): CurrentSe
         password: &fields.password,
         confirm: &fields.confirm,
         devices: &devices,
+        second_factor: SecondFactor::of_session(&me.method, me.second_factor_at),
     };
     match state.passwords().change(&state.login().password_check(), me.user_id, &form, &client).await {
         Ok(signed_in) => {

@@ -180,6 +180,7 @@ pub async fn callback(
     let stray = matches!(&finished, Err(Refused { error: SsoError::InvalidState | SsoError::WrongProvider, .. }));
     let mut response = match finished {
         Ok(Finished::SignedIn(signed_in, next)) => signed_in_response(&state, &signed_in, &devices, next.as_deref()),
+        Ok(Finished::SecondStep(pending)) => super::two_step::to_second_step(&state, &pending),
         Ok(Finished::ProveAccount(challenge)) => {
             let mut response = Redirect::to(routes::SSO_LINK).into_response();
             response.headers_mut().append(SET_COOKIE, cookies::link_proof_cookie(settings, &challenge));
@@ -308,7 +309,13 @@ pub async fn link(State(state): State<AppState>, request: Request) -> Response {
         client: &client,
     };
     match state.sso().prove(challenge, proof, browser).await {
-        Ok(signed_in) => signed_in_response(&state, &signed_in, &devices, None),
+        Ok(Finished::SignedIn(signed_in, next)) => signed_in_response(&state, &signed_in, &devices, next.as_deref()),
+        Ok(Finished::SecondStep(pending)) => {
+            let mut response = super::two_step::to_second_step(&state, &pending);
+            response.headers_mut().append(SET_COOKIE, cookies::clear_link_proof_cookie(settings));
+            response
+        }
+        Ok(Finished::ProveAccount(_)) => link_form(&state, &parts, by_code, Some(LinkProofError::Expired)).await,
         Err(LinkProofError::Sso(SsoError::Refused(Refusal::NoRight(_)))) => no_crm_right(&state, None),
         Err(err) => link_form(&state, &parts, by_code, Some(err)).await,
     }

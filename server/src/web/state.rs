@@ -2,6 +2,8 @@
 //! uses.
 
 use crate::admin::Admin;
+use crate::authn::password::PasswordCheck;
+use crate::authn::second_step::SecondStep;
 use crate::authn::sso::{RelyingParty, Sso};
 use crate::clock::Clock;
 use crate::db::Db;
@@ -15,6 +17,7 @@ use crate::sessions::Sessions;
 use crate::settings::Settings;
 use crate::tenant_choice::TenantChoice;
 use crate::terms::Terms;
+use crate::two_step::TwoStepSettings;
 use crate::wakeup::MailSignal;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -69,6 +72,22 @@ impl AppState {
             mail: &self.mail,
             rp: &self.relying_party,
         }
+    }
+
+    pub fn second_step(&self) -> SecondStep<'_> {
+        SecondStep {
+            db: &self.db,
+            clock: &self.clock,
+            limits: &self.limits,
+            key: self.relying_party.key(),
+            mail: &self.mail,
+            issuer: "Frontdoor",
+        }
+    }
+
+    pub fn two_step_settings(&self) -> TwoStepSettings<'_> {
+        let check = PasswordCheck { db: &self.db, clock: &self.clock, hasher: &self.hasher, limits: &self.limits };
+        TwoStepSettings { step: self.second_step(), check }
     }
 
     pub fn admin(&self) -> Admin<'_> {

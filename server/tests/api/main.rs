@@ -23,3 +23,4 @@ mod sessions_page;
 mod settings;
 mod sign_in_core;
 mod sso;
+mod two_step;

@@ -225,6 +225,7 @@ async fn known_devices_and_sessions_per_user_are_capped_oldest_first() {
             parent_hash: None,
             method: "pwd",
             auth_time: n,
+            second_factor_at: None,
         };
         app.state.db.insert_session(&session, 1_000 + n).await.unwrap();
     }

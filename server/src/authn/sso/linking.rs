@@ -3,10 +3,10 @@
 //! emailed to the account's address. Then the link is made, the account's owner is told by
 //! email, and the person is signed in through the completion step.
 
-use super::{storage, Browser, Sso, SsoError};
+use super::{storage, Browser, Finished, Sso, SsoError};
 use crate::audit::{self, Event, Origin, Subject};
 use crate::authn::password::{PasswordCheck, PasswordRefusal};
-use crate::authn::{Completion, Method, SignInError, SignedIn, Verified};
+use crate::authn::{Completion, Method, SignInError, Verified};
 use crate::codes::{self, MAX_WRONG_CODES};
 use crate::db::{CodeCheck, IdentityLink, PendingLink, ProviderRow, Tenant, UserRecord};
 use crate::tokens::hash_token;
@@ -102,7 +102,7 @@ impl Sso<'_> {
         challenge: &str,
         proof: LinkProof<'_>,
         browser: Browser<'_>,
-    ) -> Result<SignedIn, LinkProofError> {
+    ) -> Result<Finished, LinkProofError> {
         let (pending, provider, user) = self.pending_parts(challenge).await?.ok_or(LinkProofError::Expired)?;
         let client = browser.client;
         let how = match proof {
@@ -153,12 +153,20 @@ impl Sso<'_> {
         audit::record(self.db, self.clock, event, subject, Origin::Client(client)).await;
         let tenant = self.db.tenant_by_id(user.tenant_id).await.map_err(storage)?.ok_or(LinkProofError::Expired)?;
         let now = self.clock.now();
-        let verified = Verified { user, tenant, method: Method::Sso, auth_time: now, provider: Some(provider.name) };
-        Completion { db: self.db, clock: self.clock }.complete(verified, browser.door()).await.map_err(
-            |err| match err {
-                SignInError::Refused(refusal) => LinkProofError::Sso(SsoError::Refused(refusal)),
-                SignInError::Storage(err) => LinkProofError::Sso(storage(err)),
-            },
-        )
+        let verified = Verified {
+            user,
+            tenant,
+            method: Method::Sso,
+            auth_time: now,
+            provider: Some(provider.name),
+            second_factor: None,
+        };
+        let completion = Completion { db: self.db, clock: self.clock };
+        match completion.complete(verified, browser.door()).await {
+            Ok(signed_in) => Ok(Finished::SignedIn(signed_in, None)),
+            Err(SignInError::SecondStepDue(pending)) => Ok(Finished::SecondStep(pending)),
+            Err(SignInError::Refused(refusal)) => Err(LinkProofError::Sso(SsoError::Refused(refusal))),
+            Err(SignInError::Storage(err)) => Err(LinkProofError::Sso(storage(err))),
+        }
     }
 }

@@ -14,7 +14,7 @@ mod provider;
 pub use linking::{LinkProof, LinkProofError, Pending};
 pub use provider::{check_endpoint, clean_name, redirect_uri, RelyingParty, ATTEMPT_SECS};
 
-use super::{Completion, Devices, Door, Method, Refusal, SignInError, SignedIn, Verified};
+use super::{Completion, Devices, Door, Method, PendingStep, Refusal, SignInError, SignedIn, Verified};
 use crate::audit::{self, Event, Origin, Subject};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
@@ -168,6 +168,10 @@ impl From<SignInError> for SsoError {
         match err {
             SignInError::Refused(refusal) => SsoError::Refused(refusal),
             SignInError::Storage(err) => storage(err),
+            SignInError::SecondStepDue(_) => {
+                tracing::error!("sso: a second step where none can be asked");
+                SsoError::Unavailable
+            }
         }
     }
 }
@@ -218,6 +222,8 @@ impl Browser<'_> {
             previous_session: self.previous_session,
             devices: Devices::Carried(self.devices),
             parent: None,
+            next: None,
+            crm_session: None,
         }
     }
 }
@@ -229,6 +235,8 @@ pub enum Finished {
     /// The provider's verified email is an existing user's, but the provider cannot vouch for
     /// its domain: the person proves the account first (the cookie holds the pending link).
     ProveAccount(Token),
+    /// The tenant asks its provider's users for a second factor too: its step is due.
+    SecondStep(PendingStep),
 }
 
 /// A refusal, with what its page says: the provider, the tenant (the way back to its login
@@ -460,10 +468,18 @@ impl Sso<'_> {
                 return Ok(Finished::ProveAccount(challenge));
             }
         };
-        let verified =
-            Verified { user, tenant, method: Method::Sso, auth_time: now, provider: Some(provider.name.clone()) };
-        match self.completion().complete(verified, browser.door()).await {
+        let verified = Verified {
+            user,
+            tenant,
+            method: Method::Sso,
+            auth_time: now,
+            provider: Some(provider.name.clone()),
+            second_factor: None,
+        };
+        let door = Door { next: attempt.return_to.as_deref(), ..browser.door() };
+        match self.completion().complete(verified, door).await {
             Ok(signed_in) => Ok(Finished::SignedIn(signed_in, attempt.return_to.clone())),
+            Err(SignInError::SecondStepDue(pending)) => Ok(Finished::SecondStep(pending)),
             Err(err) => {
                 refused.audited = matches!(err, SignInError::Refused(_));
                 Err(err.into())
