@@ -266,8 +266,36 @@ async fn tenant(command: TenantCommand, db: &Db, clock: &Clock) -> anyhow::Resul
                 println!("{:<24} {}", tenant.slug, tenant.name);
             }
         }
-        TenantCommand::Set { slug, sso_strategy, default_role, password_login } => {
+        TenantCommand::Set {
+            slug,
+            sso_strategy,
+            default_role,
+            password_login,
+            two_step,
+            two_step_grace,
+            two_step_for_sso,
+        } => {
             let tenant = find_tenant(db, &slug).await?;
+            if two_step.is_some() || two_step_grace.is_some() || two_step_for_sso.is_some() {
+                let level = match two_step {
+                    Some(level) => level.parse().map_err(|e: String| anyhow!(e))?,
+                    None => tenant.two_step,
+                };
+                let grace = two_step_grace.unwrap_or(tenant.two_step_grace);
+                let for_sso = two_step_for_sso.map_or(tenant.two_step_for_sso, |on| on == "on");
+                db.set_two_step_policy(tenant.id, level, grace, for_sso).await?;
+                let detail = format!(
+                    "two-step {}, grace {grace}, sso {}",
+                    level.as_str(),
+                    if for_sso { "asked" } else { "not asked" }
+                );
+                let event = Event::SignInPolicySet { detail: detail.clone() };
+                audit::record(db, clock, event, Subject::tenant(tenant.id), Origin::CommandLine).await;
+                println!("{}: {detail}.", tenant.slug);
+                if sso_strategy.is_none() && default_role.is_none() && password_login.is_none() {
+                    return Ok(());
+                }
+            }
             let mut policy = db.sign_in_policy(tenant.id).await?.ok_or_else(|| anyhow!("the tenant is gone"))?;
             if let Some(strategy) = sso_strategy {
                 policy.strategy = strategy.parse().map_err(|e: String| anyhow!(e))?;

@@ -259,6 +259,16 @@ pub enum TenantCommand {
         /// `off`: only single sign-on (and home-realm discovery by email domain).
         #[arg(long, value_parser = ["on", "off"])]
         password_login: Option<String>,
+        /// Two-step verification: `off`, `optional` (the default: asked of those who set it
+        /// up), `settings` (required for Settings and maintenance), `required` (for everyone).
+        #[arg(long, value_parser = ["off", "optional", "settings", "required"])]
+        two_step: Option<String>,
+        /// Under `required`: the logins a person may make before setting it up (0 to 100).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(0..=100))]
+        two_step_grace: Option<i64>,
+        /// Whether people who sign in through the tenant's identity provider are asked too.
+        #[arg(long, value_parser = ["on", "off"])]
+        two_step_for_sso: Option<String>,
     },
 }
 

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn frontdoor(app: &TestApp, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+pub fn frontdoor(app: &TestApp, args: &[&str], stdin: Option<&str>) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_frontdoor"))
         .args(args)
         .env("DATABASE_URL", &app.db_url)

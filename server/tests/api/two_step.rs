@@ -336,3 +336,18 @@ async fn an_administrator_resets_someone_elses_two_step_verification_not_their_o
     let own = post(&app, &client, &format!("/settings/users/{}/reset-two-step", admin.id), &[]).await;
     assert_eq!(location(&own), "/settings/users?refused=not-yourself");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_policy_is_set_from_the_command_line_too() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let set = ["tenant", "set", "--slug", "acme", "--two-step", "required", "--two-step-grace", "0"];
+    let (ok, out) = crate::cli::frontdoor(&app, &set, None);
+    assert!(ok && out.contains("two-step required, grace 0"), "{out}");
+    let (ok, out) = crate::cli::frontdoor(&app, &["tenant", "set", "--slug", "acme", "--two-step", "sometimes"], None);
+    assert!(!ok && out.contains("optional"), "names the levels: {out}");
+    // No grace: the first login sets it up.
+    let client = browser();
+    assert_eq!(location(&app.log_in(&client, &ada).await), "/two-step");
+    assert!(app.get(&client, "/two-step").await.text().await.unwrap().contains("<svg role=\"img\""));
+}
