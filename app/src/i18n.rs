@@ -727,7 +727,7 @@ messages! {
     ScanQrCode => "Scan this QR code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), or type the key into it. Then enter the code it shows.",
         "Scan deze QR-code met een authenticator-app (zoals Google Authenticator, Microsoft Authenticator of 1Password), of typ de sleutel erin. Voer daarna de code in die de app toont.";
     SecretKey => "Key", "Sleutel";
-    QrCodeLabel => "QR code for your authenticator app", "QR-code voor uw authenticator-app";
+    QrCodeLabel => "Scan with your authenticator app", "Scannen met uw authenticator-app";
     Confirm => "Confirm", "Bevestigen";
     RecoveryCodesHeading => "Recovery codes", "Herstelcodes";
     RecoveryCodesIntro => "Keep these codes somewhere safe. If you lose your phone, each one logs you in once instead of a code from the app. They are shown only now.",
@@ -746,7 +746,6 @@ messages! {
     IsSetUp => "Set up", "Ingesteld";
     NotSetUp => "Not set up", "Niet ingesteld";
     RecoveryCodesLeft => "{count} recovery codes left", "Nog {count} herstelcodes";
-    PasskeyCount => "Passkeys: {count}", "Toegangssleutels: {count}";
     SetUp => "Set up", "Instellen";
     TurnOff => "Turn off", "Uitzetten";
     TurnOffIntro => "To turn two-step verification off, enter your password.",

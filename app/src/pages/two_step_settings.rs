@@ -60,7 +60,7 @@ fn TwoStepSettings(state: TwoStepSettingsView) -> impl IntoView {
                 <dd>{tf(Msg::RecoveryCodesLeft, &[("count", &state.recovery_codes_left.to_string())])}</dd>
             })}
             <dt>{t(Msg::Passkeys)}</dt>
-            <dd>{tf(Msg::PasskeyCount, &[("count", &state.passkeys.to_string())])}</dd>
+            <dd>{state.passkeys}</dd>
         </dl>
     };
     let actions = match (state.setup, state.authenticator) {
