@@ -14,6 +14,8 @@ export const mailApi = `http://127.0.0.1:${port - 11}`;
 export const serviceApp = `http://127.0.0.1:${port + 4}`;
 export const partnerApp = `http://127.0.0.1:${port + 5}`;
 export const appRegistrations = path.resolve(__dirname, '.run', 'main', 'apps.json');
+/** An instance at `localhost` for passkeys (WebAuthn needs a domain, not an IP address). */
+export const passkeyURL = `http://localhost:${port + 6}`;
 /** The suite's OpenID provider (oidc-provider.mjs). */
 export const idpPort = port - 9;
 export const idpIssuer = `http://127.0.0.1:${idpPort}`;
@@ -105,5 +107,6 @@ export default defineConfig({
     app('Partner Reports', 'partner', partnerApp),
     server('main', baseURL, port, undefined, idpIssuer),
     server('cross-origin', crossOriginCrm, port + 1, crossOriginService),
+    server('passkeys', passkeyURL, port + 6),
   ],
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks behind BENCHMARKS.md: the release binary on loopback, a fresh SQLite file
-# (or DATABASE_URL), bounded runs that stop by themselves.
+# (or DATABASE_URL), bounded runs that stop by themselves. `bench.sh second-factors` runs only
+# the two-step and passkey logins.
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 command -v wrk >/dev/null || apt_install wrk
@@ -46,7 +47,37 @@ start_server() {
   pid=$!
   for _ in $(seq 50); do curl -sf "$URL/health" >/dev/null && break; sleep 0.1; done
 }
+
+# Two-step verification and passkeys (issue 18), with password logins beside them in the same
+# server. The server starts again with its public URL on a name (a passkey belongs to a domain)
+# and behind a "proxy": each passkey login comes from its own address, as people's do (the
+# per-client ceremony limit is per person, not per benchmark).
+second_factor_benchmarks() {
+  local otp_users passkey_users
+  otp_users=$(seq -f "otp%g@bench.test" "${TWO_STEP_USERS:-400}" | paste -sd,)
+  passkey_users=$(seq -f "key%g@bench.test" 4 | paste -sd,)
+  for login in ${otp_users//,/ } ${passkey_users//,/ }; do
+    echo "$PASSWORD" | "$bin" user create --tenant bench --email "$login" --name "Bench ${login%%@*}" --role User --password-stdin >/dev/null
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  FRONTDOOR_PUBLIC_URL="http://localhost:$PORT" FRONTDOOR_TRUST_FORWARDED_FOR=true start_server
+  say "Password logins beside them, closed loop (4 clients)"
+  "$load" logins "$URL/login" "$LOGINS" "$PASSWORD" 4 "$SECONDS_PER_RUN"
+  say "Two-step logins: the password, then a code (each user set up an authenticator first)"
+  "$load" two-step-logins "$URL" "$otp_users" "$PASSWORD" 4
+  say "Passkey logins (a software authenticator: P-256, user verified)"
+  for concurrency in 1 4; do
+    "$load" passkey-logins "$URL" "http://localhost:$PORT" "$passkey_users" "$PASSWORD" "$concurrency" "$SECONDS_PER_RUN"
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  start_server
+}
+
 start_server
+if [ "${1:-}" = "second-factors" ]; then
+  second_factor_benchmarks
+  exit 0
+fi
 
 # Settings and maintenance: an administrator's session, and the Users page over 100,000 users
 # (the first page, and a search by part of a user ID).
@@ -147,6 +178,9 @@ sso_round_trip() {
   kill "$idp" 2>/dev/null || true
 }
 sso_round_trip
+
+say "Two-step verification and passkeys (SQLite)"
+second_factor_benchmarks
 
 say "Authenticated /crm with 10,000 live sessions (SQLite)"
 "$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 10000

@@ -31,6 +31,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn link_owner(&self, kind: LinkKind, request: &Parts) -> Result<Option<PasswordOwner>, AppError>;
     async fn my_password_owner(&self, request: &Parts) -> Result<PasswordOwner, AppError>;
     fn reset_policy(&self) -> PasswordRecovery;
+    /// Whether this installation offers passkeys (its public URL is a domain).
+    fn passkeys_offered(&self) -> bool;
 
     // Settings and maintenance: each checks the request's Settings session, its right and the
     // accepted Terms itself, whatever route led here.
@@ -49,6 +51,11 @@ pub trait Backend: Send + Sync + 'static {
 
 #[derive(Clone)]
 pub struct BackendHandle(pub Arc<dyn Backend>);
+
+/// Whether the page may offer passkeys (rendered on the server only: never in an island).
+pub fn passkeys_offered() -> bool {
+    use_context::<BackendHandle>().is_some_and(|backend| backend.0.passkeys_offered())
+}
 
 /// The backend and the current request, inside a server function.
 pub fn use_backend() -> Option<(Arc<dyn Backend>, Parts)> {

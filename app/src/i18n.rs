@@ -788,8 +788,9 @@ messages! {
     RemovePasskey => "Remove {name}", "{name} verwijderen";
     RenamePasskey => "Rename {name}", "{name} hernoemen";
     NoPasskeys => "You have no passkeys yet.", "U heeft nog geen toegangssleutels.";
-    PasskeysNeedJavaScript => "Adding a passkey needs JavaScript.", "Voor een toegangssleutel is JavaScript nodig.";
-    PasskeysUnsupported => "This browser cannot make passkeys.", "Deze browser kan geen toegangssleutels maken.";
+    PasskeysNeedJavaScript => "Passkeys need JavaScript, in a browser that has them.",
+        "Toegangssleutels hebben JavaScript nodig, in een browser die ze kent.";
+    PasskeysUnavailable => "Passkeys are not available at this address.", "Toegangssleutels zijn op dit adres niet beschikbaar.";
     LogInWithPasskey => "Log in with a passkey", "Aanmelden met een toegangssleutel";
     PasskeyFailed => "The passkey could not be used. Try again, or log in with your password.",
         "De toegangssleutel kon niet worden gebruikt. Probeer het opnieuw, of meld aan met uw wachtwoord.";

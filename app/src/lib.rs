@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/crm/logout") view=pages::logout_confirm::CrmLogoutConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/service/logout") view=pages::logout_confirm::ServiceLogoutConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/sessions") view=pages::sessions::SessionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/crm/passkeys") view=pages::passkeys::PasskeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/two-step") view=pages::two_step_settings::TwoStepSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/two-step") view=pages::two_step::TwoStepPage ssr=SsrMode::Async/>
                 <Route path=path!("/crm/service") view=pages::service_login::ServiceLoginPage ssr=SsrMode::Async/>

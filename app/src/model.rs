@@ -1141,6 +1141,25 @@ pub struct TwoStepSummary {
     pub passkeys: i64,
 }
 
+/// One of my passkeys, as Personal settings → Passkeys lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasskeyRow {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub last_used: Option<String>,
+}
+
+/// What Personal settings → "Passkeys" shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PasskeysView {
+    /// The tenant has two-step verification (and passkeys) off.
+    pub off: bool,
+    /// This installation's address is no domain: browsers make no passkeys for it.
+    pub unavailable: bool,
+    pub passkeys: Vec<PasskeyRow>,
+}
+
 /// What Personal settings → "Two-step verification" shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TwoStepSettingsView {

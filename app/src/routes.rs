@@ -49,6 +49,17 @@ pub const LOGOUT: &str = "/logout";
 pub const TWO_STEP: &str = "/two-step";
 /// Personal settings → Two-step verification (its forms post here too, each with its `action`).
 pub const TWO_STEP_SETTINGS: &str = "/crm/two-step";
+/// Passkeys: logging in with one (JSON, from the page's script), the second step with one, and
+/// Personal settings → Passkeys with its registration.
+pub const PASSKEY_LOGIN_OPTIONS: &str = "/passkeys/login/options";
+pub const PASSKEY_LOGIN: &str = "/passkeys/login";
+pub const TWO_STEP_PASSKEY_OPTIONS: &str = "/two-step/passkey/options";
+pub const TWO_STEP_PASSKEY: &str = "/two-step/passkey";
+pub const PASSKEYS: &str = "/crm/passkeys";
+pub const PASSKEYS_OPTIONS: &str = "/crm/passkeys/options";
+pub const PASSKEYS_REGISTER: &str = "/crm/passkeys/register";
+/// The script that runs passkey ceremonies (a plain file next to the WASM bundles).
+pub const PASSKEYS_SCRIPT: &str = "/pkg/passkeys.js";
 /// Settings and maintenance → the tenant's two-step verification policy.
 pub const SETTINGS_TWO_STEP: &str = "/settings/two-step";
 /// Single sign-on: "Log in with …" posts here; the provider answers on the callback.

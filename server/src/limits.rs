@@ -20,6 +20,9 @@ pub const RESET_WINDOW_SECS: i64 = 300;
 /// Single sign-on requests (starts and callbacks) per client in one minute: each writes a row.
 pub const SSO_REQUESTS_PER_MINUTE: u32 = 30;
 const SSO_WINDOW_SECS: i64 = 60;
+/// Passkey ceremonies (options asked for) per client and minute: each writes a row that lives
+/// five minutes; generous, for test suites whose workers log in by passkey from one address.
+pub const PASSKEY_REQUESTS_PER_MINUTE: u32 = 600;
 /// Refused requests are audited once per key in this long, not once each.
 const REFUSAL_WINDOW_SECS: i64 = 300;
 /// Attempts on one user ID wait their turn: at most this many at once (the one being checked
@@ -38,8 +41,17 @@ pub struct Limits {
 // One per process, so the size difference between the variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 enum Store {
-    Memory { ip_failures: WindowLimiter, requests: WindowLimiter, sso: WindowLimiter, refusals: WindowLimiter },
-    Shared { db: Db, turns: Arc<Semaphore> },
+    Memory {
+        ip_failures: WindowLimiter,
+        requests: WindowLimiter,
+        sso: WindowLimiter,
+        passkeys: WindowLimiter,
+        refusals: WindowLimiter,
+    },
+    Shared {
+        db: Db,
+        turns: Arc<Semaphore>,
+    },
 }
 
 impl Limits {
@@ -52,6 +64,7 @@ impl Limits {
                 ip_failures: WindowLimiter::new(u32::MAX, IP_WINDOW_SECS),
                 requests: WindowLimiter::new(RESET_REQUESTS_PER_WINDOW, RESET_WINDOW_SECS),
                 sso: WindowLimiter::new(SSO_REQUESTS_PER_MINUTE, SSO_WINDOW_SECS),
+                passkeys: WindowLimiter::new(PASSKEY_REQUESTS_PER_MINUTE, SSO_WINDOW_SECS),
                 refusals: WindowLimiter::new(1, REFUSAL_WINDOW_SECS),
             },
             gates: AttemptGates::default(),
@@ -110,6 +123,18 @@ impl Limits {
             Store::Memory { sso, .. } => Ok(sso.try_take(&key, now)),
             Store::Shared { db, .. } => {
                 Ok(db.count_in_window(&key, SSO_WINDOW_SECS, now).await? <= i64::from(SSO_REQUESTS_PER_MINUTE))
+            }
+        }
+    }
+
+    /// Counts one passkey ceremony started by this client; false when the client is over its
+    /// limit for the minute.
+    pub async fn take_passkey(&self, client: &ClientKey, now: i64) -> sqlx::Result<bool> {
+        let key = format!("passkey {}", client.as_str());
+        match &self.store {
+            Store::Memory { passkeys, .. } => Ok(passkeys.try_take(&key, now)),
+            Store::Shared { db, .. } => {
+                Ok(db.count_in_window(&key, SSO_WINDOW_SECS, now).await? <= i64::from(PASSKEY_REQUESTS_PER_MINUTE))
             }
         }
     }

@@ -98,6 +98,7 @@ impl Application {
             mail: signal.clone(),
             relying_party: Arc::new(relying_party),
             keys: keys.clone(),
+            webauthn: crate::authn::passkey::relying_party(&settings.public_url).map(Arc::new),
             leptos,
         };
         let backchannel = Backchannel {

@@ -81,7 +81,7 @@ pub fn LoginForm(
                     id="user-id"
                     name="user_id"
                     type="text"
-                    autocomplete="username"
+                    autocomplete="username webauthn"
                     autocapitalize="none"
                     spellcheck="false"
                     required

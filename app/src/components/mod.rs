@@ -5,6 +5,7 @@ pub mod login_form;
 pub mod navigator;
 pub mod notice;
 pub mod pager;
+pub mod passkeys;
 pub mod password_fields;
 pub mod personal_menu;
 pub mod settings_layout;

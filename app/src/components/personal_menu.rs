@@ -28,6 +28,7 @@ pub fn PersonalMenu(#[prop(default = MenuOf::Crm)] of: MenuOf) -> impl IntoView 
                     <li><a href=routes::CHANGE_PASSWORD>{t(Msg::ChangePassword)}</a></li>
                     <li><a href=routes::SESSIONS>{t(Msg::Sessions)}</a></li>
                     <li><a href=routes::TWO_STEP_SETTINGS>{t(Msg::TwoStepHeading)}</a></li>
+                    <li><a href=routes::PASSKEYS>{t(Msg::Passkeys)}</a></li>
                 })}
                 <li class="wide-only">
                     <form method="post" action=logout>

@@ -4,6 +4,7 @@
 use crate::api::LoginEcho;
 use crate::components::login_form::{login_form_phrases, LoginForm};
 use crate::components::notice::{use_notice, NoticeLine};
+use crate::components::passkeys::passkeys_offered;
 use crate::components::sso_buttons::SsoButtons;
 use crate::components::top_bar::TopBar;
 use crate::i18n::{t, Msg};
@@ -32,6 +33,7 @@ pub fn LoginPage() -> impl IntoView {
     let action = location.pathname.get_untracked();
     // The providers of the tenant in the address or remembered by this device, set by the server.
     let SsoChoices(providers) = use_context::<SsoChoices>().unwrap_or_default();
+    let passkeys = passkeys_offered();
     let or_password = (!providers.is_empty()).then(|| view! { <p class="or">{t(Msg::OrWithPassword)}</p> });
 
     view! {
@@ -43,6 +45,14 @@ pub fn LoginPage() -> impl IntoView {
             <SsoButtons providers label=Msg::LogInWith action=routes::SSO_START next=next.clone()/>
             {or_password}
             <LoginForm action tenant next echo phrases=login_form_phrases()/>
+            {passkeys.then(|| view! {
+                // Shown by the passkey script where the browser has passkeys.
+                <div class="passkey-login" data-passkey-login-box hidden>
+                    <button type="button" class="secondary" data-passkey-login>{t(Msg::LogInWithPasskey)}</button>
+                    <p class="error" role="alert" data-passkey-error hidden>{t(Msg::PasskeyFailed)}</p>
+                </div>
+                <script type="module" src=routes::PASSKEYS_SCRIPT></script>
+            })}
             <p class="link-row">
                 <a href=routes::FORGOT_PASSWORD>{t(Msg::ForgotPassword)}</a>
                 <a href=routes::RESET_LOGIN>{t(Msg::ResetLogin)}</a>

@@ -8,6 +8,7 @@ pub mod forgot_password;
 pub mod login;
 pub mod logout_confirm;
 pub mod not_found;
+pub mod passkeys;
 pub mod reset_login;
 pub mod roles;
 pub mod service_dashboard;

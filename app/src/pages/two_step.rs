@@ -26,10 +26,16 @@ pub fn TwoStepPage() -> impl IntoView {
         view! { <p><a href=routes::LOGIN>{t(Msg::BackToLogin)}</a></p> }.into_any()
     } else {
         match view.mode {
+            SecondStepMode::Code if !view.authenticator && view.passkeys => view! {
+                <PasskeyStep/>
+                <p data-passkey-unsupported>{t(Msg::PasskeysNeedJavaScript)}</p>
+            }
+            .into_any(),
             SecondStepMode::Code => view! {
                 <p>{t(Msg::TwoStepCodeIntro)}</p>
                 <CodeForm step="code" label=Msg::Code button=Msg::Verify error=view.error/>
                 <p><a href=format!("{}?with=recovery", routes::TWO_STEP)>{t(Msg::UseRecoveryCode)}</a></p>
+                {view.passkeys.then(|| view! { <PasskeyStep/> })}
             }
             .into_any(),
             SecondStepMode::RecoveryCode => view! {
@@ -61,6 +67,18 @@ pub fn TwoStepPage() -> impl IntoView {
             <FormError message=error/>
             {body}
         </main>
+    }
+}
+
+/// "Use a passkey", shown by the passkey script where the browser has passkeys.
+#[component]
+fn PasskeyStep() -> impl IntoView {
+    view! {
+        <div class="passkey-step" data-passkey-step-box hidden>
+            <button type="button" class="secondary" data-passkey-step>{t(Msg::UsePasskey)}</button>
+            <p class="error" role="alert" data-passkey-error hidden>{t(Msg::PasskeyFailed)}</p>
+        </div>
+        <script type="module" src=routes::PASSKEYS_SCRIPT></script>
     }
 }
 

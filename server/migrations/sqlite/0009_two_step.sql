@@ -35,7 +35,7 @@ CREATE INDEX user_passkeys_by_user ON user_passkeys (user_id);
 CREATE TABLE webauthn_ceremonies (
     ceremony_hash TEXT PRIMARY KEY,
     user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL CHECK (kind IN ('register', 'login')),
+    kind TEXT NOT NULL CHECK (kind IN ('register', 'login', 'step')),
     state TEXT NOT NULL,
     expires_at BIGINT NOT NULL
 );

@@ -11,6 +11,7 @@
 pub mod complete;
 pub mod link;
 pub mod otp;
+pub mod passkey;
 pub mod password;
 pub mod second_step;
 pub mod sso;

@@ -216,6 +216,15 @@ impl SecondStep<'_> {
         Ok(stepped)
     }
 
+    /// The second step given by a passkey of the person's (checked by the passkey handler).
+    pub async fn passed_with_passkey(&self, raw: &str, door: Door<'_>) -> Result<Stepped, StepError> {
+        let challenge = hash_token(raw);
+        let now = self.clock.now();
+        let row = self.db.second_step(&challenge, now).await.map_err(storage)?.ok_or(StepError::Expired)?;
+        let user = self.db.user_by_id(row.user_id).await.map_err(storage)?.ok_or(StepError::Expired)?;
+        self.complete(&challenge, row, user, SecondFactor { factor: Some(Factor::Passkey), at: now }, door).await
+    }
+
     /// A required second factor set up at the sign-in: the authenticator's first right code
     /// confirms it, ten recovery codes are made, and the sign-in completes.
     pub async fn enrol(&self, raw: &str, code: &str, door: Door<'_>) -> Result<Stepped, StepError> {

@@ -320,6 +320,7 @@ async fn replace_recovery_codes(tx: &mut Transaction<'_, Any>, user_id: i64, has
 pub struct PasskeyRow {
     pub id: String,
     pub user_id: i64,
+    pub credential_id: String,
     pub name: String,
     pub passkey: String,
     pub created_at: i64,
@@ -327,9 +328,14 @@ pub struct PasskeyRow {
 }
 
 impl Db {
+    /// What apps know a person by (their passkeys' user handle is made from it).
+    pub async fn subject_of(&self, user_id: i64) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar("SELECT subject FROM users WHERE id = $1").bind(user_id).fetch_optional(&self.pool).await
+    }
+
     pub async fn passkeys_of(&self, user_id: i64) -> sqlx::Result<Vec<PasskeyRow>> {
         sqlx::query_as(
-            "SELECT id, user_id, name, passkey, created_at, last_used_at FROM user_passkeys \
+            "SELECT id, user_id, credential_id, name, passkey, created_at, last_used_at FROM user_passkeys \
              WHERE user_id = $1 ORDER BY created_at, id",
         )
         .bind(user_id)
@@ -339,7 +345,8 @@ impl Db {
 
     pub async fn passkey_by_credential(&self, credential_id: &str) -> sqlx::Result<Option<PasskeyRow>> {
         sqlx::query_as(
-            "SELECT id, user_id, name, passkey, created_at, last_used_at FROM user_passkeys WHERE credential_id = $1",
+            "SELECT id, user_id, credential_id, name, passkey, created_at, last_used_at FROM user_passkeys \
+             WHERE credential_id = $1",
         )
         .bind(credential_id)
         .fetch_optional(&self.pool)

@@ -213,14 +213,27 @@ pub struct TenantClaim {
 
 type SuiteIdToken = IdToken<SuiteClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 
-/// `amr` (RFC 8176) for a session's method.
+/// `amr` (RFC 8176) for a session's method (`pwd`, `sso+otp`, `passkey`, …): each step's
+/// reference, and `mfa` when the session rests on more than one factor.
 fn amr(method: &str) -> Vec<&'static str> {
-    match method {
-        "sso" => vec!["fed"],
-        "passkey" => vec!["hwk", "user"],
-        m if m.contains("otp") => vec!["pwd", "otp", "mfa"],
-        _ => vec!["pwd"],
+    let mut refs = Vec::new();
+    for step in method.split('+') {
+        let step_refs: &[&'static str] = match step {
+            "sso" => &["fed"],
+            "passkey" => &["hwk", "user"],
+            "otp" | "recovery" => &["otp"],
+            _ => &["pwd"],
+        };
+        for r in step_refs {
+            if !refs.contains(r) {
+                refs.push(*r);
+            }
+        }
     }
+    if method.contains('+') || method == "passkey" {
+        refs.push("mfa");
+    }
+    refs
 }
 
 fn rights(app: &AppSession) -> Vec<String> {
@@ -874,5 +887,20 @@ impl Provider<'_> {
     pub async fn post_logout_redirect(&self, client_id: &str, uri: &str) -> Result<bool, TokenError> {
         let app = self.db.client(client_id).await?;
         Ok(app.is_some_and(|app| app.post_logout_redirect_uris.iter().any(|u| u == uri)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amr;
+
+    #[test]
+    fn amr_names_every_step_and_mfa_for_two() {
+        assert_eq!(amr("pwd"), ["pwd"]);
+        assert_eq!(amr("sso"), ["fed"]);
+        assert_eq!(amr("pwd+otp"), ["pwd", "otp", "mfa"]);
+        assert_eq!(amr("pwd+recovery"), ["pwd", "otp", "mfa"]);
+        assert_eq!(amr("sso+passkey"), ["fed", "hwk", "user", "mfa"]);
+        assert_eq!(amr("passkey"), ["hwk", "user", "mfa"]);
     }
 }

@@ -207,6 +207,10 @@ impl Backend for AppState {
         Ok(passwords::owner(&user, &tenant))
     }
 
+    fn passkeys_offered(&self) -> bool {
+        self.webauthn.is_some()
+    }
+
     fn reset_policy(&self) -> PasswordRecovery {
         PasswordRecovery { by_email: self.settings.reset_by_email, link_minutes: self.settings.reset_secs / 60 }
     }

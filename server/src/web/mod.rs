@@ -8,6 +8,7 @@ pub mod context;
 pub mod cookies;
 pub mod error;
 mod forms;
+mod passkeys;
 mod passwords;
 mod plain_page;
 mod provider;
@@ -63,8 +64,14 @@ const SETTINGS_PAGES: &[&str] = &[
 const SETTINGS_TERMS_PAGES: &[&str] = &[routes::SETTINGS_TERMS, routes::SETTINGS_LOGOUT_CONFIRM];
 const SERVICE_PAGES: &[&str] = &[routes::SERVICE, routes::SERVICE_LOGOUT_CONFIRM];
 /// Pages with a handler of their own (they fill in what the page shows).
-const HANDLED_PAGES: &[&str] =
-    &[routes::LOGIN, "/t/{tenant}/login", routes::RESET_LOGIN_CHOOSE, routes::TWO_STEP, routes::TWO_STEP_SETTINGS];
+const HANDLED_PAGES: &[&str] = &[
+    routes::LOGIN,
+    "/t/{tenant}/login",
+    routes::RESET_LOGIN_CHOOSE,
+    routes::TWO_STEP,
+    routes::TWO_STEP_SETTINGS,
+    routes::PASSKEYS,
+];
 
 /// Server functions each group may be called for (`/api/{endpoint}`).
 const PUBLIC_CALLS: &[&str] = &["login", "link_owner", "reset_policy"];
@@ -95,6 +102,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::SERVICE_SESSION, post(service::redeem))
         .route(routes::SETTINGS_LOGIN, post(settings::login))
         .route(routes::TWO_STEP, get(two_step::page).post(two_step::answer))
+        .route(routes::TWO_STEP_PASSKEY_OPTIONS, post(passkeys::step_options))
+        .route(routes::TWO_STEP_PASSKEY, post(passkeys::step))
+        .route(routes::PASSKEY_LOGIN_OPTIONS, post(passkeys::login_options))
+        .route(routes::PASSKEY_LOGIN, post(passkeys::login))
         .route(routes::SSO_START, post(sso::start))
         .route(&format!("{}/{{provider}}", routes::SSO_CALLBACK), get(sso::callback))
         .route(routes::SSO_LINK, get(sso::link_page).post(sso::link))
@@ -127,6 +138,9 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route(routes::APPS_REVOKE, post(sessions::revoke_app))
         .route(routes::CRM_SERVICE_HANDOFF, post(service::handoff))
         .route(routes::TWO_STEP_SETTINGS, get(two_step::settings_page).post(two_step::settings_post))
+        .route(routes::PASSKEYS, get(passkeys::page).post(passkeys::manage))
+        .route(routes::PASSKEYS_OPTIONS, post(passkeys::register_options))
+        .route(routes::PASSKEYS_REGISTER, post(passkeys::register))
         .route_layer(from_fn_with_state(state.clone(), require::crm_page));
 
     let crm_calls =

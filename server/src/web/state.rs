@@ -2,6 +2,7 @@
 //! uses.
 
 use crate::admin::Admin;
+use crate::authn::passkey::Passkeys;
 use crate::authn::password::PasswordCheck;
 use crate::authn::second_step::SecondStep;
 use crate::authn::sso::{RelyingParty, Sso};
@@ -22,6 +23,7 @@ use crate::wakeup::MailSignal;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
+use webauthn_rs::prelude::Webauthn;
 
 /// Cheap to clone.
 #[derive(Clone)]
@@ -35,6 +37,9 @@ pub struct AppState {
     pub relying_party: Arc<RelyingParty>,
     /// The signing keys of Frontdoor as an OpenID provider.
     pub keys: Arc<Keys>,
+    /// The WebAuthn relying party (passkeys): the public URL's host; none (and no passkeys)
+    /// where it is an IP address.
+    pub webauthn: Option<Arc<Webauthn>>,
     pub leptos: LeptosOptions,
 }
 
@@ -83,6 +88,11 @@ impl AppState {
             mail: &self.mail,
             issuer: "Frontdoor",
         }
+    }
+
+    pub fn passkeys(&self) -> Option<Passkeys<'_>> {
+        let webauthn = self.webauthn.as_deref()?;
+        Some(Passkeys { db: &self.db, clock: &self.clock, limits: &self.limits, webauthn })
     }
 
     pub fn two_step_settings(&self) -> TwoStepSettings<'_> {

@@ -10,6 +10,7 @@ mod helpers;
 mod language;
 mod login;
 mod mail;
+mod passkeys;
 mod passwords;
 mod provider;
 mod reset_login;

@@ -15,6 +15,14 @@
 //!                                  refresh-token rotations, each worker its own chain
 //!   load app-introspect URL CLIENT SECRET REDIRECT USER PASSWORD CONCURRENCY SECONDS
 //!                                  introspection of one access token
+//!   load two-step-logins URL USERS PASSWORD CONCURRENCY
+//!                                  each user sets up an authenticator, then logs in once with
+//!                                  password + code (a code works once: one login per user)
+//!   load passkey-logins URL ORIGIN USERS PASSWORD CONCURRENCY SECONDS
+//!                                  each client's user adds a passkey (a software authenticator
+//!                                  here), then passkey logins in a closed loop
+
+mod second_factor;
 
 use secrecy::SecretString;
 use server::hashing::PasswordHasher;
@@ -498,6 +506,15 @@ async fn main() {
                 return eprintln!("cannot commit");
             }
             println!("seeded {count} users");
+        }
+        "two-step-logins" => {
+            let users: Vec<String> = arg(2).split(',').map(str::to_string).collect();
+            second_factor::two_step_logins(&arg(1), users, &arg(3), arg(4).parse().unwrap_or(4)).await;
+        }
+        "passkey-logins" => {
+            let users: Vec<String> = arg(3).split(',').map(str::to_string).collect();
+            let (concurrency, seconds) = (arg(5).parse().unwrap_or(4), arg(6).parse().unwrap_or(10));
+            second_factor::passkey_logins(&arg(1), &arg(2), users, &arg(4), concurrency, seconds).await;
         }
         _ => eprintln!("usage: load hash [n] | load logins URL USER PASSWORD CONCURRENCY SECONDS | load rate URL USER PASSWORD PER_SECOND SECONDS"),
     }

@@ -1,0 +1,120 @@
+import { test, expect, Page, CDPSession } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { passkeyURL } from '../playwright.config';
+import { users, User } from './fixtures';
+
+// WebAuthn needs a domain: these run against the instance at localhost. Chromium's virtual
+// authenticator (CDP) stands in for a phone's fingerprint or a laptop's platform authenticator:
+// internal, with resident keys and user verification, and the person always says yes.
+test.use({ baseURL: passkeyURL });
+
+async function virtualAuthenticator(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return cdp;
+}
+
+/** A browser without passkeys in autofill (no conditional mediation): only the explicit button. */
+async function withoutAutofill(page: Page) {
+  await page.addInitScript(() => {
+    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
+}
+
+async function logInWithPassword(page: Page, user: User) {
+  await page.goto('/login');
+  await page.getByLabel('User ID').fill(user.login);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page).toHaveURL(/\/crm$/);
+}
+
+async function addPasskey(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Personal settings' }).click();
+  await page.getByRole('link', { name: 'Passkeys' }).click();
+  await expect(page.getByRole('heading', { name: 'Passkeys' })).toBeVisible();
+  await expect(page.getByText('You have no passkeys yet.')).toBeVisible();
+  await page.getByLabel('Passkey name').fill(name);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.getByRole('status')).toHaveText('The passkey was added.');
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+}
+
+test('a passkey is added under Personal settings, then logs in by itself', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: passkeyURL });
+  const page = await context.newPage();
+  await withoutAutofill(page);
+  await virtualAuthenticator(page);
+  await logInWithPassword(page, users.ada);
+  await addPasskey(page, 'Work laptop');
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => v.id)).toEqual([]);
+
+  // Logged out, back with nothing but the passkey.
+  await page.getByRole('button', { name: 'Personal settings' }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByRole('button', { name: 'Log in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/crm$/);
+  await expect(page.getByRole('heading', { name: `Welcome, ${users.ada.name}` })).toBeVisible();
+
+  // Renamed, then removed: the passkey logs in no more.
+  await page.goto('/crm/passkeys');
+  await page.getByLabel('Passkey name').first().fill('Old laptop');
+  await page.getByRole('button', { name: 'Rename Work laptop' }).click();
+  await page.getByRole('button', { name: 'Remove Old laptop' }).click();
+  await expect(page.getByRole('status')).toHaveText('The passkey was removed.');
+  await context.close();
+});
+
+test('the User ID field offers the passkey in its autofill', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: passkeyURL });
+  const page = await context.newPage();
+  await virtualAuthenticator(page);
+  await logInWithPassword(page, users.grace);
+  await addPasskey(page, 'Phone');
+  await page.getByRole('button', { name: 'Personal settings' }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  // The autofill's request waits on the login page; the virtual authenticator (always present)
+  // answers it as a person picking the passkey from the User ID field's suggestions would.
+  await expect(page).toHaveURL(/\/crm$/, { timeout: 15_000 });
+  await expect(page.getByRole('heading', { name: `Welcome, ${users.grace.name}` })).toBeVisible();
+  await context.close();
+});
+
+test('after a password, a person with a passkey gives it as the second step', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: passkeyURL });
+  const page = await context.newPage();
+  await withoutAutofill(page);
+  await virtualAuthenticator(page);
+  await logInWithPassword(page, users.sam);
+  await addPasskey(page, 'Security key');
+  await page.getByRole('button', { name: 'Personal settings' }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('User ID').fill(users.sam.login);
+  await page.getByLabel('Password', { exact: true }).fill(users.sam.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page).toHaveURL(/\/two-step$/);
+  await page.getByRole('button', { name: 'Use a passkey' }).click();
+  await expect(page).toHaveURL(/\/crm$/);
+  await context.close();
+});
+
+test('without JavaScript no passkey is offered', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: passkeyURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await expect(page.getByRole('button', { name: 'Log in with a passkey' })).toHaveCount(0);
+  await context.close();
+});
