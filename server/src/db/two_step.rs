@@ -433,27 +433,22 @@ impl Db {
         .map(|_| ())
     }
 
-    /// Takes a ceremony in flight (each is used once): its user and state.
+    /// Takes a ceremony in flight (each is used once): its user and state. One statement, so
+    /// that concurrent ceremonies never wait on each other's read lock (SQLite).
     pub async fn take_ceremony(
         &self,
         ceremony_hash: &str,
         kind: &str,
         now: i64,
     ) -> sqlx::Result<Option<(Option<i64>, String)>> {
-        let mut tx = self.pool.begin().await?;
-        let row: Option<(Option<i64>, String)> = sqlx::query_as(
-            "SELECT user_id, state FROM webauthn_ceremonies WHERE ceremony_hash = $1 AND kind = $2 AND expires_at > $3",
+        let taken: Option<(Option<i64>, String, String, i64)> = sqlx::query_as(
+            "DELETE FROM webauthn_ceremonies WHERE ceremony_hash = $1 RETURNING user_id, kind, state, expires_at",
         )
         .bind(ceremony_hash)
-        .bind(kind)
-        .bind(now)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await?;
-        let taken = sqlx::query("DELETE FROM webauthn_ceremonies WHERE ceremony_hash = $1")
-            .bind(ceremony_hash)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(row.filter(|_| taken.rows_affected() == 1))
+        Ok(taken
+            .filter(|(_, taken_kind, _, expires_at)| taken_kind == kind && *expires_at > now)
+            .map(|(user_id, _, state, _)| (user_id, state)))
     }
 }
