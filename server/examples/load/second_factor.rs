@@ -76,7 +76,9 @@ pub async fn two_step_logins(url: &str, users: Vec<String>, password: &str, conc
     for _ in 0..concurrency {
         let (queue, ready, url, password) = (queue.clone(), ready.clone(), url.to_string(), password.to_string());
         workers.push(tokio::spawn(async move {
-            while let Some(user) = queue.lock().await.pop() {
+            loop {
+                // The guard is dropped at the end of this statement: the clients run side by side.
+                let Some(user) = queue.lock().await.pop() else { break };
                 match set_up_authenticator(&url, &user, &password).await {
                     Some(authenticator) => ready.lock().await.push((user, authenticator)),
                     None => eprintln!("{user}: the authenticator could not be set up"),
@@ -93,7 +95,8 @@ pub async fn two_step_logins(url: &str, users: Vec<String>, password: &str, conc
     for _ in 0..concurrency {
         let (ready, tally, url, password) = (ready.clone(), tally.clone(), url.to_string(), password.to_string());
         workers.push(tokio::spawn(async move {
-            while let Some((user, authenticator)) = ready.lock().await.pop() {
+            loop {
+                let Some((user, authenticator)) = ready.lock().await.pop() else { break };
                 let began = Instant::now();
                 let ok = two_step_login(&url, &user, &password, &authenticator).await;
                 let mut tally = tally.lock().await;
