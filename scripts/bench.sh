@@ -100,6 +100,23 @@ users_page() {
 
 rss_peak() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$pid/status"; }
 
+# What the login page makes a browser download, as served: its module, the WASM, and (where
+# passkeys are offered) the passkey script; gzip, then Brotli (browsers ask for it over https).
+login_bundle() {
+  local encoding total size asset
+  for encoding in gzip br; do
+    total=0
+    for asset in frontend.js frontend_bg.wasm passkeys.js; do
+      size=$(curl -s -H "Accept-Encoding: $encoding" -o /dev/null -w '%{size_download}' "$URL/pkg/$asset")
+      printf '  %-18s %7d bytes (%s)\n' "$asset" "$size" "$encoding"
+      total=$((total + size))
+    done
+    echo "login page WASM + JS, $encoding: $total bytes ($((total / 1024)) KiB)"
+  done
+}
+say "The login page's bundle as served"
+login_bundle
+
 say "One argon2id verify"
 "$load" hash 20 | tee /tmp/frontdoor-hash.txt
 bound=$(awk '/bound on/ { print $5 }' /tmp/frontdoor-hash.txt)

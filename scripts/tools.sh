@@ -36,6 +36,10 @@ apt_install() {
 }
 
 ensure_build_tools() {
+  if ! command -v brotli >/dev/null; then
+    say "Installing brotli (the bundles are served precompressed)"
+    apt_install brotli
+  fi
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
@@ -74,7 +78,10 @@ build_site() {
     && trunk build --offline --config Trunk.toml \
     && trunk build --offline --config Trunk.toml --dist site/pkg/passwords --public-url /pkg/passwords/ \
       frontend/passwords/index.html)
-  # Served precompressed (the server picks .gz when the browser accepts gzip).
-  gzip -9 -k -f "$ROOT"/site/pkg/*.wasm "$ROOT"/site/pkg/*.js "$ROOT"/site/pkg/*.css \
-    "$ROOT"/site/pkg/passwords/*.wasm "$ROOT"/site/pkg/passwords/*.js
+  # Served precompressed: the server picks .br when the browser accepts Brotli (browsers do
+  # over https), else .gz when it accepts gzip.
+  local bundles=("$ROOT"/site/pkg/*.wasm "$ROOT"/site/pkg/*.js "$ROOT"/site/pkg/*.css
+    "$ROOT"/site/pkg/passwords/*.wasm "$ROOT"/site/pkg/passwords/*.js)
+  gzip -9 -k -f "${bundles[@]}"
+  brotli -q 11 -k -f "${bundles[@]}"
 }

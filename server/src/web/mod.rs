@@ -177,7 +177,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(settings_terms)
         .merge(settings_terms_calls)
         .merge(service)
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), context::request_context))
         .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))

@@ -35,6 +35,29 @@ async fn pages_are_not_stored_and_bundles_are_revalidated() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bundles_are_served_compressed_as_the_browser_accepts() {
+    // The bundles the test command built (trunk, then gzip and brotli) at the workspace's root.
+    let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../site");
+    let app = spawn_app_with(|args| args.site_root = site.into()).await;
+    let client = browser();
+    let fetch = |accept: &'static str| {
+        let request = client.get(app.url("/pkg/frontend_bg.wasm"));
+        async move {
+            let response = request.header("accept-encoding", accept).send().await.unwrap();
+            let encoding = response.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+            (response.status(), encoding, response.bytes().await.unwrap().len())
+        }
+    };
+    let (status, plain_encoding, plain) = fetch("identity").await;
+    assert_eq!((status, plain_encoding), (StatusCode::OK, None));
+    let (_, gzip_encoding, gzip) = fetch("gzip").await;
+    assert_eq!(gzip_encoding.as_deref(), Some("gzip"));
+    let (_, br_encoding, br) = fetch("gzip, deflate, br").await;
+    assert_eq!(br_encoding.as_deref(), Some("br"));
+    assert!(br < gzip && gzip < plain, "Brotli {br} < gzip {gzip} < plain {plain} bytes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_post_from_another_site_is_refused() {
     let app = spawn_app().await;
     let ada = app.ada().await;
