@@ -463,6 +463,23 @@ async fn users_are_searched_filtered_and_paged() {
     assert!(none.contains("No users match."), "a wildcard is a character");
     let deactivated = app.get(&client, "/settings/users?status=deactivated").await.text().await.unwrap();
     assert!(deactivated.contains("No users match."));
+
+    // Added through the page: the search index (trigrams on SQLite and PostgreSQL) has it at once.
+    let role = app.state.db.role_by_name(app.tenant("acme").await, "User").await.unwrap().unwrap().id.to_string();
+    let fields =
+        [("name", "Grace Hopper"), ("login", "grace@acme.test"), ("role_id", role.as_str()), ("language", "en")];
+    post(&app, &client, "/settings/users/new", &fields).await;
+    for search in ["HOPP", "ace hop", "grace@", "Ho"] {
+        let found = app.get(&client, &format!("/settings/users?q={}", search.replace(' ', "+"))).await;
+        let found = found.text().await.unwrap();
+        assert_eq!(rows(&found), 1, "{search}: part of the name or user ID, any case, short or long");
+        assert!(found.contains("Grace Hopper"), "{search}");
+    }
+    for search in ["%22%22%22", "%22Hopper%22", "*", "NEAR(a+b)", "Hopper+OR+Lovelace"] {
+        let page = app.get(&client, &format!("/settings/users?q={search}")).await;
+        assert_eq!(page.status(), 200, "{search}: searched for as typed");
+        assert!(page.text().await.unwrap().contains("No users match."), "{search}");
+    }
 }
 
 #[tokio::test]
