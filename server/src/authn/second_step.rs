@@ -11,9 +11,10 @@ use super::{Completion, Devices, Door, Factor, Method, SecondFactor, SignInError
 use crate::audit::{self, Event, LoginFailure, Origin, Subject};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
-use crate::db::{Db, Factors, SecondStepRow, Tenant, UserRecord};
+use crate::db::{Db, Device, Factors, SecondStepRow, Tenant, UserRecord};
 use crate::limits::Limits;
 use crate::sealing::{Purpose, SecretKey};
+use crate::softlock::Lockout;
 use crate::timings::FAILED_ANSWER_FLOOR;
 use crate::tokens::hash_token;
 use crate::wakeup::MailSignal;
@@ -147,6 +148,20 @@ impl SecondStep<'_> {
         outcome
     }
 
+    /// The soft lock's new counters: the known device's, else the account's.
+    async fn save_lockout(
+        &self,
+        user: &UserRecord,
+        device: Option<&Device>,
+        next: &Lockout,
+        now: i64,
+    ) -> Result<(), StepError> {
+        match device {
+            Some(device) => self.db.save_device(&device.token_hash, next, now).await.map_err(storage),
+            None => self.db.save_login_failures(user.id, next).await.map_err(storage),
+        }
+    }
+
     async fn answer(&self, raw: &str, answer: Answer<'_>, door: Door<'_>) -> Result<Stepped, StepError> {
         let typed = match answer {
             Answer::Code(code) | Answer::RecoveryCode(code) => code.trim(),
@@ -169,11 +184,27 @@ impl SecondStep<'_> {
             return Err(StepError::TooManyAttempts);
         }
         let user = self.db.user_by_id(row.user_id).await.map_err(storage)?.ok_or(StepError::Expired)?;
-        // One answer at a time per account, like passwords: the lock's counters are read under it.
-        let Some(_turn) = self.limits.attempt_turn(&user.login_name).await else { return Err(StepError::Busy) };
+        // As with passwords: a browser that logged in as this person before has a soft lock
+        // (and a turn) of its own, so strangers' wrong passwords never block the owner's code.
+        let carried = match door.devices {
+            Devices::Carried(raw) => raw.iter().map(|raw| hash_token(raw)).collect(),
+            Devices::Known | Devices::NotIssued => Vec::new(),
+        };
+        let known = |device: Option<Device>| device.filter(|d| d.user_id == user.id);
+        let presented = known(self.db.device_of(&user.login_name, &carried).await.map_err(storage)?);
+        let gate =
+            presented.as_ref().map_or(user.login_name.clone(), |d| format!("{}\n{}", user.login_name, d.token_hash));
+        // One answer at a time, like passwords: the waiting sign-in and the lock's counters are
+        // read again under the turn (an answer that went first may have used either).
+        let Some(_turn) = self.limits.attempt_turn(&gate).await else { return Err(StepError::Busy) };
+        let row = self.db.second_step(&challenge, now).await.map_err(storage)?.ok_or(StepError::Expired)?;
+        let device = match presented {
+            Some(_) => known(self.db.device_of(&user.login_name, &carried).await.map_err(storage)?),
+            None => None,
+        };
         let user = self.db.user_by_id(row.user_id).await.map_err(storage)?.ok_or(StepError::Expired)?;
         let subject = Subject::user(user.tenant_id, user.id);
-        let lockout = user.lockout;
+        let lockout = device.as_ref().map_or(user.lockout, |d| d.lockout);
         let (right, factor, left) = if lockout.is_locked(now) {
             self.audit(Event::LoginFailed(LoginFailure::Locked), subject, client).await;
             (false, Factor::Authenticator, None)
@@ -192,8 +223,9 @@ impl SecondStep<'_> {
         };
         if !right {
             if !lockout.is_locked(now) {
-                let next = lockout.after_failure(now, true);
-                self.db.save_login_failures(user.id, &next).await.map_err(storage)?;
+                // The hourly cap is for unknown devices only, as for passwords.
+                let next = lockout.after_failure(now, device.is_none());
+                self.save_lockout(&user, device.as_ref(), &next, now).await?;
                 self.audit(Event::LoginFailed(LoginFailure::WrongCode), subject, client).await;
                 if next.just_locked() {
                     self.audit(Event::LockedOut, subject, client).await;
@@ -204,7 +236,7 @@ impl SecondStep<'_> {
             return Err(StepError::WrongCode);
         }
         if lockout.streak > 0 {
-            self.db.save_login_failures(user.id, &lockout.after_success()).await.map_err(storage)?;
+            self.save_lockout(&user, device.as_ref(), &lockout.after_success(), now).await?;
         }
         if let Some(left) = left {
             self.mail.wake();

@@ -189,6 +189,29 @@ async fn wrong_codes_count_toward_the_accounts_soft_lock_like_wrong_passwords() 
     assert_eq!(app.state.db.user_by_id(ada.id).await.unwrap().unwrap().lockout.streak, 0);
 }
 
+/// Found in review: the second step read only the account's lock, so a stranger's wrong
+/// passwords (which lock the account for unknown devices) made the owner's right code "wrong"
+/// on their own browser, where their password still worked.
+#[tokio::test]
+async fn strangers_wrong_passwords_do_not_block_the_owners_code_on_a_known_device() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let (owner, secret, _) = with_authenticator(&app, &ada).await;
+    for _ in 0..5 {
+        let stranger = browser();
+        let guess =
+            app.post_login(&stranger, "/login", &[("user_id", &ada.login), ("password", "Wrong-Guess-4711")]).await;
+        assert_eq!(guess.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = app.state.db.user_by_id(ada.id).await.unwrap().unwrap().lockout;
+    assert!(locked.is_locked(app.state.clock.now()), "the account is locked for unknown devices");
+    // The owner, on the browser they logged in with before: the password, then the code (the
+    // next step's: the one shown at set-up was used).
+    assert_eq!(location(&app.log_in(&owner, &ada).await), "/two-step");
+    let code = secret.code_at(app.state.clock.now() + 30);
+    assert_eq!(location(&answer(&app, &owner, "code", &code).await), "/crm");
+}
+
 #[tokio::test]
 async fn turning_it_off_asks_for_the_password_and_new_recovery_codes_retire_the_old() {
     let app = spawn_app().await;
