@@ -111,6 +111,12 @@ pub struct Activated {
     pub second_step: Option<PendingStep>,
 }
 
+/// A changed password: this browser's new session, or the second step that comes first.
+pub enum Changed {
+    SignedIn(SignedIn),
+    SecondStep(PendingStep),
+}
+
 /// Why a form posted from a link did not go through.
 pub enum LinkRefusal {
     /// The link is used, expired, replaced or unknown.
@@ -219,14 +225,15 @@ impl Passwords<'_> {
 
     /// Change password under Personal settings: the current password first (checked like a
     /// login), then the policy. Every session ends, this browser signs in again with the new
-    /// password (the session returned), and the notice is queued.
+    /// password (the session returned; or its second step, when the session it came from had
+    /// none and one is due now), and the notice is queued.
     pub async fn change(
         &self,
         check: &PasswordCheck<'_>,
         user_id: i64,
         form: &ChangeForm<'_>,
         client: &ClientInfo,
-    ) -> Result<SignedIn, PasswordError> {
+    ) -> Result<Changed, PasswordError> {
         let user = self.db.user_by_id(user_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
         let tenant = self.db.tenant_by_id(user.tenant_id).await.map_err(storage)?.ok_or(PasswordError::Unexpected)?;
         if user.password_hash.is_none() {
@@ -269,10 +276,12 @@ impl Passwords<'_> {
             next: None,
             crm_session: None,
         };
-        self.completion().complete(verified, door).await.map_err(|err| match err {
-            SignInError::Refused(_) | SignInError::SecondStepDue(_) => PasswordError::Unexpected,
-            SignInError::Storage(err) => storage(err),
-        })
+        match self.completion().complete(verified, door).await {
+            Ok(signed_in) => Ok(Changed::SignedIn(signed_in)),
+            Err(SignInError::SecondStepDue(pending)) => Ok(Changed::SecondStep(pending)),
+            Err(SignInError::Refused(_)) => Err(PasswordError::Unexpected),
+            Err(SignInError::Storage(err)) => Err(storage(err)),
+        }
     }
 
     /// "Forgot your password?": queues a reset link for every active account with this address.

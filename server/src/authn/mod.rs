@@ -96,6 +96,16 @@ impl SecondFactor {
     }
 }
 
+/// A session's method once `factor` was given in it (an authenticator or a passkey just set
+/// up proves the person has it): `pwd` becomes `pwd+otp`; a method with a second factor already,
+/// or a passkey's, stays.
+pub fn method_with_factor(method: &str, factor: Factor, at: i64) -> String {
+    match Method::parse(method) {
+        Some(first) => session_method(first, Some(SecondFactor { factor: Some(factor), at })),
+        None => method.to_string(),
+    }
+}
+
 /// How a session says it was signed in: `pwd`, `sso`, `passkey`, `pwd+otp`, `pwd+recovery`, …
 pub fn session_method(method: Method, second: Option<SecondFactor>) -> String {
     match second.and_then(|s| s.factor) {

@@ -286,7 +286,9 @@ impl Db {
             return Err(ChangeError::NotFound);
         }
         if change == UserChange::Deactivate {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            for table in ["sessions", "second_steps"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
+            }
             retire_links(&mut tx, user_id, "the user was deactivated", now).await?;
         }
         if had_admin && !has_admin(&mut tx, tenant_id).await? {

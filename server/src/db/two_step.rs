@@ -283,10 +283,11 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records that a session's second factor was given now.
-    pub async fn set_second_factor_at(&self, token_hash: &str, at: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE sessions SET second_factor_at = $1 WHERE token_hash = $2")
+    /// Records that a session's second factor was given at `at`, and its method with it.
+    pub async fn set_second_factor(&self, token_hash: &str, method: &str, at: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE sessions SET second_factor_at = $1, method = $2 WHERE token_hash = $3")
             .bind(at)
+            .bind(method)
             .bind(token_hash)
             .execute(&self.pool)
             .await

@@ -230,7 +230,10 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         retire_links(&mut tx, user_id, "superseded by a password change", now).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        // Every session ends, and so does every sign-in waiting for its second step.
+        for table in ["sessions", "second_steps"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
+        }
         if change.notifies() {
             let recipient = before.email.as_deref().unwrap_or(&before.login_name);
             enqueue(&mut tx, MailKind::PasswordChanged, user_id, recipient, before.language.as_deref(), now).await?;
@@ -407,7 +410,9 @@ impl Db {
         .await?;
         let Some(id) = id else { return Ok(false) };
         if status != UserStatus::Active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            for table in ["sessions", "second_steps"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(id).execute(&mut *tx).await?;
+            }
             // Links sent before must not work again if the account is reactivated later.
             retire_links(&mut tx, id, "the user was deactivated", now).await?;
         }

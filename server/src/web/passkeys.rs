@@ -11,7 +11,7 @@ use super::{read_form, render};
 use crate::audit::{self, Event, Origin, Subject};
 use crate::authn::passkey::{clean_name, PasskeyError};
 use crate::authn::second_step::{self, StepError};
-use crate::authn::{Completion, Devices, Door, SignInError};
+use crate::authn::{method_with_factor, Completion, Devices, Door, Factor, SignInError};
 use crate::db::App;
 use app::domain::{format_utc, ReturnPath};
 use app::model::{Notice, PasskeyRow as PasskeyListRow, PasskeysView};
@@ -203,7 +203,15 @@ pub async fn register(State(state): State<AppState>, CurrentSession(me): Current
     let client = client(&parts);
     let passkeys = passkeys_or_404!(state);
     match passkeys.finish_registration(&user, &answer.ceremony, &answer.credential, &answer.name, &client).await {
-        Ok(_) => Json(json!({ "redirect": Notice::PasskeyAdded.at(routes::PASSKEYS) })).into_response(),
+        Ok(_) => {
+            // The passkey just made (user verified) is this session's second factor.
+            let now = state.clock.now();
+            let method = method_with_factor(&me.method, Factor::Passkey, now);
+            if let Err(err) = state.db.set_second_factor(&me.token_hash, &method, now).await {
+                return WebError::Storage(err).into_response();
+            }
+            Json(json!({ "redirect": Notice::PasskeyAdded.at(routes::PASSKEYS) })).into_response()
+        }
         Err(err) => passkey_refusal(err),
     }
 }

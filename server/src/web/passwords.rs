@@ -8,7 +8,7 @@ use super::{read_form, render};
 use crate::authn::{Devices, Door, SecondFactor};
 use crate::db::App;
 use crate::links::{self, is_token_shaped};
-use crate::passwords::{ChangeForm, LinkRefusal, NewPassword};
+use crate::passwords::{ChangeForm, Changed, LinkRefusal, NewPassword};
 use app::domain::LinkKind;
 use app::model::{Notice, PasswordEcho, PasswordError};
 use app::routes;
@@ -176,11 +176,17 @@ pub async fn change(State(state): State<AppState>, CurrentSession(me): CurrentSe
         second_factor: SecondFactor::of_session(&me.method, me.second_factor_at),
     };
     match state.passwords().change(&state.login().password_check(), me.user_id, &form, &client).await {
-        Ok(signed_in) => {
+        Ok(Changed::SignedIn(signed_in)) => {
             let mut response = Redirect::to(&Notice::PasswordChanged.at(routes::CHANGE_PASSWORD)).into_response();
             for cookie in super::backend::signed_in_cookies(&state, App::Crm, &signed_in, &devices) {
                 response.headers_mut().append(SET_COOKIE, cookie);
             }
+            response
+        }
+        // Every session ended, this browser's too; its new one needs the second factor first.
+        Ok(Changed::SecondStep(pending)) => {
+            let mut response = super::two_step::to_second_step(&state, &pending);
+            response.headers_mut().append(SET_COOKIE, cookies::clear_session_cookie(&state.settings, App::Crm));
             response
         }
         Err(err) => refused(&state, parts, err).await,

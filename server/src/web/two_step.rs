@@ -10,6 +10,7 @@ use super::plain_page::going_on;
 use super::state::AppState;
 use super::{read_form, render};
 use crate::authn::second_step::{self, Answer, StepError, Stepped};
+use crate::authn::{method_with_factor, Factor};
 use crate::db::App;
 use crate::two_step::{FactorError, Status};
 use app::i18n::Msg;
@@ -267,6 +268,11 @@ pub async fn settings_post(
         }),
         "confirm" => match flow.confirm(&user, &fields.code, &client).await {
             Ok(codes) => {
+                // The code just given is this session's second factor (a password change
+                // right after signs this browser in again without asking for it).
+                let now = state.clock.now();
+                let method = method_with_factor(&me.method, Factor::Authenticator, now);
+                state.db.set_second_factor(&me.token_hash, &method, now).await?;
                 view.authenticator = true;
                 view.recovery_codes_left = codes.len() as i64;
                 view.new_codes = Some(codes);

@@ -212,6 +212,45 @@ async fn strangers_wrong_passwords_do_not_block_the_owners_code_on_a_known_devic
     assert_eq!(location(&answer(&app, &owner, "code", &code).await), "/crm");
 }
 
+/// Found in review: the session that set up the authenticator had no second factor recorded,
+/// so changing the password right after ended every session and then failed with an error; a
+/// session from before the set-up failed the same way. And a sign-in waiting for its second
+/// step outlived a new password.
+#[tokio::test]
+async fn changing_the_password_after_setting_up_keeps_this_browser_signed_in_or_asks_for_the_code() {
+    let app = spawn_app().await;
+    let new_password = "Quartz-Meadow-Lantern-2931";
+    let change = |current: &str| {
+        [
+            ("current", current.to_string()),
+            ("password", new_password.to_string()),
+            ("confirm", new_password.to_string()),
+        ]
+    };
+
+    // In the browser that set it up: signed in again at once.
+    let ada = app.ada().await;
+    let (here, secret, _) = with_authenticator(&app, &ada).await;
+    let waiting = first_step(&app, &ada).await;
+    let changed = here.post(app.url("/crm/password")).form(&change(&ada.password)).send().await.unwrap();
+    assert_eq!(location(&changed), "/crm/password?notice=password-changed", "the code given at set-up counts");
+    assert_eq!(app.get(&here, "/crm").await.status(), StatusCode::OK);
+    let ended = answer(&app, &waiting, "code", &secret.code_at(app.state.clock.now() + 30)).await;
+    assert!(ended.text().await.unwrap().contains("This login has expired"), "the waiting sign-in ended too");
+
+    // In a browser signed in before the set-up: the new password's sign-in asks for the code.
+    let grace = app.add_user("acme", "grace@acme.test", "User", UserStatus::Active).await;
+    let older = browser();
+    assert_eq!(location(&app.log_in(&older, &grace).await), "/crm");
+    let (_, secret, _) = with_authenticator(&app, &grace).await;
+    let changed = older.post(app.url("/crm/password")).form(&change(&grace.password)).send().await.unwrap();
+    assert_eq!(location(&changed), "/two-step");
+    assert_eq!(app.get(&older, "/crm").await.status(), StatusCode::SEE_OTHER, "no session before the code");
+    let code = secret.code_at(app.state.clock.now() + 30);
+    assert_eq!(location(&answer(&app, &older, "code", &code).await), "/crm");
+    assert_eq!(app.get(&older, "/crm").await.status(), StatusCode::OK);
+}
+
 #[tokio::test]
 async fn turning_it_off_asks_for_the_password_and_new_recovery_codes_retire_the_old() {
     let app = spawn_app().await;
