@@ -15,13 +15,18 @@ async function post(path, body) {
     credentials: 'same-origin',
     body: JSON.stringify(body ?? {}),
   });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  if (!response.ok) {
+    const refusal = await response.json().catch(() => ({}));
+    throw Object.assign(new Error(`${path} answered ${response.status}`), { code: refusal.error });
+  }
   return response.json();
 }
 
 function fail(box, error) {
   if (error && error.name === 'AbortError') return;
-  const message = box.querySelector('[data-passkey-error]');
+  box.querySelectorAll('[role=alert]').forEach((alert) => (alert.hidden = true));
+  const which = error && error.code === 'wrong-password' ? '[data-passkey-wrong-password]' : '[data-passkey-error]';
+  const message = box.querySelector(which);
   if (message) message.hidden = false;
 }
 
@@ -72,8 +77,9 @@ function addAPasskey(box) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const name = form.querySelector('[name=name]').value;
+    const password = form.querySelector('[name=password]')?.value ?? '';
     try {
-      const { ceremony, options } = await post('/crm/passkeys/options');
+      const { ceremony, options } = await post('/crm/passkeys/options', { password });
       const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options.publicKey);
       const credential = await navigator.credentials.create({ publicKey });
       const answer = await post('/crm/passkeys/register', { ceremony, credential: credential.toJSON(), name });

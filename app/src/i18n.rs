@@ -621,6 +621,9 @@ messages! {
     MailTwoStepResetSubject => "Your two-step verification was reset", "Uw verificatie in twee stappen is opnieuw ingesteld";
     MailTwoStepResetBody => "An administrator removed the authenticator app, recovery codes and passkeys of your account {login} in {tenant} on {when} (UTC), and logged you out everywhere. Set them up again under Personal settings after your next login. If you did not ask for this, contact your administrator at once.",
         "Een beheerder heeft op {when} (UTC) de authenticator-app, herstelcodes en toegangssleutels van uw account {login} bij {tenant} verwijderd en u overal afgemeld. Stel ze na uw volgende aanmelding opnieuw in onder Persoonlijke instellingen. Heeft u hier niet om gevraagd, neem dan direct contact op met uw beheerder.";
+    MailPasskeyAddedSubject => "A passkey was added to your account", "Er is een toegangssleutel aan uw account toegevoegd";
+    MailPasskeyAddedBody => "A passkey was added to your account {login} in {tenant} on {when} (UTC): it logs you in without your password. You see and remove your passkeys under Personal settings → Passkeys.",
+        "Er is op {when} (UTC) een toegangssleutel toegevoegd aan uw account {login} bij {tenant}: daarmee meldt u zich aan zonder uw wachtwoord. Uw toegangssleutels ziet en verwijdert u onder Persoonlijke instellingen → Toegangssleutels.";
     MailLinkedSubject => "A new sign-in method was linked to your account", "Er is een nieuwe aanmeldmethode aan uw account gekoppeld";
     MailLinkedBody => "{provider} was linked to your account {login} in {tenant} on {when} (UTC): it now logs you in without your password.",
         "{provider} is op {when} (UTC) gekoppeld aan uw account {login} bij {tenant}: daarmee meldt u zich nu aan zonder uw wachtwoord.";
@@ -792,6 +795,9 @@ messages! {
         "Toegangssleutels hebben JavaScript nodig, in een browser die ze kent.";
     PasskeysUnavailable => "Passkeys are not available at this address.", "Toegangssleutels zijn op dit adres niet beschikbaar.";
     LogInWithPasskey => "Log in with a passkey", "Aanmelden met een toegangssleutel";
+    PasskeysOffByTenant => "Your organisation does not offer passkeys.", "Uw organisatie biedt geen toegangssleutels aan.";
+    SignInAgainForPasskey => "Adding a passkey needs a recent login: log out, log in again, and come back here.",
+        "Voor een toegangssleutel is een recente aanmelding nodig: meld u af, meld u opnieuw aan en kom hier terug.";
     PasskeyFailed => "The passkey could not be used. Try again, or log in with your password.",
         "De toegangssleutel kon niet worden gebruikt. Probeer het opnieuw, of meld aan met uw wachtwoord.";
     PasskeyAddedNotice => "The passkey was added.", "De toegangssleutel is toegevoegd.";

@@ -1157,6 +1157,10 @@ pub struct PasskeysView {
     pub off: bool,
     /// This installation's address is no domain: browsers make no passkeys for it.
     pub unavailable: bool,
+    /// Adding a passkey asks for the password (the person has one).
+    pub ask_password: bool,
+    /// Someone without a password last signed in too long ago to add a passkey.
+    pub sign_in_again: bool,
     pub passkeys: Vec<PasskeyRow>,
 }
 

@@ -39,12 +39,14 @@ async function logInWithPassword(page: Page, user: User) {
   await expect(page).toHaveURL(/\/crm$/);
 }
 
-async function addPasskey(page: Page, name: string) {
+/** Personal settings → Passkeys → "Add a passkey", with the password again. */
+async function addPasskey(page: Page, name: string, user: User) {
   await page.getByRole('button', { name: 'Personal settings' }).click();
   await page.getByRole('link', { name: 'Passkeys' }).click();
   await expect(page.getByRole('heading', { name: 'Passkeys' })).toBeVisible();
   await expect(page.getByText('You have no passkeys yet.')).toBeVisible();
   await page.getByLabel('Passkey name').fill(name);
+  await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await expect(page.getByRole('status')).toHaveText('The passkey was added.');
   await expect(page.getByText(name, { exact: true })).toBeVisible();
@@ -56,7 +58,12 @@ test('a passkey is added under Personal settings, then logs in by itself', async
   await withoutAutofill(page);
   await virtualAuthenticator(page);
   await logInWithPassword(page, users.ada);
-  await addPasskey(page, 'Work laptop');
+  // A passkey logs in by itself: adding one asks for the password again.
+  await page.goto('/crm/passkeys');
+  await page.getByLabel('Password').fill('not my password');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The current password is not right.');
+  await addPasskey(page, 'Work laptop', users.ada);
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => v.id)).toEqual([]);
 
@@ -82,7 +89,7 @@ test('the User ID field offers the passkey in its autofill', async ({ browser })
   const page = await context.newPage();
   await virtualAuthenticator(page);
   await logInWithPassword(page, users.grace);
-  await addPasskey(page, 'Phone');
+  await addPasskey(page, 'Phone', users.grace);
   // The autofill's request waits on the login page; the virtual authenticator (always present)
   // answers it as a person picking the passkey from the User ID field's suggestions would, at
   // once: the login page may be gone before a check of its address could see it.
@@ -101,7 +108,7 @@ test('after a password, a person with a passkey gives it as the second step', as
   await withoutAutofill(page);
   await virtualAuthenticator(page);
   await logInWithPassword(page, users.sam);
-  await addPasskey(page, 'Security key');
+  await addPasskey(page, 'Security key', users.sam);
   await page.getByRole('button', { name: 'Personal settings' }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByLabel('User ID').fill(users.sam.login);

@@ -36,7 +36,7 @@ pub fn PasskeysPage() -> impl IntoView {
 #[component]
 fn Passkeys(state: PasskeysView) -> impl IntoView {
     if state.off {
-        return view! { <p>{t(Msg::TwoStepOffByTenant)}</p> }.into_any();
+        return view! { <p>{t(Msg::PasskeysOffByTenant)}</p> }.into_any();
     }
     if state.unavailable {
         return view! { <p>{t(Msg::PasskeysUnavailable)}</p> }.into_any();
@@ -54,6 +54,21 @@ fn Passkeys(state: PasskeysView) -> impl IntoView {
     view! {
         <p>{t(Msg::PasskeysIntro)}</p>
         {list}
+        {if state.sign_in_again {
+            view! { <p>{t(Msg::SignInAgainForPasskey)}</p> }.into_any()
+        } else {
+            view! { <AddPasskey ask_password=state.ask_password/> }.into_any()
+        }}
+        <p data-passkey-unsupported>{t(Msg::PasskeysNeedJavaScript)}</p>
+        <script type="module" src=routes::PASSKEYS_SCRIPT></script>
+    }
+    .into_any()
+}
+
+/// "Add a passkey": a name, and the password again (a passkey logs in by itself).
+#[component]
+fn AddPasskey(ask_password: bool) -> impl IntoView {
+    view! {
         <div class="add-passkey" data-passkey-add-box hidden>
             <form method="post" action=routes::PASSKEYS_REGISTER novalidate>
                 <div class="field">
@@ -61,14 +76,19 @@ fn Passkeys(state: PasskeysView) -> impl IntoView {
                     <input id="passkey-name" name="name" type="text" maxlength="60" autocomplete="off"
                         value=t(Msg::DefaultPasskeyName)/>
                 </div>
+                {ask_password.then(|| view! {
+                    <div class="field">
+                        <label for="passkey-password">{t(Msg::Password)}</label>
+                        <input id="passkey-password" name="password" type="password" maxlength="128"
+                            autocomplete="current-password" required/>
+                    </div>
+                })}
                 <button type="submit" class="primary">{t(Msg::AddPasskey)}</button>
             </form>
+            <p class="error" role="alert" data-passkey-wrong-password hidden>{t(Msg::WrongCurrentPassword)}</p>
             <p class="error" role="alert" data-passkey-error hidden>{t(Msg::PasskeyFailed)}</p>
         </div>
-        <p data-passkey-unsupported>{t(Msg::PasskeysNeedJavaScript)}</p>
-        <script type="module" src=routes::PASSKEYS_SCRIPT></script>
     }
-    .into_any()
 }
 
 #[component]

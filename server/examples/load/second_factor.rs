@@ -254,7 +254,8 @@ async fn add_passkey(
     password: &str,
 ) -> Option<SoftPasskey> {
     password_login(browser, url, user, password).await?;
-    let started = post_json(browser, format!("{url}/crm/passkeys/options"), json!({}), "10.255.0.1").await?;
+    let password = json!({ "password": password });
+    let started = post_json(browser, format!("{url}/crm/passkeys/options"), password, "10.255.0.1").await?;
     let (passkey, credential) = SoftPasskey::create(&started["options"], origin)?;
     let body = json!({ "ceremony": started["ceremony"], "credential": credential, "name": "Bench key" });
     post_json(browser, format!("{url}/crm/passkeys/register"), body, "10.255.0.1").await?;

@@ -139,7 +139,7 @@ impl Completion<'_> {
     /// lets someone choose a password that the policy would not let them use.
     pub fn policy(method: Method, app: App, tenant: &Tenant) -> Result<(), Refusal> {
         // Settings and maintenance keeps its own password login: it has no other.
-        if method.is_password() && app == App::Crm && !tenant.password_login {
+        if method.is_local() && app == App::Crm && !tenant.password_login {
             return Err(Refusal::PasswordLoginOff);
         }
         Ok(())

@@ -48,10 +48,11 @@ impl Method {
         [Method::Password, Method::Sso, Method::Link, Method::Passkey].into_iter().find(|m| m.as_str() == raw)
     }
 
-    /// Whether the person chose or typed a password here: the tenant's "password login off"
-    /// applies to these.
-    pub fn is_password(self) -> bool {
-        matches!(self, Method::Password | Method::Link)
+    /// Whether the way in is one Frontdoor keeps itself (a password, chosen here or typed, or
+    /// a passkey) rather than the tenant's identity provider: "password login off" applies to
+    /// these, so that an account the provider disables cannot come in another way.
+    pub fn is_local(self) -> bool {
+        matches!(self, Method::Password | Method::Link | Method::Passkey)
     }
 }
 

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::db::{Db, PasskeyRow, UserRecord};
 use crate::limits::Limits;
 use crate::tokens::{hash_token, Token};
+use crate::wakeup::MailSignal;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -97,6 +98,7 @@ pub struct Passkeys<'a> {
     pub clock: &'a Clock,
     pub limits: &'a Limits,
     pub webauthn: &'a Webauthn,
+    pub mail: &'a MailSignal,
 }
 
 impl Passkeys<'_> {
@@ -168,9 +170,10 @@ impl Passkeys<'_> {
         let stored = serde_json::to_string(&passkey).map_err(state_error)?;
         let key = credential_key(passkey.cred_id().as_ref());
         let now = self.clock.now();
-        if !self.db.insert_passkey(&id, user.id, &key, &name, &stored, now).await.map_err(storage)? {
+        if !self.db.insert_passkey(&id, user, &key, &name, &stored, now).await.map_err(storage)? {
             return Err(PasskeyError::Duplicate);
         }
+        self.mail.wake();
         audit::record(
             self.db,
             self.clock,

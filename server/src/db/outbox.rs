@@ -23,6 +23,8 @@ pub enum MailKind {
     RecoveryCodeUsed,
     /// An administrator removed every second factor of the account.
     TwoStepReset,
+    /// A passkey was added to the account (it logs in by itself).
+    PasskeyAdded,
 }
 
 impl MailKind {
@@ -35,6 +37,7 @@ impl MailKind {
             MailKind::IdentityLinked => "identity-linked",
             MailKind::RecoveryCodeUsed => "recovery-code-used",
             MailKind::TwoStepReset => "two-step-reset",
+            MailKind::PasskeyAdded => "passkey-added",
         }
     }
 
@@ -46,6 +49,7 @@ impl MailKind {
             "identity-linked" => Some(MailKind::IdentityLinked),
             "recovery-code-used" => Some(MailKind::RecoveryCodeUsed),
             "two-step-reset" => Some(MailKind::TwoStepReset),
+            "passkey-added" => Some(MailKind::PasskeyAdded),
             _ => LinkKind::parse(raw).map(MailKind::Link),
         }
     }

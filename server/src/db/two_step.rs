@@ -358,32 +358,36 @@ impl Db {
     pub async fn insert_passkey(
         &self,
         id: &str,
-        user_id: i64,
+        user: &UserRecord,
         credential_id: &str,
         name: &str,
         passkey: &str,
         now: i64,
     ) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO user_passkeys (id, user_id, credential_id, name, passkey, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
-        .bind(user_id)
+        .bind(user.id)
         .bind(credential_id)
         .bind(name)
         .bind(passkey)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await;
         match inserted {
-            Ok(_) => Ok(true),
-            Err(err) if super::is_unique_violation(&err) => Ok(false),
-            Err(err) => Err(err),
+            Ok(_) => {}
+            Err(err) if super::is_unique_violation(&err) => return Ok(false),
+            Err(err) => return Err(err),
         }
+        // The person hears of every new way into their account.
+        notify(&mut tx, MailKind::PasskeyAdded, user, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
-    /// A passkey after a login: its counter and backup state, and when it was used.
     pub async fn passkey_used(&self, credential_id: &str, passkey: &str, now: i64) -> sqlx::Result<()> {
         sqlx::query("UPDATE user_passkeys SET passkey = $1, last_used_at = $2 WHERE credential_id = $3")
             .bind(passkey)

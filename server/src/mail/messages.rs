@@ -83,6 +83,12 @@ pub fn render(kind: MailKind, lang: Lang, facts: &Facts<'_>) -> Rendered {
         MailKind::TwoStepReset => {
             (Msg::MailTwoStepResetSubject, &[Msg::MailGreeting, Msg::MailTwoStepResetBody], None, &[])
         }
+        MailKind::PasskeyAdded => (
+            Msg::MailPasskeyAddedSubject,
+            &[Msg::MailGreeting, Msg::MailPasskeyAddedBody, Msg::MailChangedNotYou],
+            None,
+            &[],
+        ),
     };
     let say = |msg: Msg| fill(msg.text(lang), &args);
     let link = facts.link.filter(|_| button.is_some());

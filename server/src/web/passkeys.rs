@@ -10,9 +10,10 @@ use super::state::AppState;
 use super::{read_form, render};
 use crate::audit::{self, Event, Origin, Subject};
 use crate::authn::passkey::{clean_name, PasskeyError};
+use crate::authn::password::PasswordRefusal;
 use crate::authn::second_step::{self, StepError};
 use crate::authn::{method_with_factor, Completion, Devices, Door, Factor, SignInError};
-use crate::db::App;
+use crate::db::{App, SessionRecord};
 use app::domain::{format_utc, ReturnPath};
 use app::model::{Notice, PasskeyRow as PasskeyListRow, PasskeysView};
 use app::routes;
@@ -165,12 +166,61 @@ pub async fn step(State(state): State<AppState>, request: Request) -> Response {
 }
 
 /// `POST /crm/passkeys/options`: "Add a passkey", for the signed-in person.
-pub async fn register_options(State(state): State<AppState>, CurrentSession(me): CurrentSession) -> Response {
+/// For someone without a password, adding a passkey needs a sign-in this recent.
+const RECENT_SIGN_IN_SECS: i64 = 15 * 60;
+
+#[derive(Deserialize, Default)]
+pub struct RegisterStart {
+    #[serde(default)]
+    password: String,
+}
+
+/// Whether this person may add a passkey in this tenant: passkeys are a way in Frontdoor keeps
+/// itself, so not where two-step verification or password login is off.
+fn passkeys_allowed(tenant: &crate::db::Tenant) -> bool {
+    tenant.two_step != crate::db::TwoStepPolicy::Off && tenant.password_login
+}
+
+/// `POST /crm/passkeys/options`: options for a new passkey. A passkey logs in by itself, so
+/// adding one asks for the password (or, for someone without one, a sign-in within the last
+/// 15 minutes): a session cookie alone cannot plant one.
+pub async fn register_options(
+    State(state): State<AppState>,
+    CurrentSession(me): CurrentSession,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let start: RegisterStart = json_body(body).await.unwrap_or_default();
     let user = match state.db.user_by_id(me.user_id).await {
         Ok(Some(user)) => user,
         Ok(None) => return refused(StatusCode::UNAUTHORIZED, "expired"),
         Err(err) => return WebError::Storage(err).into_response(),
     };
+    match state.db.tenant_by_id(user.tenant_id).await {
+        Ok(Some(tenant)) if passkeys_allowed(&tenant) => {}
+        Ok(_) => return refused(StatusCode::FORBIDDEN, "off"),
+        Err(err) => return WebError::Storage(err).into_response(),
+    }
+    if user.password_hash.is_some() {
+        let devices = cookies::devices(&state.settings, &parts.headers);
+        let login = state.login();
+        match login
+            .password_check()
+            .confirm(user.id, &user.login_name, &start.password, &devices, &client(&parts))
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) | Err(PasswordRefusal::WrongCredentials | PasswordRefusal::PasswordTooLong) => {
+                return refused(StatusCode::FORBIDDEN, "wrong-password")
+            }
+            Err(PasswordRefusal::TooManyAttempts) => {
+                return refused(StatusCode::TOO_MANY_REQUESTS, "too-many-requests")
+            }
+            Err(_) => return refused(StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        }
+    } else if state.clock.now() - me.auth_time > RECENT_SIGN_IN_SECS {
+        return refused(StatusCode::FORBIDDEN, "sign-in-again");
+    }
     let subject = match state.db.subject_of(user.id).await {
         Ok(subject) => subject.unwrap_or_default(),
         Err(err) => return WebError::Storage(err).into_response(),
@@ -229,17 +279,20 @@ pub async fn page(
     request: Request,
 ) -> Result<Response, WebError> {
     let (parts, _) = request.into_parts();
-    let view = passkeys_view(&state, me.user_id).await?;
+    let view = passkeys_view(&state, &me).await?;
     Ok(render::page(&state, parts, move || provide_context(view.clone())).await)
 }
 
-async fn passkeys_view(state: &AppState, user_id: i64) -> Result<PasskeysView, WebError> {
-    let user = state.db.user_by_id(user_id).await?.ok_or(WebError::NotSignedIn)?;
+async fn passkeys_view(state: &AppState, me: &SessionRecord) -> Result<PasskeysView, WebError> {
+    let user = state.db.user_by_id(me.user_id).await?.ok_or(WebError::NotSignedIn)?;
     let tenant = state.db.tenant_by_id(user.tenant_id).await?.ok_or(WebError::NotSignedIn)?;
-    let rows = state.db.passkeys_of(user_id).await?;
+    let rows = state.db.passkeys_of(me.user_id).await?;
+    let ask_password = user.password_hash.is_some();
     Ok(PasskeysView {
-        off: tenant.two_step == crate::db::TwoStepPolicy::Off,
+        off: !passkeys_allowed(&tenant),
         unavailable: state.webauthn.is_none(),
+        ask_password,
+        sign_in_again: !ask_password && state.clock.now() - me.auth_time > RECENT_SIGN_IN_SECS,
         passkeys: rows
             .into_iter()
             .map(|row| PasskeyListRow {

@@ -92,7 +92,7 @@ impl AppState {
 
     pub fn passkeys(&self) -> Option<Passkeys<'_>> {
         let webauthn = self.webauthn.as_deref()?;
-        Some(Passkeys { db: &self.db, clock: &self.clock, limits: &self.limits, webauthn })
+        Some(Passkeys { db: &self.db, clock: &self.clock, limits: &self.limits, webauthn, mail: &self.mail })
     }
 
     pub fn two_step_settings(&self) -> TwoStepSettings<'_> {

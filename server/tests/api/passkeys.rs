@@ -112,8 +112,17 @@ async fn adding_a_passkey_needs_a_session_and_asks_for_a_discoverable_verified_c
     let ada = app.ada().await;
     let client = browser();
     assert_eq!(location(&app.log_in(&client, &ada).await), "/crm");
-    let options: Value =
-        client.post(app.url("/crm/passkeys/options")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    // A passkey logs in by itself: a session cookie alone cannot add one (found in review).
+    let page = app.get(&client, "/crm/passkeys").await.text().await.unwrap();
+    assert!(page.contains("autocomplete=\"current-password\""), "the page asks for the password");
+    for password in ["", "not my password"] {
+        let refused = client.post(app.url("/crm/passkeys/options")).json(&json!({ "password": password })).send().await;
+        let refused = refused.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert_eq!(refused.json::<Value>().await.unwrap()["error"], "wrong-password");
+    }
+    let options = client.post(app.url("/crm/passkeys/options")).json(&json!({ "password": ada.password })).send();
+    let options: Value = options.await.unwrap().json().await.unwrap();
     let public_key = &options["options"]["publicKey"];
     assert_eq!(public_key["rp"]["id"], "localhost");
     assert_eq!(public_key["user"]["name"], "ada@acme.test");
@@ -139,4 +148,15 @@ async fn adding_a_passkey_needs_a_session_and_asks_for_a_discoverable_verified_c
     assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
     let page = app.get(&client, "/crm/passkeys").await.text().await.unwrap();
     assert!(page.contains("You have no passkeys yet."));
+
+    // Where the tenant has two-step verification off, no passkey is added (found in review:
+    // only the page hid the button).
+    let tenant = app.tenant("acme").await;
+    app.state.db.set_two_step_policy(tenant, server::db::TwoStepPolicy::Off, 0, false).await.unwrap();
+    let off = client.post(app.url("/crm/passkeys/options")).json(&json!({ "password": ada.password })).send();
+    let off = off.await.unwrap();
+    assert_eq!(off.status(), StatusCode::FORBIDDEN);
+    assert_eq!(off.json::<Value>().await.unwrap()["error"], "off");
+    let page = app.get(&client, "/crm/passkeys").await.text().await.unwrap();
+    assert!(page.contains("Your organisation does not offer passkeys.") && !page.contains("Add a passkey"));
 }
