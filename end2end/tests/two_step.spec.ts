@@ -18,13 +18,17 @@ function totp(base32Key: string, at = Date.now()): string {
   return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
 }
 
-/** A code of the next time step, so that no code is used twice (each works once). */
+/**
+ * A code no login has used: the current time step's, or the next one's (the server accepts one
+ * step either side), waiting only when both are used. `used` holds the steps given so far.
+ */
 async function freshCode(key: string, used: Set<string>): Promise<string> {
   for (;;) {
-    const code = totp(key);
-    if (!used.has(code)) {
-      used.add(code);
-      return code;
+    const now = Math.floor(Date.now() / 30_000);
+    const step = Math.max(now, ...[...used].map((s) => Number(s) + 1));
+    if (step <= now + 1) {
+      used.add(String(step));
+      return totp(key, step * 30_000);
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
