@@ -505,6 +505,11 @@ async fn main() {
             if tx.commit().await.is_err() {
                 return eprintln!("cannot commit");
             }
+            // As autovacuum would soon after a bulk load: the planner's statistics (PostgreSQL;
+            // SQLite has none the Users query depends on).
+            if db.kind == server::db::DbKind::Postgres && sqlx::query("ANALYZE users").execute(&db.pool).await.is_err() {
+                return eprintln!("cannot analyze");
+            }
             println!("seeded {count} users");
         }
         "two-step-logins" => {
