@@ -40,6 +40,25 @@ struct Tally {
     other: usize,
 }
 
+impl Tally {
+    /// One round: its time when it went through, else one more "other".
+    fn count(&mut self, ok: bool, took: Duration) {
+        if ok {
+            self.ok.push(took);
+        } else {
+            self.other += 1;
+        }
+    }
+}
+
+/// A JSON answer, when the status says it succeeded.
+async fn json_if_ok(response: reqwest::Response) -> Option<serde_json::Value> {
+    if !response.status().is_success() {
+        return None;
+    }
+    serde_json::from_str(&response.text().await.ok()?).ok()
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -151,10 +170,7 @@ impl BenchApp {
             .send()
             .await
             .ok()?;
-        if !response.status().is_success() {
-            return None;
-        }
-        serde_json::from_str(&response.text().await.ok()?).ok()
+        json_if_ok(response).await
     }
 }
 

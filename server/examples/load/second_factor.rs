@@ -3,7 +3,7 @@
 //! authenticator (a P-256 key through ring, attestation "none", user verified) as a browser's
 //! platform authenticator would.
 
-use super::{report, Tally};
+use super::{json_if_ok, report, Tally};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ring::rand::SystemRandom;
@@ -99,12 +99,7 @@ pub async fn two_step_logins(url: &str, users: Vec<String>, password: &str, conc
                 let Some((user, authenticator)) = ready.lock().await.pop() else { break };
                 let began = Instant::now();
                 let ok = two_step_login(&url, &user, &password, &authenticator).await;
-                let mut tally = tally.lock().await;
-                if ok {
-                    tally.ok.push(began.elapsed());
-                } else {
-                    tally.other += 1;
-                }
+                tally.lock().await.count(ok, began.elapsed());
             }
         }));
     }
@@ -239,10 +234,7 @@ async fn post_json(browser: &reqwest::Client, url: String, body: Value, client_i
         .send()
         .await
         .ok()?;
-    if !response.status().is_success() {
-        return None;
-    }
-    serde_json::from_str(&response.text().await.ok()?).ok()
+    json_if_ok(response).await
 }
 
 /// Personal settings → Passkeys → "Add a passkey", in a browser signed in with the password.
@@ -307,12 +299,7 @@ pub async fn passkey_logins(
                 let client_ip = format!("10.{worker}.{}.{}", (n / 250) % 250, n % 250 + 1);
                 let began = Instant::now();
                 let ok = passkey_login(&browser, &url, &mut passkey, &client_ip).await;
-                let mut tally = tally.lock().await;
-                if ok {
-                    tally.ok.push(began.elapsed());
-                } else {
-                    tally.other += 1;
-                }
+                tally.lock().await.count(ok, began.elapsed());
             }
         }));
     }

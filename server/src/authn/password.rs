@@ -67,6 +67,15 @@ pub struct Attempt<'a> {
     pub devices: &'a [String],
 }
 
+/// Whose turn an attempt waits for: a known device's own (strangers' attempts do not hold up
+/// the owner's), else the user ID's.
+pub fn attempt_gate(login_name: &str, device: Option<&Device>) -> String {
+    match device {
+        Some(device) => format!("{login_name}\n{}", device.token_hash),
+        None => login_name.to_string(),
+    }
+}
+
 /// A right password: who, and whether this browser is one of their known devices.
 pub struct Proven {
     pub verified: Verified,
@@ -120,10 +129,7 @@ impl PasswordCheck<'_> {
         // Unknown and known names take turns alike, so timing tells nothing of which is which.
         let device_hashes: Vec<String> = attempt.devices.iter().map(|raw| hash_token(raw)).collect();
         let presented = self.db.device_of(name.as_str(), &device_hashes).await.map_err(storage)?;
-        let gate = match &presented {
-            Some(device) => format!("{}\n{}", name.as_str(), device.token_hash),
-            None => name.as_str().to_string(),
-        };
+        let gate = attempt_gate(name.as_str(), presented.as_ref());
         let Some(_turn) = self.limits.attempt_turn(&gate).await else {
             return Err(PasswordRefusal::Busy);
         };
@@ -227,10 +233,8 @@ impl PasswordCheck<'_> {
         let right = self.hasher.verify(password, user.password_hash.clone()).await.map_err(from_hash_error)?;
         // The hourly cap is for unknown devices only: strangers must not lock the owner out.
         let next = if right { lockout.after_success() } else { lockout.after_failure(now, device.is_none()) };
-        match device {
-            Some(device) => self.db.save_device(&device.token_hash, &next, now).await.map_err(storage)?,
-            None if next != lockout => self.db.save_login_failures(user.id, &next).await.map_err(storage)?,
-            None => {}
+        if device.is_some() || next != lockout {
+            self.db.save_lockout(user.id, device, &next, now).await.map_err(storage)?;
         }
         if !right {
             self.audit(Event::LoginFailed(LoginFailure::WrongPassword), subject, client).await;
@@ -261,10 +265,7 @@ impl PasswordCheck<'_> {
         let device_hashes: Vec<String> = devices.iter().map(|raw| hash_token(raw)).collect();
         let device = self.db.device_of(login_name, &device_hashes).await.map_err(storage)?;
         let device = device.filter(|d| d.user_id == user_id);
-        let gate = match &device {
-            Some(device) => format!("{login_name}\n{}", device.token_hash),
-            None => login_name.to_string(),
-        };
+        let gate = attempt_gate(login_name, device.as_ref());
         let Some(_turn) = self.limits.attempt_turn(&gate).await else {
             return Err(PasswordRefusal::Busy);
         };

@@ -7,6 +7,7 @@
 
 use super::complete::SECOND_STEP_SECS;
 use super::otp::{self, Authenticator};
+use super::password::attempt_gate;
 use super::{Completion, Devices, Door, Factor, Method, SecondFactor, SignInError, SignedIn, Verified};
 use crate::audit::{self, Event, LoginFailure, Origin, Subject};
 use crate::client::ClientInfo;
@@ -14,7 +15,6 @@ use crate::clock::Clock;
 use crate::db::{Db, Device, Factors, SecondStepRow, Tenant, UserRecord};
 use crate::limits::Limits;
 use crate::sealing::{Purpose, SecretKey};
-use crate::softlock::Lockout;
 use crate::timings::FAILED_ANSWER_FLOOR;
 use crate::tokens::hash_token;
 use crate::wakeup::MailSignal;
@@ -148,20 +148,6 @@ impl SecondStep<'_> {
         outcome
     }
 
-    /// The soft lock's new counters: the known device's, else the account's.
-    async fn save_lockout(
-        &self,
-        user: &UserRecord,
-        device: Option<&Device>,
-        next: &Lockout,
-        now: i64,
-    ) -> Result<(), StepError> {
-        match device {
-            Some(device) => self.db.save_device(&device.token_hash, next, now).await.map_err(storage),
-            None => self.db.save_login_failures(user.id, next).await.map_err(storage),
-        }
-    }
-
     async fn answer(&self, raw: &str, answer: Answer<'_>, door: Door<'_>) -> Result<Stepped, StepError> {
         let typed = match answer {
             Answer::Code(code) | Answer::RecoveryCode(code) => code.trim(),
@@ -192,8 +178,7 @@ impl SecondStep<'_> {
         };
         let known = |device: Option<Device>| device.filter(|d| d.user_id == user.id);
         let presented = known(self.db.device_of(&user.login_name, &carried).await.map_err(storage)?);
-        let gate =
-            presented.as_ref().map_or(user.login_name.clone(), |d| format!("{}\n{}", user.login_name, d.token_hash));
+        let gate = attempt_gate(&user.login_name, presented.as_ref());
         // One answer at a time, like passwords: the waiting sign-in and the lock's counters are
         // read again under the turn (an answer that went first may have used either).
         let Some(_turn) = self.limits.attempt_turn(&gate).await else { return Err(StepError::Busy) };
@@ -225,7 +210,7 @@ impl SecondStep<'_> {
             if !lockout.is_locked(now) {
                 // The hourly cap is for unknown devices only, as for passwords.
                 let next = lockout.after_failure(now, device.is_none());
-                self.save_lockout(&user, device.as_ref(), &next, now).await?;
+                self.db.save_lockout(user.id, device.as_ref(), &next, now).await.map_err(storage)?;
                 self.audit(Event::LoginFailed(LoginFailure::WrongCode), subject, client).await;
                 if next.just_locked() {
                     self.audit(Event::LockedOut, subject, client).await;
@@ -236,7 +221,7 @@ impl SecondStep<'_> {
             return Err(StepError::WrongCode);
         }
         if lockout.streak > 0 {
-            self.save_lockout(&user, device.as_ref(), &lockout.after_success(), now).await?;
+            self.db.save_lockout(user.id, device.as_ref(), &lockout.after_success(), now).await.map_err(storage)?;
         }
         if let Some(left) = left {
             self.mail.wake();

@@ -58,6 +58,20 @@ impl Db {
     }
 
     /// Records a device's attempt: its soft lock after it, and when it was last used.
+    /// The soft lock's new counters: a known device's own, else the account's.
+    pub async fn save_lockout(
+        &self,
+        user_id: i64,
+        device: Option<&Device>,
+        next: &Lockout,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        match device {
+            Some(device) => self.save_device(&device.token_hash, next, now).await,
+            None => self.save_login_failures(user_id, next).await,
+        }
+    }
+
     pub async fn save_device(&self, token_hash: &str, lockout: &Lockout, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "UPDATE devices SET failure_streak = $1, locked_until = $2, last_used_at = $3 WHERE token_hash = $4",

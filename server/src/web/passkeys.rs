@@ -12,7 +12,7 @@ use crate::audit::{self, Event, Origin, Subject};
 use crate::authn::passkey::{clean_name, PasskeyError};
 use crate::authn::password::PasswordRefusal;
 use crate::authn::second_step::{self, StepError};
-use crate::authn::{method_with_factor, Completion, Devices, Door, Factor, SignInError};
+use crate::authn::{Completion, Devices, Door, Factor, SignInError};
 use crate::db::{App, SessionRecord};
 use app::domain::{format_utc, ReturnPath};
 use app::model::{Notice, PasskeyRow as PasskeyListRow, PasskeysView};
@@ -169,6 +169,10 @@ pub async fn step(State(state): State<AppState>, request: Request) -> Response {
 /// For someone without a password, adding a passkey needs a sign-in this recent.
 const RECENT_SIGN_IN_SECS: i64 = 15 * 60;
 
+fn signed_in_recently(state: &AppState, me: &SessionRecord) -> bool {
+    state.clock.now() - me.auth_time <= RECENT_SIGN_IN_SECS
+}
+
 #[derive(Deserialize, Default)]
 pub struct RegisterStart {
     #[serde(default)]
@@ -218,7 +222,7 @@ pub async fn register_options(
             }
             Err(_) => return refused(StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }
-    } else if state.clock.now() - me.auth_time > RECENT_SIGN_IN_SECS {
+    } else if !signed_in_recently(&state, &me) {
         return refused(StatusCode::FORBIDDEN, "sign-in-again");
     }
     let subject = match state.db.subject_of(user.id).await {
@@ -254,10 +258,7 @@ pub async fn register(State(state): State<AppState>, CurrentSession(me): Current
     let passkeys = passkeys_or_404!(state);
     match passkeys.finish_registration(&user, &answer.ceremony, &answer.credential, &answer.name, &client).await {
         Ok(_) => {
-            // The passkey just made (user verified) is this session's second factor.
-            let now = state.clock.now();
-            let method = method_with_factor(&me.method, Factor::Passkey, now);
-            if let Err(err) = state.db.set_second_factor(&me.token_hash, &method, now).await {
+            if let Err(err) = super::two_step::count_as_second_factor(&state, &me, Factor::Passkey).await {
                 return WebError::Storage(err).into_response();
             }
             Json(json!({ "redirect": Notice::PasskeyAdded.at(routes::PASSKEYS) })).into_response()
@@ -292,7 +293,7 @@ async fn passkeys_view(state: &AppState, me: &SessionRecord) -> Result<PasskeysV
         off: !passkeys_allowed(&tenant),
         unavailable: state.webauthn.is_none(),
         ask_password,
-        sign_in_again: !ask_password && state.clock.now() - me.auth_time > RECENT_SIGN_IN_SECS,
+        sign_in_again: !ask_password && !signed_in_recently(state, me),
         passkeys: rows
             .into_iter()
             .map(|row| PasskeyListRow {

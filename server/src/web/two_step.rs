@@ -11,7 +11,7 @@ use super::state::AppState;
 use super::{read_form, render};
 use crate::authn::second_step::{self, Answer, StepError, Stepped};
 use crate::authn::{method_with_factor, Factor};
-use crate::db::App;
+use crate::db::{App, SessionRecord};
 use crate::two_step::{FactorError, Status};
 use app::i18n::Msg;
 use app::model::{AuthenticatorSetup, Notice, SecondStepMode, SecondStepView, TwoStepError, TwoStepSettingsView};
@@ -184,6 +184,13 @@ async fn stepped_response(state: &AppState, parts: &Parts, stepped: Stepped, dev
 }
 
 /// A sign-in whose second step is due: to its page, with the half-signed-in cookie.
+/// A factor just set up in this session (its first code, or a passkey made with the person's
+/// fingerprint, face or PIN) is the session's second factor from now on.
+pub async fn count_as_second_factor(state: &AppState, me: &SessionRecord, factor: Factor) -> sqlx::Result<()> {
+    let now = state.clock.now();
+    state.db.set_second_factor(&me.token_hash, &method_with_factor(&me.method, factor, now), now).await
+}
+
 pub fn to_second_step(state: &AppState, pending: &crate::authn::PendingStep) -> Response {
     let mut response = Redirect::to(routes::TWO_STEP).into_response();
     response.headers_mut().append(SET_COOKIE, cookies::two_step_cookie(&state.settings, &pending.token));
@@ -270,9 +277,7 @@ pub async fn settings_post(
             Ok(codes) => {
                 // The code just given is this session's second factor (a password change
                 // right after signs this browser in again without asking for it).
-                let now = state.clock.now();
-                let method = method_with_factor(&me.method, Factor::Authenticator, now);
-                state.db.set_second_factor(&me.token_hash, &method, now).await?;
+                count_as_second_factor(&state, &me, Factor::Authenticator).await?;
                 view.authenticator = true;
                 view.recovery_codes_left = codes.len() as i64;
                 view.new_codes = Some(codes);
