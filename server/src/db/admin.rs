@@ -3,7 +3,7 @@
 //! can administer it are checked in the transaction that makes them.
 
 use super::users::retire_links;
-use super::{column, is_unique_violation, Db, DbKind, Role, UserStatus};
+use super::{column, is_unique_violation, Db, Role, UserStatus};
 use app::domain::LinkKind;
 use sqlx::any::AnyRow;
 use sqlx::{Any, FromRow, Row, Transaction};
@@ -145,20 +145,12 @@ impl Db {
         // Login names are stored lower-cased already.
         let searching = filter.search.is_some_and(|s| !s.is_empty());
         if let Some(search) = filter.search.filter(|s| !s.is_empty()) {
-            if self.kind == DbKind::Sqlite && search.chars().count() >= 3 {
-                // The trigram index (FTS5) finds the rows that contain the phrase in either
-                // column; shorter searches have no trigram and scan with LIKE below.
-                binds.push(Bind::Owned(format!("\"{}\"", search.replace('"', "\"\""))));
-                let n = binds.len();
-                sql.push_str(&format!(" AND u.id IN (SELECT rowid FROM users_search WHERE users_search MATCH ${n})"));
-            } else {
-                // On PostgreSQL the trigram indexes (pg_trgm) serve these LIKEs.
-                binds.push(Bind::Owned(contains_pattern(search)));
-                let n = binds.len();
-                sql.push_str(&format!(
-                    " AND (u.login_name LIKE ${n} ESCAPE '\\' OR lower(u.display_name) LIKE ${n} ESCAPE '\\')"
-                ));
-            }
+            // On PostgreSQL the trigram indexes (pg_trgm) serve these LIKEs; SQLite scans.
+            binds.push(Bind::Owned(contains_pattern(search)));
+            let n = binds.len();
+            sql.push_str(&format!(
+                " AND (u.login_name LIKE ${n} ESCAPE '\\' OR lower(u.display_name) LIKE ${n} ESCAPE '\\')"
+            ));
         }
         binds.push(Bind::Int(filter.limit));
         binds.push(Bind::Int(filter.offset));

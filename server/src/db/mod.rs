@@ -110,7 +110,6 @@ impl Db {
                 (7, "sign-in core", include_str!("../../migrations/sqlite/0007_sign_in_core.sql")),
                 (8, "provider", include_str!("../../migrations/sqlite/0008_provider.sql")),
                 (9, "two-step", include_str!("../../migrations/sqlite/0009_two_step.sql")),
-                (10, "users search", include_str!("../../migrations/sqlite/0010_users_search.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
