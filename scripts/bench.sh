@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks behind BENCHMARKS.md: the release binary on loopback, a fresh SQLite file
 # (or DATABASE_URL), bounded runs that stop by themselves. `bench.sh second-factors` runs only
-# the two-step and passkey logins.
+# the two-step and passkey logins; `bench.sh profile` only the flame graph of /crm under load.
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 command -v wrk >/dev/null || apt_install wrk
@@ -10,9 +10,10 @@ PORT="${BENCH_PORT:-3900}"
 URL="http://127.0.0.1:$PORT"
 
 say "Building the release binary and the load generator"
-cargo build --release -p server --bin frontdoor --example load
+cargo build --release -p server --bin frontdoor --example load --example floor
 bin="$CARGO_TARGET_DIR/release/frontdoor"
 load="$CARGO_TARGET_DIR/release/examples/load"
+floor="$CARGO_TARGET_DIR/release/examples/floor"
 
 data="$(mktemp -d)"
 export FRONTDOOR_DATA_DIR="$data"
@@ -73,7 +74,42 @@ second_factor_benchmarks() {
   start_server
 }
 
+# The floor (examples/floor.rs): a bare axum server answering a page of /crm's size after one
+# SQLite lookup among 10,000 sessions, measured beside Frontdoor in the same run.
+floor_page() {
+  local bytes floor_pid cookie
+  bytes=$(curl -s -H "Cookie: frontdoor=$token" "$URL/crm" | wc -c)
+  mkdir -p "$data/floor"
+  "$floor" "127.0.0.1:$((PORT + 90))" "$data/floor" 10000 "$bytes" >"$data/floor/out" &
+  floor_pid=$!
+  for _ in $(seq 100); do cookie=$(head -1 "$data/floor/out" 2>/dev/null); [ -n "$cookie" ] && break; sleep 0.1; done
+  sleep 0.2
+  echo "the floor, a $bytes-byte page:"
+  wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: $cookie" "http://127.0.0.1:$((PORT + 90))/crm" \
+    | grep -E "Requests/sec|^ +(50|99)%"
+  kill "$floor_pid"
+}
+
+# A flame graph of /crm under wrk (perf's frame-pointer stacks of the release binary).
+crm_profile() {
+  ensure_profiler
+  "$load" seed-sessions "sqlite://$data/frontdoor.db" bench bench@bench.test 10000
+  token=$(session_token)
+  wrk -t2 -c32 -d12s -H "Cookie: frontdoor=$token" "$URL/crm" >/dev/null &
+  sleep 1
+  perf record -F 999 -g -p "$pid" -o "$data/perf.data" -- sleep 8 2>/dev/null
+  wait
+  perf report -i "$data/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
+    | grep -E '^ +[0-9]' | sed 's/  */ /g' | cut -c1-120 | head -25
+  perf script -i "$data/perf.data" 2>/dev/null | inferno-collapse-perf | inferno-flamegraph >"$ROOT/benchmarks/crm-flame.svg"
+  echo "flame graph: benchmarks/crm-flame.svg"
+}
+
 start_server
+if [ "${1:-}" = "profile" ]; then
+  crm_profile
+  exit 0
+fi
 if [ "${1:-}" = "second-factors" ]; then
   second_factor_benchmarks
   exit 0
@@ -199,8 +235,10 @@ sso_round_trip
 say "Two-step verification and passkeys (SQLite)"
 second_factor_benchmarks
 
-say "Authenticated /crm with 10,000 live sessions (SQLite)"
+say "Authenticated /crm with 10,000 live sessions (SQLite), and the floor"
 "$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 10000
+crm_page
+floor_page
 crm_page
 
 say "Settings and maintenance: Users with 100,000 users (SQLite)"

@@ -67,6 +67,12 @@ ensure_test_tools() {
   fi
 }
 
+# perf and inferno, for `scripts/bench.sh profile` (a flame graph of /crm under load).
+ensure_profiler() {
+  command -v perf >/dev/null || apt_install linux-perf
+  command -v inferno-flamegraph >/dev/null || cargo install inferno --version 0.12.3 --locked
+}
+
 # The browser bundles: frontend/ (with frontend/passwords/ and strength/) and style/ into site/pkg.
 build_site() {
   say "Building the browser bundle (trunk)"

@@ -68,3 +68,7 @@ pub fn use_backend() -> Option<(Arc<dyn Backend>, Parts)> {
 /// security layer and stamped on every inline script Leptos writes.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
+
+/// On every request of a Frontdoor in test mode: each page says so.
+#[derive(Clone, Copy, Debug)]
+pub struct TestModeOn;

@@ -361,6 +361,11 @@ messages! {
 
     BackToLogin => "Back to log in", "Terug naar aanmelden";
 
+    // Test mode (other teams' end-to-end suites)
+    TestModeLabel => "Test mode", "Testmodus";
+    TestModeBanner => "Test mode is on: this Frontdoor is for automated tests, not for real accounts.",
+        "Testmodus staat aan: deze Frontdoor is voor geautomatiseerde tests, niet voor echte accounts.";
+
     // CRM start page
     CrmTitle => "CRM", "CRM";
     Navigator => "Navigator", "Navigator";

@@ -42,10 +42,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <leptos_meta::MetaTags/>
             </head>
             <body>
+                {test_mode_banner(lang)}
                 <App/>
             </body>
         </html>
     }
+}
+
+/// "Test mode is on" at the top of every page of a Frontdoor started with `--test-mode`.
+#[cfg(feature = "ssr")]
+fn test_mode_banner(lang: Lang) -> Option<AnyView> {
+    use i18n::Msg;
+    let parts = use_context::<http::request::Parts>()?;
+    parts.extensions.get::<backend::TestModeOn>()?;
+    Some(
+        view! {
+            <aside class="test-mode" aria-label=Msg::TestModeLabel.text(lang)>{Msg::TestModeBanner.text(lang)}</aside>
+        }
+        .into_any(),
+    )
+}
+
+#[cfg(not(feature = "ssr"))]
+fn test_mode_banner(_: Lang) -> Option<AnyView> {
+    None
 }
 
 /// Points the hydration script at the bundle with this page's islands.

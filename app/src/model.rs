@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::domain::LinkKind;
 
 /// The person behind the current session, as the pages may show them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Viewer {
     pub user_id: i64,
     pub name: String,

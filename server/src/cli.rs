@@ -7,7 +7,7 @@ use crate::authn::sso::{check_endpoint, is_public_mail_domain, redirect_uri};
 use crate::clock::Clock;
 use crate::config::{
     Cli, ClientCommand, Command, KeysCommand, RoleCommand, ServeArgs, SessionCommand, SsoCommand, TenantCommand,
-    TermsCommand, UserCommand,
+    TermsCommand, TestCommand, UserCommand,
 };
 use crate::db::{Db, NewProvider, NewUser, Preset, Tenant, TokenKind, UserChange, UserStatus, ADMIN_ROLE, USER_ROLE};
 use crate::hashing::PasswordHasher;
@@ -25,7 +25,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let db = Db::connect(&cli.storage.url()).await?;
+    let db = Db::connect_with(&cli.storage.url(), cli.storage.db_pool).await?;
     db.migrate().await?;
     let clock = Clock::system();
     match cli.command {
@@ -37,6 +37,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 args.mail.mail_dir = Some(cli.storage.data_dir.join("mail"));
             }
             args.secret_key_file = Some(cli.storage.secret_key_path());
+            if args.test_key_file.is_none() {
+                args.test_key_file = Some(cli.storage.data_dir.join("test.key"));
+            }
             serve(args, db, clock).await
         }
         Command::Migrate => {
@@ -49,6 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Terms(command) => terms(command, &db, &clock).await,
         Command::Sso(command) => sso(command, &cli.storage.secret_key_path(), &db, &clock).await,
         Command::Client(command) => clients(command, &db, &clock).await,
+        Command::Test(command) => test_session(command, &cli.storage.secret_key_path(), &db, &clock).await,
         Command::Keys(KeysCommand::Rotate) => {
             let key = SecretKey::load_or_create(&cli.storage.secret_key_path())?;
             let made = crate::provider::keys::rotate(&db, &key, clock.now()).await?;
@@ -71,6 +75,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn test_session(command: TestCommand, key_path: &Path, db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    use crate::db::App;
+    use crate::test_mode::{Minted, TestKit};
+    use crate::web::{cookies, test_kit};
+    let TestCommand::Session { tenant, user, app, second_factor, storage_state, public_url, service_url } = command;
+    let app = match app.as_str() {
+        "crm" => App::Crm,
+        "service" => App::Service,
+        "settings" => App::Settings,
+        _ => bail!("--app is crm, service or settings"),
+    };
+    let settings = Settings::new(&public_url, service_url.as_deref().filter(|u| !u.is_empty()), false)?;
+    let hasher = PasswordHasher::start(1, 1)?;
+    let key = SecretKey::load_or_create(key_path)?;
+    let kit = TestKit { db, clock, hasher: &hasher, key: &key };
+    let client = crate::client::ClientInfo::local();
+    let minted = kit.mint(&tenant, &user, app, second_factor, &client).await.map_err(|e| anyhow!("{e}"))?;
+    let Minted::Session(signed_in) = minted else {
+        bail!("{user} must give a second factor first: add --second-factor, or sign in through /two-step");
+    };
+    let spec = cookies::session_cookie_spec(&settings, app);
+    let url = if app == App::Service { &settings.service_url } else { &settings.public_url };
+    if storage_state {
+        let expires = clock.now() + signed_in.session.lifetime_secs;
+        println!("{}", test_kit::storage_state(url, &spec, signed_in.session.token.expose(), expires));
+    } else {
+        println!("{}={}", spec.name, signed_in.session.token.expose());
+    }
+    Ok(())
 }
 
 async fn clients(command: ClientCommand, db: &Db, clock: &Clock) -> anyhow::Result<()> {

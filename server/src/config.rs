@@ -25,6 +25,10 @@ pub struct StorageArgs {
     /// instance on one database needs the same). Default: `secret.key` in the data directory.
     #[arg(long, env = "FRONTDOOR_SECRET_KEY_FILE", global = true)]
     pub secret_key_file: Option<PathBuf>,
+    /// Database connections this process may hold. Default: 8 for SQLite, 4 per core for
+    /// PostgreSQL.
+    #[arg(long, env = "FRONTDOOR_DB_POOL", global = true)]
+    pub db_pool: Option<u32>,
 }
 
 impl StorageArgs {
@@ -70,6 +74,37 @@ pub enum Command {
     /// Frontdoor's token-signing keys as an OpenID provider.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Test users' signed-in sessions, for end-to-end suites (see "Testing your app against
+    /// Frontdoor" in the README).
+    #[command(subcommand)]
+    Test(TestCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TestCommand {
+    /// A signed-in session of a test user (one made through test mode), printed as Playwright
+    /// `storageState` JSON with `--storage-state`, else as the cookie.
+    Session {
+        #[arg(long)]
+        tenant: String,
+        /// The test user's user ID.
+        #[arg(long)]
+        user: String,
+        /// `crm`, `service` or `settings`.
+        #[arg(long, default_value = "crm")]
+        app: String,
+        /// The sign-in counts as having given its second factor.
+        #[arg(long, default_value_t = false)]
+        second_factor: bool,
+        #[arg(long, default_value_t = false)]
+        storage_state: bool,
+        /// The URL the browser reaches Frontdoor at (the cookie's domain).
+        #[arg(long, env = "FRONTDOOR_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+        public_url: String,
+        /// Where the Service app is reached, when it has an origin of its own.
+        #[arg(long, env = "FRONTDOOR_SERVICE_URL")]
+        service_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -191,6 +226,19 @@ pub struct ServeArgs {
     pub mode: Mode,
     #[command(flatten)]
     pub mail: MailArgs,
+    /// Test mode, for other teams' end-to-end suites: the `/_test/` routes (test users,
+    /// signed-in sessions, mail, authenticator codes) and the test users' exemptions from the
+    /// soft lock and the per-client limits. Never for people: refused with an https public URL
+    /// unless `--test-mode-i-know` is given too.
+    #[arg(long, env = "FRONTDOOR_TEST_MODE", default_value_t = false)]
+    pub test_mode: bool,
+    /// Test mode on an https public URL (a shared staging installation, say).
+    #[arg(long, env = "FRONTDOOR_TEST_MODE_I_KNOW", default_value_t = false)]
+    pub test_mode_i_know: bool,
+    /// The bearer key of the `/_test/` routes (made when absent). Default: `test.key` in the
+    /// data directory.
+    #[arg(long, env = "FRONTDOOR_TEST_KEY_FILE")]
+    pub test_key_file: Option<PathBuf>,
     /// Filled in from `--secret-key-file` (a global option, shared with `sso add`).
     #[arg(skip)]
     pub secret_key_file: Option<PathBuf>,

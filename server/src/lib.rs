@@ -44,6 +44,7 @@ pub mod retention;
 pub mod sessions;
 pub mod tenant_choice;
 pub mod terms;
+pub mod test_mode;
 pub mod two_step;
 
 pub mod web;

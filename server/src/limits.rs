@@ -36,6 +36,8 @@ pub struct Limits {
     ip_failures_per_minute: u32,
     store: Store,
     gates: AttemptGates,
+    /// Test mode is on: its test users are exempt (see `PasswordCheck`).
+    test_mode: bool,
 }
 
 // One per process, so the size difference between the variants costs nothing.
@@ -68,6 +70,7 @@ impl Limits {
                 refusals: WindowLimiter::new(1, REFUSAL_WINDOW_SECS),
             },
             gates: AttemptGates::default(),
+            test_mode: false,
         }
     }
 
@@ -77,7 +80,19 @@ impl Limits {
             ip_failures_per_minute,
             store: Store::Shared { db, turns: Arc::new(Semaphore::new(SHARED_TURNS)) },
             gates: AttemptGates::default(),
+            test_mode: false,
         }
+    }
+
+    /// With test mode on, test users log in without the per-client limit, the soft lock or
+    /// the short wait for their turn (never in normal mode).
+    pub fn with_test_mode(mut self, on: bool) -> Self {
+        self.test_mode = on;
+        self
+    }
+
+    pub fn test_mode(&self) -> bool {
+        self.test_mode
     }
 
     /// Whether this client has failed too often in the last minute.
@@ -155,8 +170,17 @@ impl Limits {
     /// beyond a few waiters, or a few seconds, the answer is `None` ("busy"). Parallel guesses
     /// therefore cannot all pass through one unlocked moment.
     pub async fn attempt_turn(&self, key: &str) -> Option<AttemptTurn> {
-        let deadline = tokio::time::Instant::now() + MAX_WAIT;
-        let local = self.gates.enter(key, deadline).await?;
+        self.turn(key, MAX_WAITERS, MAX_WAIT).await
+    }
+
+    /// A test user's turn in test mode: a whole suite's workers on one user wait for it.
+    pub async fn patient_attempt_turn(&self, key: &str) -> Option<AttemptTurn> {
+        self.turn(key, 1024, Duration::from_secs(120)).await
+    }
+
+    async fn turn(&self, key: &str, max_waiters: usize, wait: Duration) -> Option<AttemptTurn> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let local = self.gates.enter(key, deadline, max_waiters).await?;
         let shared = match &self.store {
             Store::Memory { .. } => None,
             Store::Shared { db, turns } => {
@@ -235,13 +259,13 @@ struct LocalTurn {
 }
 
 impl AttemptGates {
-    async fn enter(&self, key: &str, deadline: tokio::time::Instant) -> Option<LocalTurn> {
+    async fn enter(&self, key: &str, deadline: tokio::time::Instant, max_waiters: usize) -> Option<LocalTurn> {
         let (lock, ticket) = {
             let mut gates = self.0.lock().ok()?;
             let gate = gates
                 .entry(key.to_string())
                 .or_insert_with(|| Gate { lock: Arc::new(tokio::sync::Mutex::new(())), users: 0 });
-            if gate.users >= MAX_WAITERS {
+            if gate.users >= max_waiters {
                 return None;
             }
             gate.users += 1;

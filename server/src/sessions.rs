@@ -6,6 +6,8 @@ use crate::clock::Clock;
 use crate::db::{App, Db, SessionRecord, UserStatus};
 use crate::tokens::{hash_token, Token};
 use app::model::Viewer;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Sessions are touched at most this often, so a busy page costs no write per request.
 const TOUCH_EVERY_SECS: i64 = 15;
@@ -31,6 +33,32 @@ pub enum NoSession {
 pub struct Sessions<'a> {
     pub db: &'a Db,
     pub clock: &'a Clock,
+    pub touches: &'a Arc<Touches>,
+}
+
+/// The `last_seen` writes this instance has under way, by session: written beside the answer,
+/// never before it, and one at a time per session however many requests it makes at once.
+/// Until a write lands, this instance reads its time from here.
+#[derive(Default)]
+pub struct Touches {
+    pending: Mutex<HashMap<String, i64>>,
+}
+
+impl Touches {
+    fn pending(&self, hash: &str) -> Option<i64> {
+        self.pending.lock().ok()?.get(hash).copied()
+    }
+
+    /// True when this request is the one to write (none is under way for the session).
+    fn begin(&self, hash: &str, now: i64) -> bool {
+        self.pending.lock().is_ok_and(|mut pending| pending.insert(hash.to_string(), now).is_none())
+    }
+
+    fn end(&self, hash: &str) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.remove(hash);
+        }
+    }
 }
 
 impl Sessions<'_> {
@@ -40,21 +68,28 @@ impl Sessions<'_> {
             return Err(NoSession::Missing);
         }
         let hash = hash_token(raw);
-        let record = match self.db.session_by_hash(&hash).await {
+        let mut record = match self.db.session_by_hash(&hash).await {
             Ok(Some(record)) if record.app == app => record,
             Ok(_) => return Err(NoSession::Missing),
             Err(err) => return Err(NoSession::Unavailable(err)),
         };
+        if let Some(at) = self.touches.pending(&hash) {
+            record.last_seen_at = record.last_seen_at.max(at);
+        }
         let now = self.clock.now();
         let active = record.status == UserStatus::Active && record.rights.allows(app) && record.meets_two_step_policy();
         if record.is_expired(now) || !active {
             self.db.delete_session(&hash).await.map_err(NoSession::Unavailable)?;
             return Err(NoSession::Ended);
         }
-        if now - record.last_seen_at >= TOUCH_EVERY_SECS {
-            if let Err(err) = self.db.touch_session(&hash, record.parent_hash.as_deref(), now).await {
-                tracing::warn!(error = %err, "could not touch a session");
-            }
+        if now - record.last_seen_at >= TOUCH_EVERY_SECS && self.touches.begin(&hash, now) {
+            let (db, touches, parent) = (self.db.clone(), self.touches.clone(), record.parent_hash.clone());
+            tokio::spawn(async move {
+                if let Err(err) = db.touch_session(&hash, parent.as_deref(), now).await {
+                    tracing::warn!(error = %err, "could not touch a session");
+                }
+                touches.end(&hash);
+            });
         }
         Ok(record)
     }

@@ -13,6 +13,7 @@ use crate::provider::keys::Keys;
 use crate::retention::Sweeper;
 use crate::sealing::SecretKey;
 use crate::settings::Settings;
+use crate::test_mode::TestMode;
 use crate::wakeup::MailSignal;
 use crate::web::AppState;
 use anyhow::Context;
@@ -53,6 +54,19 @@ impl Application {
 
         let smtp_url = args.mail.smtp_url.as_deref().filter(|u| !u.is_empty());
         let live = settings.secure_cookies;
+        let test_mode = match (args.test_mode, live && !args.test_mode_i_know) {
+            (false, _) => None,
+            (true, true) => anyhow::bail!(
+                "test mode is refused with an https public URL: it lets anyone holding the test key sign in as test \
+                 users. Give --test-mode-i-know too if this is a test installation on purpose."
+            ),
+            (true, false) => {
+                let path = args.test_key_file.as_deref().context("no test key file (--test-key-file)")?;
+                let mode = TestMode::load_or_create(path)?;
+                tracing::warn!(key_file = %path.display(), "TEST MODE is on: /_test/ signs in test users for anyone holding the test key");
+                Some(Arc::new(mode))
+            }
+        };
         let mail_dir = match (&args.mail.mail_dir, smtp_url) {
             (Some(dir), _) => dir.clone(),
             (None, None) if live => anyhow::bail!(
@@ -64,19 +78,23 @@ impl Application {
         // Links go to the log only on a local (http) installation without SMTP.
         let transport = Transport::new(smtp_url, mail_dir, !live)?;
         tracing::info!(transport = %transport.describe(), "mail");
-        let mailer = Mailer::new(
+        let mut mailer = Mailer::new(
             transport,
             &args.mail.mail_from,
             args.mail.mail_retry_max_secs,
             Duration::from_millis(args.mail.mail_poll_ms.max(10)),
         )?;
+        mailer.captured = test_mode.as_ref().map(|mode| mode.mailbox.clone());
         let workers =
             args.hash_workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-        let hasher = PasswordHasher::start(workers, args.hash_queue.unwrap_or(workers * 2))?;
+        // In test mode, bursts of suite workers wait for a hashing worker instead of a 503.
+        let queue = if test_mode.is_some() { workers * 64 } else { workers * 2 };
+        let hasher = PasswordHasher::start(workers, args.hash_queue.unwrap_or(queue))?;
         let limits = match db.kind {
             DbKind::Postgres => Limits::shared(db.clone(), args.ip_failures_per_minute),
             DbKind::Sqlite => Limits::in_memory(args.ip_failures_per_minute),
-        };
+        }
+        .with_test_mode(test_mode.is_some());
         let leptos = LeptosOptions::builder()
             .output_name(app::hydration::LOGIN_BUNDLE) // the shell picks the page's bundle
             .site_root(args.site_root.as_str())
@@ -100,6 +118,9 @@ impl Application {
             keys: keys.clone(),
             webauthn: crate::authn::passkey::relying_party(&settings.public_url).map(Arc::new),
             leptos,
+            test_mode,
+            pages: Arc::default(),
+            touches: Arc::default(),
         };
         let backchannel = Backchannel {
             db: db.clone(),

@@ -17,6 +17,7 @@ mod sso;
 mod tenant_choices;
 mod tenants;
 mod terms;
+mod test_users;
 mod tokens;
 mod two_step;
 mod users;
@@ -65,6 +66,13 @@ pub struct Db {
 
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        Db::connect_with(url, None).await
+    }
+
+    /// [`Db::connect`] with at most `pool` connections. Default: 8 for SQLite (one writer at a
+    /// time, readers beside it); for PostgreSQL 4 per core of this machine: more only queue
+    /// inside the database server (at 32, `/crm`'s p99 doubled on 2 cores; BENCHMARKS.md).
+    pub async fn connect_with(url: &str, pool: Option<u32>) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let kind = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             DbKind::Postgres
@@ -77,7 +85,7 @@ impl Db {
             ensure_sqlite_folder(url)?;
         }
         let options = AnyPoolOptions::new()
-            .max_connections(if kind == DbKind::Sqlite { 8 } else { 32 })
+            .max_connections(pool.filter(|n| *n > 0).unwrap_or_else(|| default_pool(kind)))
             .acquire_timeout(Duration::from_secs(10));
         let options = if kind == DbKind::Sqlite {
             options.after_connect(|conn, _meta| {
@@ -110,6 +118,7 @@ impl Db {
                 (7, "sign-in core", include_str!("../../migrations/sqlite/0007_sign_in_core.sql")),
                 (8, "provider", include_str!("../../migrations/sqlite/0008_provider.sql")),
                 (9, "two-step", include_str!("../../migrations/sqlite/0009_two_step.sql")),
+                (11, "test users", include_str!("../../migrations/sqlite/0011_test_users.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -122,6 +131,7 @@ impl Db {
                 (8, "provider", include_str!("../../migrations/postgres/0008_provider.sql")),
                 (9, "two-step", include_str!("../../migrations/postgres/0009_two_step.sql")),
                 (10, "users search", include_str!("../../migrations/postgres/0010_users_search.sql")),
+                (11, "test users", include_str!("../../migrations/postgres/0011_test_users.sql")),
             ],
         };
         let migrations = files
@@ -179,4 +189,11 @@ pub(crate) fn column<T: std::str::FromStr<Err = String>>(row: &sqlx::any::AnyRow
 pub(crate) fn flag(row: &sqlx::any::AnyRow, name: &str) -> sqlx::Result<bool> {
     use sqlx::Row;
     Ok(row.try_get::<i64, _>(name)? != 0)
+}
+
+fn default_pool(kind: DbKind) -> u32 {
+    match kind {
+        DbKind::Sqlite => 8,
+        DbKind::Postgres => 4 * std::thread::available_parallelism().map_or(2, |n| n.get() as u32),
+    }
 }

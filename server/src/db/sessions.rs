@@ -259,13 +259,15 @@ impl Db {
     /// Marks a session (and the session it was handed off from: working in Service keeps the
     /// CRM session alive) as seen now.
     pub async fn touch_session(&self, token_hash: &str, parent_hash: Option<&str>, now: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 OR token_hash = $3")
-            .bind(now)
-            .bind(token_hash)
-            .bind(parent_hash.unwrap_or(token_hash))
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE (token_hash = $2 OR token_hash = $3) AND last_seen_at < $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(parent_hash.unwrap_or(token_hash))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
     }
 
     /// Ends one session (and every session handed off from it); false when it had already ended.

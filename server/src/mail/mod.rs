@@ -43,12 +43,14 @@ pub struct Mailer {
     pub from: lettre::message::Mailbox,
     pub retry_max_secs: i64,
     pub poll: Duration,
+    /// In test mode, every delivered message is also kept here for `/_test/mail`.
+    pub captured: Option<Arc<crate::test_mode::TestMailbox>>,
 }
 
 impl Mailer {
     pub fn new(transport: Transport, from: &str, retry_max_secs: i64, poll: Duration) -> anyhow::Result<Self> {
         let from = from.parse().map_err(|e| anyhow::anyhow!("the mail sender {from:?} is not an address: {e}"))?;
-        Ok(Mailer { transport, from, retry_max_secs: retry_max_secs.max(1), poll })
+        Ok(Mailer { transport, from, retry_max_secs: retry_max_secs.max(1), poll, captured: None })
     }
 }
 
@@ -173,6 +175,9 @@ impl Sender {
             },
         );
         let sent = self.mailer.transport.send(&self.mailer.from, &row.recipient, &rendered, row.id).await;
+        if let (Ok(()), Some(mailbox)) = (&sent, &self.mailer.captured) {
+            mailbox.keep(&row.recipient, &rendered);
+        }
         if let Some(kind) = link {
             let now = self.clock.now();
             // The newest delivered link is the one that works; an undelivered one never does.

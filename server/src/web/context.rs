@@ -83,6 +83,9 @@ pub async fn request_context(State(state): State<AppState>, mut request: Request
     parts.extensions.insert(client_of(&parts, state.settings.trust_forwarded_for));
     parts.extensions.insert(lang);
     parts.extensions.insert(RequestId(id.clone()));
+    if state.test_mode.is_some() {
+        parts.extensions.insert(app::backend::TestModeOn);
+    }
     let route = parts.extensions.get::<MatchedPath>().map_or("(none)", |p| p.as_str()).to_string();
     let method = parts.method.clone();
     request = Request::from_parts(parts, body);

@@ -77,6 +77,25 @@ fn session_name_and_path(settings: &Settings, app: App) -> (&'static str, &'stat
     }
 }
 
+/// A session cookie as a browser would store it (for test mode's Playwright storage state).
+pub struct CookieSpec {
+    pub name: &'static str,
+    pub path: &'static str,
+    pub secure: bool,
+    pub same_site: &'static str,
+}
+
+pub fn session_cookie_spec(settings: &Settings, app: App) -> CookieSpec {
+    let (name, path) = session_name_and_path(settings, app);
+    CookieSpec { name, path, secure: secure(settings, app), same_site: same_site(app) }
+}
+
+/// The half-signed-in cookie of a sign-in waiting for its second step.
+pub fn two_step_cookie_of(settings: &Settings) -> CookieSpec {
+    let (name, path) = two_step_cookie_spec(settings);
+    CookieSpec { name, path, secure: settings.secure_cookies, same_site: "Lax" }
+}
+
 pub fn session_cookie_name(settings: &Settings, app: App) -> &'static str {
     session_name_and_path(settings, app).0
 }

@@ -8,6 +8,7 @@ pub mod context;
 pub mod cookies;
 pub mod error;
 mod forms;
+mod page_cache;
 mod passkeys;
 mod passwords;
 mod plain_page;
@@ -22,6 +23,7 @@ mod sessions;
 mod settings;
 mod sso;
 mod state;
+pub mod test_kit;
 mod two_step;
 
 pub use state::AppState;
@@ -167,6 +169,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route_layer(from_fn_with_state(state.clone(), require::service_page));
 
     check_every_route_is_grouped()?;
+    // Test mode's routes exist only in test mode: otherwise /_test/… is the 404 page.
+    let test_kit = if state.test_mode.is_some() { test_kit::routes(&state) } else { Router::new() };
     let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
     Ok(public
         .merge(optional_crm)
@@ -177,6 +181,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(settings_terms)
         .merge(settings_terms_calls)
         .merge(service)
+        .merge(test_kit)
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), context::request_context))

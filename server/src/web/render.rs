@@ -1,7 +1,9 @@
 //! Rendering the Leptos pages: every page route and the re-rendered page of a refused form.
 
+use super::page_cache::{PageCache, NONCE_MARK};
 use super::state::AppState;
 use app::backend::BackendHandle;
+use app::backend::CspNonce;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
@@ -19,8 +21,16 @@ pub fn app_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
 
 /// `GET` of a page route: the page at the request's path.
 pub async fn page_route(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, _) = request.into_parts();
-    page(&state, parts, || {}).await
+    let (mut parts, _) = request.into_parts();
+    let Some(key) = PageCache::key(&parts) else {
+        return page(&state, parts, || {}).await;
+    };
+    let nonce = parts.extensions.get::<CspNonce>().map(|n| n.0.clone()).unwrap_or_default();
+    if let Some(kept) = state.pages.get(&key) {
+        return kept.answer(&nonce);
+    }
+    parts.extensions.insert(CspNonce(NONCE_MARK.to_string()));
+    state.pages.keep(key, page(&state, parts, || {}).await).await.answer(&nonce)
 }
 
 /// Renders the Leptos page at the request's path with extra context: how a plain form post

@@ -1,6 +1,7 @@
 //! What the handlers share, and the flows they hand work to: each flow gets only the parts it
 //! uses.
 
+use super::page_cache::PageCache;
 use crate::admin::Admin;
 use crate::authn::passkey::Passkeys;
 use crate::authn::password::PasswordCheck;
@@ -14,10 +15,11 @@ use crate::limits::Limits;
 use crate::login::Login;
 use crate::passwords::Passwords;
 use crate::provider::keys::Keys;
-use crate::sessions::Sessions;
+use crate::sessions::{Sessions, Touches};
 use crate::settings::Settings;
 use crate::tenant_choice::TenantChoice;
 use crate::terms::Terms;
+use crate::test_mode::TestMode;
 use crate::two_step::TwoStepSettings;
 use crate::wakeup::MailSignal;
 use axum::extract::FromRef;
@@ -41,11 +43,17 @@ pub struct AppState {
     /// where it is an IP address.
     pub webauthn: Option<Arc<Webauthn>>,
     pub leptos: LeptosOptions,
+    /// The CRM start page as rendered per person and language (see `page_cache`).
+    /// Test mode's key and mailbox, when it is on (`--test-mode`).
+    pub test_mode: Option<Arc<TestMode>>,
+    pub pages: Arc<PageCache>,
+    /// The `last_seen` writes under way (see `sessions::Touches`).
+    pub touches: Arc<Touches>,
 }
 
 impl AppState {
     pub fn sessions(&self) -> Sessions<'_> {
-        Sessions { db: &self.db, clock: &self.clock }
+        Sessions { db: &self.db, clock: &self.clock, touches: &self.touches }
     }
 
     pub fn login(&self) -> Login<'_> {

@@ -45,6 +45,9 @@ pub fn test_args() -> ServeArgs {
             mail_retry_max_secs: 1,
             mail_poll_ms: 100,
         },
+        test_mode: false,
+        test_mode_i_know: false,
+        test_key_file: None,
         secret_key_file: None,
     }
 }
@@ -91,6 +94,7 @@ pub async fn spawn_app_on(url: &str, data: tempfile::TempDir, configure: impl Fn
     let mut args = test_args();
     args.mail.mail_dir = Some(data.path().join("mail"));
     args.secret_key_file = Some(data.path().join("secret.key"));
+    args.test_key_file = Some(data.path().join("test.key"));
     configure(&mut args);
     let app = Application::build(&args, db, Clock::manual()).await.expect("server builds");
     let address = format!("http://{}", app.addr());

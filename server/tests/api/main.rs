@@ -7,6 +7,7 @@
 mod bad_input;
 mod cli;
 mod helpers;
+mod kept_page;
 mod language;
 mod login;
 mod mail;
@@ -24,4 +25,5 @@ mod sessions_page;
 mod settings;
 mod sign_in_core;
 mod sso;
+mod test_mode;
 mod two_step;

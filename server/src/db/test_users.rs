@@ -1,0 +1,56 @@
+//! Test mode's mark on the users it made (see `test_mode`).
+
+use super::Db;
+
+impl Db {
+    pub async fn mark_test_user(&self, user_id: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE users SET test_user = 1 WHERE id = $1").bind(user_id).execute(&self.pool).await.map(|_| ())
+    }
+
+    pub async fn is_test_user(&self, user_id: i64) -> sqlx::Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT test_user FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some_and(|(flag,)| flag != 0))
+    }
+
+    /// Whether every account with this login name is a test user (and there is one).
+    pub async fn is_test_login(&self, login_name: &str) -> sqlx::Result<bool> {
+        let (all, test): (i64, i64) =
+            sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(test_user), 0) FROM users WHERE login_name = $1")
+                .bind(login_name)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(all > 0 && all == test)
+    }
+
+    /// A test user made again: active, this role, name and password, no lock, no temporary
+    /// password, no second factor and no sessions (a fresh start for the next test run).
+    pub async fn reset_test_user(
+        &self,
+        user_id: i64,
+        role_id: i64,
+        display_name: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET role_id = $1, display_name = $2, password_hash = $3, status = 'active', \
+             must_change_password = 0, failure_streak = 0, locked_until = 0, failure_window_start = 0, \
+             failure_window_count = 0, updated_at = $4 WHERE id = $5 AND test_user = 1",
+        )
+        .bind(role_id)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        for table in ["sessions", "user_totp", "user_recovery_codes", "user_passkeys", "second_steps", "devices"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    }
+}
