@@ -16,6 +16,8 @@ export const partnerApp = `http://127.0.0.1:${port + 5}`;
 export const appRegistrations = path.resolve(__dirname, '.run', 'main', 'apps.json');
 /** An instance at `localhost` for passkeys (WebAuthn needs a domain, not an IP address). */
 export const passkeyURL = `http://localhost:${port + 6}`;
+/** An instance in test mode, for the kit (end2end/kit/) and the contract suite's journeys. */
+export const kitURL = `http://127.0.0.1:${port + 7}`;
 /** The suite's OpenID provider (oidc-provider.mjs). */
 export const idpPort = port - 9;
 export const idpIssuer = `http://127.0.0.1:${idpPort}`;
@@ -36,7 +38,7 @@ function app(name: string, key: string, address: string) {
   };
 }
 
-function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string, idp?: string) {
+function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string, idp?: string, testMode = false) {
   return {
     command: 'bash serve.sh',
     url: `${publicUrl}/health`,
@@ -57,12 +59,22 @@ function server(instance: string, publicUrl: string, listenPort: number, service
       FRONTDOOR_E2E_SERVICE_APP: idp ? serviceApp : '',
       FRONTDOOR_E2E_PARTNER_APP: idp ? partnerApp : '',
       RUST_LOG: 'warn',
+      ...(testMode ? { FRONTDOOR_TEST_MODE: 'true' } : {}),
     },
   };
 }
 
 export default defineConfig({
-  testDir: './tests',
+  projects: [
+    { name: 'suite', testDir: './tests' },
+    // The contract (DESIGN.md's accessible names) against any Frontdoor: FRONTDOOR_URL=… and,
+    // for the journeys, FRONTDOOR_TEST_KEY_FILE=… (here: this suite's instance in test mode).
+    {
+      name: 'contract',
+      testDir: './contract',
+      use: { baseURL: process.env.FRONTDOOR_URL ?? kitURL },
+    },
+  ],
   timeout: 30_000,
   expect: { timeout: 10_000 },
   workers: 2,
@@ -108,5 +120,6 @@ export default defineConfig({
     server('main', baseURL, port, undefined, idpIssuer),
     server('cross-origin', crossOriginCrm, port + 1, crossOriginService),
     server('passkeys', passkeyURL, port + 6),
+    server('kit', kitURL, port + 7, undefined, undefined, true),
   ],
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks behind BENCHMARKS.md: the release binary on loopback, a fresh SQLite file
 # (or DATABASE_URL), bounded runs that stop by themselves. `bench.sh second-factors` runs only
-# the two-step and passkey logins; `bench.sh profile` only the flame graph of /crm under load.
+# the two-step and passkey logins; `bench.sh test-mode` only test mode's; `bench.sh profile` only
+# the flame graph of /crm under load.
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 command -v wrk >/dev/null || apt_install wrk
@@ -105,6 +106,27 @@ crm_profile() {
   echo "flame graph: benchmarks/crm-flame.svg"
 }
 
+# Test mode (issue 20): minting signed-in storage states for a test user, and form logins of
+# that user by 16 clients at once (what 16 suite workers do).
+test_mode_benchmarks() {
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  FRONTDOOR_TEST_MODE=true start_server
+  FRONTDOOR_TEST_KEY=$(cat "$data/test.key")
+  export FRONTDOOR_TEST_KEY
+  curl -sf -H "Authorization: Bearer $FRONTDOOR_TEST_KEY" -H 'Content-Type: application/json' \
+    -d "{\"tenant\":\"kit\",\"login\":\"tess@kit.test\",\"password\":\"$PASSWORD\"}" "$URL/_test/users" >/dev/null
+  for connections in 1 8; do
+    echo "minting storage states, $connections client(s):"
+    wrk -t1 -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/scripts/mint.lua" "$URL/_test/sessions" \
+      | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+  done
+  say "16 form logins of one test user at the same moment (test mode)"
+  "$load" same-user "$URL/login" tess@kit.test "$PASSWORD" 16 10
+  unset FRONTDOOR_TEST_KEY
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  start_server
+}
+
 start_server
 if [ "${1:-}" = "profile" ]; then
   crm_profile
@@ -112,6 +134,10 @@ if [ "${1:-}" = "profile" ]; then
 fi
 if [ "${1:-}" = "second-factors" ]; then
   second_factor_benchmarks
+  exit 0
+fi
+if [ "${1:-}" = "test-mode" ]; then
+  test_mode_benchmarks
   exit 0
 fi
 
@@ -234,6 +260,9 @@ sso_round_trip
 
 say "Two-step verification and passkeys (SQLite)"
 second_factor_benchmarks
+
+say "Test mode: minted sessions and one test user's parallel logins (SQLite)"
+test_mode_benchmarks
 
 say "Authenticated /crm with 10,000 live sessions (SQLite), and the floor"
 "$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 10000

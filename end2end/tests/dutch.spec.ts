@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { users } from './fixtures';
+import { LoginPage } from '../kit';
 
 test.describe('in Dutch', () => {
   test.use({ locale: 'nl-NL' });
@@ -10,9 +11,7 @@ test.describe('in Dutch', () => {
     await expect(page.getByRole('heading', { name: 'Aanmelden' })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Wachtwoord vergeten?' })).toBeVisible();
     // Its own user: another test logging in as the same user ID at the same moment would get 503.
-    await page.getByLabel('Gebruikers-ID').fill(users.dutch.login);
-    await page.getByLabel('Wachtwoord', { exact: true }).fill('fout');
-    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await new LoginPage(page, { lang: 'nl' }).logIn(users.dutch.login, 'fout');
     await expect(page.getByRole('alert')).toHaveText('Onjuiste gebruikers-ID of onjuist wachtwoord');
   });
 });

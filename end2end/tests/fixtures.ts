@@ -3,6 +3,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import fixtures from '../fixtures.json';
 import { mailApi } from '../playwright.config';
+import { LoginPage } from '../kit';
 
 export const users = fixtures.users;
 export const tenant = fixtures.tenant;
@@ -13,11 +14,11 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
 }
 
+/** The login form, through the kit's page object (the suite tests the kit by using it). */
 export async function logIn(page: Page, user: User) {
-  await page.goto('/login');
-  await page.getByLabel('User ID').fill(user.login);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.logIn(user.login, user.password);
 }
 
 /** Runs the real command line against an instance's database (as an administrator would). */

@@ -4,7 +4,7 @@
 //! this instance sent (per address, parsed), and their authenticator's current code.
 //! Everything here is reached with the test key, a bearer secret in a file.
 
-use crate::authn::otp::Authenticator;
+use crate::authn::otp::{Authenticator, STEP_SECS};
 use crate::authn::{Completion, Door, Method, SecondFactor, SignInError, SignedIn, Verified};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
@@ -265,7 +265,9 @@ impl TestKit<'_> {
         }
     }
 
-    /// The current code of a test user's authenticator (the one set up, or being set up).
+    /// A code of a test user's authenticator (the one set up, or being set up) that the next
+    /// check accepts: the current step's, or the next step's when the current one is used
+    /// (each step works once; the server takes one step either side).
     pub async fn authenticator_code(&self, tenant: &str, login: &str) -> Result<Option<String>, TestKitError> {
         let no_user = || TestKitError::NoSuchUser(login.to_string(), tenant.to_string());
         let tenant = self.db.tenant_by_slug(tenant).await?.ok_or_else(no_user)?;
@@ -281,7 +283,10 @@ impl TestKit<'_> {
             .map_err(|e| TestKitError::Internal(e.to_string()))?;
         let authenticator = Authenticator::from_base32(secret.expose_secret())
             .ok_or_else(|| TestKitError::Internal("an unreadable authenticator secret".into()))?;
-        Ok(Some(authenticator.code_at(self.clock.now())))
+        let now = self.clock.now();
+        let step_secs = STEP_SECS as i64;
+        let at = if row.last_step >= now / step_secs { (row.last_step + 1) * step_secs } else { now };
+        Ok(Some(authenticator.code_at(at)))
     }
 }
 

@@ -26,7 +26,7 @@ impl Db {
     }
 
     /// A test user made again: active, this role, name and password, no lock, no temporary
-    /// password, no second factor and no sessions (a fresh start for the next test run).
+    /// password and no second factor. Its sessions live on: other workers may be using them.
     pub async fn reset_test_user(
         &self,
         user_id: i64,
@@ -48,7 +48,7 @@ impl Db {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        for table in ["sessions", "user_totp", "user_recovery_codes", "user_passkeys", "second_steps", "devices"] {
+        for table in ["user_totp", "user_recovery_codes", "user_passkeys", "second_steps"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
         }
         tx.commit().await

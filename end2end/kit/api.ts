@@ -1,0 +1,102 @@
+/**
+ * Test mode's routes (`frontdoor serve --test-mode`): test users, signed-in storage states,
+ * mail per address and authenticator codes. Every call carries the test key.
+ */
+import { readFileSync } from 'fs';
+
+export type StorageState = {
+  cookies: {
+    name: string;
+    value: string;
+    domain: string;
+    path: string;
+    expires: number;
+    httpOnly: boolean;
+    secure: boolean;
+    sameSite: 'Strict' | 'Lax' | 'None';
+  }[];
+  origins: { origin: string; localStorage: { name: string; value: string }[] }[];
+};
+
+export type TestUser = {
+  tenant: string;
+  login: string;
+  password: string;
+  name?: string;
+  role?: string;
+  tenantName?: string;
+  language?: 'en' | 'nl';
+};
+
+export type Mail = { to: string; sentAt: number; subject: string; text: string; links: string[]; codes: string[] };
+
+export type Minted = {
+  storageState: StorageState;
+  /** A second step is still due: the browser starts at `/two-step` (`verify`), or must set one up (`enrol`). */
+  secondStep?: 'verify' | 'enrol';
+};
+
+export class FrontdoorApi {
+  constructor(
+    readonly baseURL: string,
+    private readonly key: string,
+  ) {}
+
+  /** The key from `FRONTDOOR_TEST_KEY`, else the file `FRONTDOOR_TEST_KEY_FILE` names. */
+  static fromEnv(baseURL = process.env.FRONTDOOR_URL ?? 'http://127.0.0.1:3000'): FrontdoorApi {
+    const file = process.env.FRONTDOOR_TEST_KEY_FILE;
+    const key = process.env.FRONTDOOR_TEST_KEY ?? (file ? readFileSync(file, 'utf8').trim() : '');
+    if (!key) throw new Error('FRONTDOOR_TEST_KEY or FRONTDOOR_TEST_KEY_FILE must give the test key');
+    return new FrontdoorApi(baseURL, key);
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<Response> {
+    const response = await fetch(`${this.baseURL}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok && response.status !== 404) {
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    }
+    return response;
+  }
+
+  /** Makes the test user (and its tenant), or resets it: active, this password, no second factor, no sessions. */
+  async createUser(user: TestUser): Promise<void> {
+    await this.call('POST', '/_test/users', user);
+  }
+
+  /** A signed-in session of `app` for a test user, as Playwright storage state. */
+  async mint(tenant: string, login: string, options: { app?: 'crm' | 'service' | 'settings'; secondFactor?: boolean } = {}): Promise<Minted> {
+    const response = await this.call('POST', '/_test/sessions', { tenant, login, app: options.app ?? 'crm', secondFactor: options.secondFactor ?? false });
+    if (response.status === 404) throw new Error(`no test user ${login} in ${tenant}`);
+    const due = response.headers.get('frontdoor-second-step');
+    return { storageState: (await response.json()) as StorageState, secondStep: (due ?? undefined) as Minted['secondStep'] };
+  }
+
+  /** The messages sent to `to` since `since` (Unix ms). */
+  async mail(to: string, since = 0): Promise<Mail[]> {
+    const response = await this.call('GET', `/_test/mail?to=${encodeURIComponent(to)}&since=${since}`);
+    const raw = (await response.json()) as (Omit<Mail, 'sentAt'> & { sent_at: number })[];
+    return raw.map(({ sent_at, ...mail }) => ({ ...mail, sentAt: sent_at }));
+  }
+
+  /** Waits (up to `timeoutMs`) for a message to `to` sent since `since`, newest first. */
+  async waitForMail(to: string, since: number, timeoutMs = 15_000): Promise<Mail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const mails = await this.mail(to, since);
+      if (mails.length > 0) return mails[mails.length - 1];
+      if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** The current code of a test user's authenticator (set up, or being set up). */
+  async authenticatorCode(tenant: string, login: string): Promise<string> {
+    const response = await this.call('GET', `/_test/authenticator-code?tenant=${encodeURIComponent(tenant)}&login=${encodeURIComponent(login)}`);
+    if (response.status === 404) throw new Error(`${login} has no authenticator`);
+    return ((await response.json()) as { code: string }).code;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './api';
+export * from './fixtures';
+export * from './names';
+export * from './pages';
