@@ -56,13 +56,19 @@ export class FrontdoorApi {
       headers: { authorization: `Bearer ${this.key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    if (!response.ok && response.status !== 404) {
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    if (response.ok || (response.status === 409 && response.headers.has('retry-after'))) return response;
+    if (response.status === 404) {
+      const body = await response.text();
+      // The 404 page (HTML) means the instance is not in test mode; JSON names what is missing.
+      throw new Error(body.startsWith('{') ? `${method} ${path}: ${body}` : `${this.baseURL} is not in test mode (frontdoor serve --test-mode)`);
     }
-    return response;
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   }
 
-  /** Makes the test user (and its tenant), or resets it: active, this password, no second factor, no sessions. */
+  /**
+   * Makes the test user (and its test tenant), or resets it: active, this password, no second
+   * factor (its sessions live on: other workers may be using them).
+   */
   async createUser(user: TestUser): Promise<void> {
     await this.call('POST', '/_test/users', user);
   }
@@ -70,7 +76,6 @@ export class FrontdoorApi {
   /** A signed-in session of `app` for a test user, as Playwright storage state. */
   async mint(tenant: string, login: string, options: { app?: 'crm' | 'service' | 'settings'; secondFactor?: boolean } = {}): Promise<Minted> {
     const response = await this.call('POST', '/_test/sessions', { tenant, login, app: options.app ?? 'crm', secondFactor: options.secondFactor ?? false });
-    if (response.status === 404) throw new Error(`no test user ${login} in ${tenant}`);
     const due = response.headers.get('frontdoor-second-step');
     return { storageState: (await response.json()) as StorageState, secondStep: (due ?? undefined) as Minted['secondStep'] };
   }
@@ -93,10 +98,16 @@ export class FrontdoorApi {
     }
   }
 
-  /** The current code of a test user's authenticator (set up, or being set up). */
+  /**
+   * A code of a test user's authenticator (set up, or being set up) that the next check accepts.
+   * Each code works once: when this step's and the next are used, it waits for the clock.
+   */
   async authenticatorCode(tenant: string, login: string): Promise<string> {
-    const response = await this.call('GET', `/_test/authenticator-code?tenant=${encodeURIComponent(tenant)}&login=${encodeURIComponent(login)}`);
-    if (response.status === 404) throw new Error(`${login} has no authenticator`);
-    return ((await response.json()) as { code: string }).code;
+    const path = `/_test/authenticator-code?tenant=${encodeURIComponent(tenant)}&login=${encodeURIComponent(login)}`;
+    for (;;) {
+      const response = await this.call('GET', path);
+      if (response.status !== 409) return ((await response.json()) as { code: string }).code;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+    }
   }
 }

@@ -134,8 +134,11 @@ export class ServiceHandoff extends Screen {
 
 /** "Personal settings" and what is in it. */
 export class PersonalMenu extends Screen {
+  /** Opens the menu (when it is not open already). */
   async open() {
-    await this.page.getByRole('button', { name: this.n.personalSettings }).click();
+    const button = this.page.getByRole('button', { name: this.n.personalSettings });
+    const open = await button.evaluate((summary) => summary.parentElement?.hasAttribute('open') ?? false);
+    if (!open) await button.click();
   }
   async go(item: 'changePassword' | 'sessions' | 'twoStep' | 'passkeys') {
     await this.open();

@@ -8,7 +8,7 @@ use crate::authn::otp::{Authenticator, STEP_SECS};
 use crate::authn::{Completion, Door, Method, SecondFactor, SignInError, SignedIn, Verified};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
-use crate::db::{App, CreateUserError, Db, NewUser, UserStatus};
+use crate::db::{App, CreateTenantError, CreateUserError, Db, NewUser, UserStatus};
 use crate::hashing::PasswordHasher;
 use crate::mail::Rendered;
 use crate::sealing::{Purpose, SecretKey};
@@ -139,6 +139,12 @@ pub enum TestKitError {
     /// The user exists and is not a test user: test mode never touches real accounts.
     #[error("{0} is not a test user (only users made through test mode are)")]
     NotATestUser(String),
+    /// The tenant exists and test mode did not make it.
+    #[error("{0} is not a test tenant (only tenants made through test mode are)")]
+    NotATestTenant(String),
+    /// The authenticator's code for now was used; the next works in this many seconds.
+    #[error("this step's authenticator code is used; ask again in {0} s")]
+    CodeUsed(i64),
     #[error("no test user {0} in tenant {1}")]
     NoSuchUser(String, String),
     #[error(transparent)]
@@ -174,14 +180,7 @@ impl TestKit<'_> {
             return Err(bad("password: at least 8 characters"));
         }
         let now = self.clock.now();
-        let tenant = match self.db.tenant_by_slug(slug.as_str()).await? {
-            Some(tenant) => tenant,
-            None => self
-                .db
-                .create_tenant(slug.as_str(), spec.tenant_name.unwrap_or(slug.as_str()), now)
-                .await
-                .map_err(|e| TestKitError::Internal(e.to_string()))?,
-        };
+        let tenant = self.test_tenant(slug.as_str(), spec.tenant_name.unwrap_or(slug.as_str()), now).await?;
         let role_name = spec.role.unwrap_or(crate::db::USER_ROLE);
         let role = self
             .db
@@ -213,20 +212,51 @@ impl TestKit<'_> {
                     password_hash: Some(hash),
                     language: spec.language,
                 };
-                let id = match self.db.create_user(&new, now).await {
+                match self.db.create_test_user(&new, now).await {
                     Ok(id) => id,
-                    // Another worker made it a moment ago: take theirs (it is a test user too).
+                    // Another worker made it a moment ago: take theirs, if it is a test user.
                     Err(CreateUserError::Duplicate(_)) => {
                         let user = self.db.users_by_login(login.as_str(), Some(tenant.id)).await?.into_iter().next();
-                        user.ok_or_else(|| TestKitError::Internal("a user vanished".into()))?.id
+                        let user = user.ok_or_else(|| TestKitError::Internal("a user vanished".into()))?;
+                        if !self.db.is_test_user(user.id).await? {
+                            return Err(TestKitError::NotATestUser(user.login_name));
+                        }
+                        user.id
                     }
                     Err(err) => return Err(TestKitError::Internal(err.to_string())),
-                };
-                self.db.mark_test_user(id).await?;
-                id
+                }
             }
         };
         Ok(id)
+    }
+
+    /// The test tenant with this slug, made (and marked) when it is new. A tenant test mode did
+    /// not make is refused: test users never live among real ones.
+    async fn test_tenant(&self, slug: &str, name: &str, now: i64) -> Result<crate::db::Tenant, TestKitError> {
+        let tenant = match self.db.tenant_by_slug(slug).await? {
+            Some(tenant) => tenant,
+            None => match self.db.create_tenant(slug, name, now).await {
+                Ok(tenant) => {
+                    self.db.mark_test_tenant(tenant.id).await?;
+                    return Ok(tenant);
+                }
+                // Another worker made it a moment ago.
+                Err(CreateTenantError::Duplicate(_)) => self
+                    .db
+                    .tenant_by_slug(slug)
+                    .await?
+                    .ok_or_else(|| TestKitError::Internal("a tenant vanished".into()))?,
+                Err(CreateTenantError::Db(err)) => return Err(err.into()),
+            },
+        };
+        // The worker that made it marks it an instant later: wait for that.
+        for _ in 0..50 {
+            if self.db.is_test_tenant(tenant.id).await? {
+                return Ok(tenant);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        Err(TestKitError::NotATestTenant(slug.to_string()))
     }
 
     /// A signed-in session of a test user for `app`, through the one completion step (status,
@@ -285,7 +315,13 @@ impl TestKit<'_> {
             .ok_or_else(|| TestKitError::Internal("an unreadable authenticator secret".into()))?;
         let now = self.clock.now();
         let step_secs = STEP_SECS as i64;
-        let at = if row.last_step >= now / step_secs { (row.last_step + 1) * step_secs } else { now };
+        let step = now / step_secs;
+        let at = match row.last_step - step {
+            ..=-1 => now,
+            // Used now: the next step's code works already (one step either side).
+            0 => (step + 1) * step_secs,
+            _ => return Err(TestKitError::CodeUsed((row.last_step - 1) * step_secs + step_secs - now)),
+        };
         Ok(Some(authenticator.code_at(at)))
     }
 }

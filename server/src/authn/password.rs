@@ -177,7 +177,11 @@ impl PasswordCheck<'_> {
         .filter(|d| d.user_id == user.id);
         let _account_turn = match (&presented, &device) {
             (Some(_), None) => {
-                let Some(turn) = self.limits.attempt_turn(name.as_str()).await else {
+                let turn = match exempt {
+                    true => self.limits.patient_attempt_turn(name.as_str()).await,
+                    false => self.limits.attempt_turn(name.as_str()).await,
+                };
+                let Some(turn) = turn else {
                     return Err(PasswordRefusal::Busy);
                 };
                 user = self.db.user_by_id(user.id).await.map_err(storage)?.ok_or(PasswordRefusal::Unexpected)?;

@@ -3,7 +3,7 @@
 //! can administer it are checked in the transaction that makes them.
 
 use super::users::retire_links;
-use super::{column, is_unique_violation, Db, Role, UserStatus};
+use super::{column, is_unique_violation, Db, DbKind, Role, UserStatus};
 use app::domain::LinkKind;
 use sqlx::any::AnyRow;
 use sqlx::{Any, FromRow, Row, Transaction};
@@ -154,10 +154,16 @@ impl Db {
         }
         binds.push(Bind::Int(filter.limit));
         binds.push(Bind::Int(filter.offset));
-        // Without a search, the name index gives the page in order. With one, walking that
-        // index would fetch every row at random to test it; a plain scan that sorts only the
-        // matches is several times cheaper, so the order is an expression the index lacks.
-        let order = if searching { "lower(u.display_name) || ''" } else { "lower(u.display_name)" };
+        // Without a search, the name index gives the page in order. With one, PostgreSQL's
+        // planner chooses: the trigram indexes and a sort of the few matches for a narrow
+        // search, the name index filtered by the pattern for a broad one (the first page is
+        // then the first 50 matches it walks past). SQLite has only the name index: walking it
+        // would fetch every row at random to test it, and a plain scan that sorts only the
+        // matches is several times cheaper, so there the order is an expression the index lacks.
+        let order = match (searching, self.kind) {
+            (true, DbKind::Sqlite) => "lower(u.display_name) || ''",
+            _ => "lower(u.display_name)",
+        };
         sql.push_str(&format!(" ORDER BY {order}, u.id LIMIT ${} OFFSET ${}", binds.len() - 1, binds.len()));
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
         rows.iter().map(UserRow::from_row).collect()

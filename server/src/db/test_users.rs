@@ -1,10 +1,40 @@
-//! Test mode's mark on the users it made (see `test_mode`).
+//! Test mode's marks on the tenants and users it made (see `test_mode`).
 
-use super::Db;
+use super::users::insert_user;
+use super::{CreateUserError, Db, NewUser};
 
 impl Db {
-    pub async fn mark_test_user(&self, user_id: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE users SET test_user = 1 WHERE id = $1").bind(user_id).execute(&self.pool).await.map(|_| ())
+    /// Marks a tenant test mode has just made.
+    pub async fn mark_test_tenant(&self, tenant_id: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE tenants SET test_tenant = 1 WHERE id = $1").bind(tenant_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn is_test_tenant(&self, tenant_id: i64) -> sqlx::Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT test_tenant FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some_and(|(flag,)| flag != 0))
+    }
+
+    /// Whether a user belongs to a test tenant (their mail is readable in test mode).
+    pub async fn in_test_tenant(&self, user_id: i64) -> sqlx::Result<bool> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT t.test_tenant FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some_and(|(flag,)| flag != 0))
+    }
+
+    /// A test user, made and marked in one transaction.
+    pub async fn create_test_user(&self, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert_user(&mut tx, user, now).await?;
+        sqlx::query("UPDATE users SET test_user = 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn is_test_user(&self, user_id: i64) -> sqlx::Result<bool> {
@@ -17,11 +47,12 @@ impl Db {
 
     /// Whether every account with this login name is a test user (and there is one).
     pub async fn is_test_login(&self, login_name: &str) -> sqlx::Result<bool> {
-        let (all, test): (i64, i64) =
-            sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(test_user), 0) FROM users WHERE login_name = $1")
-                .bind(login_name)
-                .fetch_one(&self.pool)
-                .await?;
+        let (all, test): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(CASE WHEN test_user <> 0 THEN 1 END) FROM users WHERE login_name = $1",
+        )
+        .bind(login_name)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(all > 0 && all == test)
     }
 

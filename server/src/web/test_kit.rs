@@ -53,8 +53,9 @@ async fn require_key(State(state): State<AppState>, request: Request, next: Next
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, key)| key);
     if given.is_empty() || !TestMode::key_matches(mode, given.trim()) {
         let mut response =
             refused(StatusCode::UNAUTHORIZED, "the test key is missing or wrong (Authorization: Bearer …)");
@@ -68,7 +69,9 @@ impl IntoResponse for TestKitError {
     fn into_response(self) -> Response {
         let status = match &self {
             TestKitError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            TestKitError::NotATestUser(_) => StatusCode::CONFLICT,
+            TestKitError::NotATestUser(_) | TestKitError::NotATestTenant(_) | TestKitError::CodeUsed(_) => {
+                StatusCode::CONFLICT
+            }
             TestKitError::NoSuchUser(..) => StatusCode::NOT_FOUND,
             TestKitError::SignIn(SignInError::Refused(_)) => StatusCode::FORBIDDEN,
             TestKitError::SignIn(_) | TestKitError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -82,7 +85,11 @@ impl IntoResponse for TestKitError {
         if status.is_server_error() {
             tracing::error!(error = %self, "test mode");
         }
-        refused(status, message)
+        let mut response = refused(status, message);
+        if let TestKitError::CodeUsed(seconds) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        response
     }
 }
 

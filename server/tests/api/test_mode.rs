@@ -152,32 +152,50 @@ async fn a_minted_storage_state_signs_a_browser_in_and_real_users_are_never_touc
     assert!(bad.text().await.unwrap().contains("crm, service or settings"));
 }
 
+async fn mail_to(app: &TestApp, address: &str, since: u128) -> Vec<Value> {
+    let response = call(app, reqwest::Method::GET, &format!("/_test/mail?to={address}&since={since}"), None).await;
+    response.json::<Value>().await.unwrap().as_array().unwrap().clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_address_reads_its_own_mail_with_links_parsed() {
+async fn each_address_reads_its_own_mail_with_links_parsed_and_only_a_test_tenants() {
     let app = spawn_test_mode().await;
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+    test_user(&app, "tess@kit.test").await;
+    app.invite("kit", "grace@kit.test", "en").await;
+    app.invite("kit", "linus@kit.test", "en").await;
+    // A real tenant's invitation: delivered, and never readable with the test key.
     app.tenant("acme").await;
-    app.invite("acme", "grace@acme.test", "en").await;
-    app.invite("acme", "linus@acme.test", "en").await;
-    let mut mails = Value::Null;
+    app.invite("acme", "real@acme.test", "en").await;
+    let mut mails = Vec::new();
     for _ in 0..100 {
-        let response =
-            call(&app, reqwest::Method::GET, &format!("/_test/mail?to=Grace@acme.test&since={since}"), None).await;
-        mails = response.json().await.unwrap();
-        if mails.as_array().is_some_and(|m| !m.is_empty()) {
+        mails = mail_to(&app, "Grace@kit.test", since).await;
+        if !mails.is_empty() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let mails = mails.as_array().unwrap();
     assert_eq!(mails.len(), 1, "Grace's only: {mails:?}");
-    assert_eq!(mails[0]["to"], "grace@acme.test");
+    assert_eq!(mails[0]["to"], "grace@kit.test");
     let link = mails[0]["links"][0].as_str().unwrap();
     assert!(link.starts_with(&format!("{}/activate/", app.address)), "{link}");
     let (status, _) = open_link(&browser(), link).await;
     assert_eq!(status, StatusCode::OK, "the link works");
-    let later = call(&app, reqwest::Method::GET, "/_test/mail?to=grace@acme.test&since=99999999999999", None).await;
-    assert_eq!(later.json::<Value>().await.unwrap(), json!([]));
+    assert_eq!(mail_to(&app, "grace@kit.test", 99_999_999_999_999).await, Vec::<Value>::new());
+
+    app.wait_for_mails("real@acme.test", 1).await;
+    assert_eq!(mail_to(&app, "real@acme.test", 0).await, Vec::<Value>::new(), "a real tenant's mail stays private");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_users_live_only_in_test_tenants() {
+    let app = spawn_test_mode().await;
+    app.ada().await;
+    let body =
+        json!({ "tenant": "acme", "login": "sneaky@acme.test", "role": "User level 0", "password": "Test-Pass-4711" });
+    let refused = call(&app, reqwest::Method::POST, "/_test/users", Some(body)).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(app.state.db.users_by_login("sneaky@acme.test", None).await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
