@@ -16,8 +16,8 @@ if (!process.env.FRONTDOOR_URL && !process.env.FRONTDOOR_TEST_KEY_FILE && exists
   process.env.FRONTDOOR_TEST_KEY_FILE = ownKey;
 }
 const withKey = Boolean(process.env.FRONTDOOR_TEST_KEY ?? process.env.FRONTDOOR_TEST_KEY_FILE);
-const PASSWORD = 'Contract-Orbit-Canyon-4711';
-const NEW_PASSWORD = 'Contract-New-Harbor-9930';
+const PASSWORD = 'Tulip-Orbit-Canyon-4711';
+const NEW_PASSWORD = 'Harbor-Willow-Comet-9930';
 
 for (const lang of ['en', 'nl'] as Lang[]) {
   const n = names[lang];
@@ -85,11 +85,11 @@ for (const lang of ['en', 'nl'] as Lang[]) {
         await forgot.request(login);
         const link = (await api.waitForMail(login, since)).links.find((l) => l.includes('/reset-password/'));
         expect(link).toBeTruthy();
-        await page.goto(link!);
+        await forgot.openResetLink(link!);
         await expect(page.getByLabel(n.password, { exact: true })).toBeVisible();
         await expect(page.getByLabel(n.repeatPassword)).toBeVisible();
         await expect(page.getByRole('meter', { name: n.passwordStrength })).toBeAttached();
-        await forgot.reset(link!, NEW_PASSWORD);
+        await forgot.choose(NEW_PASSWORD);
         const form = new LoginPage(page, { lang });
         await form.goto();
         await form.logIn(login, NEW_PASSWORD);

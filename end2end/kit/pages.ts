@@ -59,6 +59,7 @@ export class ActivatePage extends Screen {
     await this.page.getByLabel(this.n.password, { exact: true }).fill(password);
     await this.page.getByLabel(this.n.confirmPassword).fill(password);
     await this.page.getByRole('button', { name: this.n.activate, exact: true }).click();
+    await this.page.waitForURL((url) => !url.pathname.startsWith('/activate'));
   }
 }
 
@@ -70,12 +71,22 @@ export class ForgotPasswordPage extends Screen {
     await this.page.getByLabel(this.n.emailAddress).fill(email);
     await this.page.getByRole('button', { name: this.n.resetPasswordButton }).click();
   }
-  /** The reset link's page: a new password, twice. */
-  async reset(link: string, password: string) {
+  /** Opens the reset link from the email (once: the link is used up when it is opened). */
+  async openResetLink(link: string) {
     await this.page.goto(link);
+  }
+  /** On the reset link's page: a new password, twice. */
+  async choose(password: string) {
     await this.page.getByLabel(this.n.password, { exact: true }).fill(password);
     await this.page.getByLabel(this.n.repeatPassword).fill(password);
     await this.page.getByRole('button', { name: this.n.reset, exact: true }).click();
+    // Chosen when the page moves on (to the login page); a refusal stays and fails here.
+    await this.page.waitForURL((url) => !url.pathname.startsWith('/reset-password'));
+  }
+  /** The reset link's page: a new password, twice. */
+  async reset(link: string, password: string) {
+    await this.openResetLink(link);
+    await this.choose(password);
   }
 }
 
