@@ -127,6 +127,31 @@ test_mode_benchmarks() {
   start_server
 }
 
+# Single sign-on round trips on loopback, through the suite's oidc-provider.
+sso_round_trip() {
+  local idp_port=$((PORT + 7))
+  (cd end2end && OIDC_PORT=$idp_port FRONTDOOR_PUBLIC_URL="$URL" IDP_REDIRECT_URIS_FILE="$data/idp-redirect-uris.txt" \
+    exec node oidc-provider.mjs >/dev/null 2>&1) &
+  local idp=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$idp_port/.well-known/openid-configuration" >/dev/null && break; sleep 0.1; done
+  node -p 'require("./end2end/fixtures.json").idp.clientSecret' >"$data/idp-secret"
+  "$bin" tenant create --slug initech --name Initech >/dev/null
+  # The provider's own redirect URI, as `sso add` prints it, is registered with the provider.
+  "$bin" sso add --tenant initech --preset oidc --name "Initech IdP" --issuer "http://127.0.0.1:$idp_port" \
+    --client-id frontdoor --client-secret-file "$data/idp-secret" --domain initech.test --public-url "$URL" \
+    | sed -n 's/^redirect URI: //p' >"$data/idp-redirect-uris.txt"
+  local provider_id
+  provider_id=$(sed 's|.*/||' "$data/idp-redirect-uris.txt")
+  echo "$PASSWORD" | "$bin" user create --tenant initech --email olga@initech.test --name Olga --role User --password-stdin >/dev/null
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  FRONTDOOR_TRUST_FORWARDED_FOR=true start_server
+  node end2end/bench/sso-round-trip.mjs "$URL" "$provider_id" olga@initech.test \
+    "$(node -p 'require("./end2end/fixtures.json").idp.accounts.olga.password')" 200 || true
+  kill "$idp" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  start_server
+}
+
 start_server
 if [ "${1:-}" = "profile" ]; then
   crm_profile
@@ -134,6 +159,10 @@ if [ "${1:-}" = "profile" ]; then
 fi
 if [ "${1:-}" = "second-factors" ]; then
   second_factor_benchmarks
+  exit 0
+fi
+if [ "${1:-}" = "sso" ]; then
+  sso_round_trip
   exit 0
 fi
 if [ "${1:-}" = "test-mode" ]; then
@@ -237,25 +266,6 @@ done
 (cd end2end && node bench/keystroke.mjs "$link")
 
 say "Single sign-on round trip on loopback (the suite's oidc-provider)"
-sso_round_trip() {
-  local idp_port=$((PORT + 7))
-  (cd end2end && OIDC_PORT=$idp_port FRONTDOOR_PUBLIC_URL="$URL" IDP_REDIRECT_URIS_FILE="$data/idp-redirect-uris.txt" \
-    exec node oidc-provider.mjs >/dev/null 2>&1) &
-  local idp=$!
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$idp_port/.well-known/openid-configuration" >/dev/null && break; sleep 0.1; done
-  node -p 'require("./end2end/fixtures.json").idp.clientSecret' >"$data/idp-secret"
-  "$bin" tenant create --slug initech --name Initech >/dev/null
-  # The provider's own redirect URI, as `sso add` prints it, is registered with the provider.
-  "$bin" sso add --tenant initech --preset oidc --name "Initech IdP" --issuer "http://127.0.0.1:$idp_port" \
-    --client-id frontdoor --client-secret-file "$data/idp-secret" --domain initech.test --public-url "$URL" \
-    | sed -n 's/^redirect URI: //p' >"$data/idp-redirect-uris.txt"
-  local provider_id
-  provider_id=$(sed 's|.*/||' "$data/idp-redirect-uris.txt")
-  echo "$PASSWORD" | "$bin" user create --tenant initech --email olga@initech.test --name Olga --role User --password-stdin >/dev/null
-  node end2end/bench/sso-round-trip.mjs "$URL" "$provider_id" olga@initech.test \
-    "$(node -p 'require("./end2end/fixtures.json").idp.accounts.olga.password')" 200
-  kill "$idp" 2>/dev/null || true
-}
 sso_round_trip
 
 say "Two-step verification and passkeys (SQLite)"
