@@ -118,7 +118,7 @@ crm_profile() {
   perf record -F 999 -g -p "$pid" -o "$data/perf.data" -- sleep 8 2>/dev/null
   wait "$wrk_pid"
   perf report -i "$data/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
-    | grep -E '^ +[0-9]' | sed 's/  */ /g' | cut -c1-120 | head -25
+    | grep -E '^ +[0-9]' | sed 's/  */ /g' | cut -c1-120 | sed -n '1,25p'
   perf script -i "$data/perf.data" 2>/dev/null | inferno-collapse-perf | inferno-flamegraph >"$ROOT/benchmarks/crm-flame.svg"
   echo "flame graph: benchmarks/crm-flame.svg"
 }
