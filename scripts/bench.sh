@@ -139,6 +139,15 @@ test_mode_benchmarks() {
   done
   say "16 form logins of one test user at the same moment (test mode)"
   "$load" same-user "$URL/login" tess@kit.test "$PASSWORD" 16 10
+  say "200 signed-in tests in Chromium (2 workers): through the kit, then through the login form"
+  ensure_test_tools
+  local how started
+  for how in kit form; do
+    started=$(date +%s.%N)
+    (cd end2end && KIT_VS_FORM=$how FRONTDOOR_URL="$URL" FRONTDOOR_TEST_KEY_FILE="$data/test.key" \
+      npx playwright test -c bench/kit-vs-form.config.ts | tail -2)
+    echo "$how: $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s wall time"
+  done
   unset FRONTDOOR_TEST_KEY
   kill "$pid"; wait "$pid" 2>/dev/null || true
   start_server

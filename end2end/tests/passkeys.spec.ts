@@ -1,28 +1,15 @@
-import { test, expect, Page, CDPSession } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { passkeyURL } from '../playwright.config';
 import { users, User } from './fixtures';
+import { addVirtualAuthenticator } from '../kit';
 
-// WebAuthn needs a domain: these run against the instance at localhost. Chromium's virtual
-// authenticator (CDP) stands in for a phone's fingerprint or a laptop's platform authenticator:
-// internal, with resident keys and user verification, and the person always says yes.
+// WebAuthn needs a domain: these run against the instance at localhost, with the kit's virtual
+// authenticator (Chromium's, through CDP).
 test.use({ baseURL: passkeyURL });
 
-async function virtualAuthenticator(page: Page): Promise<CDPSession> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return cdp;
-}
+/** The kit's virtual authenticator (the suite tests the kit by using it). */
+const virtualAuthenticator = addVirtualAuthenticator;
 
 /** A browser without passkeys in autofill (no conditional mediation): only the explicit button. */
 async function withoutAutofill(page: Page) {

@@ -98,3 +98,21 @@ async fn a_new_name_a_new_right_or_another_language_shows_at_once() {
     let page = client.get(dutch).header("accept-language", "nl").send().await.unwrap().text().await.unwrap();
     assert!(page.contains("lang=\"nl\""), "Dutch, not the kept English page");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_that_spells_the_nonce_mark_never_shows_a_nonce() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    sqlx::query("UPDATE users SET display_name = 'Ada {frontdoor-nonce}' WHERE id = $1")
+        .bind(ada.id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let client = browser();
+    app.log_in(&client, &ada).await;
+    for _ in 0..2 {
+        let (_, page) = crm(&app, &client).await;
+        assert!(!page.contains(&format!("Ada {}", nonce_of(&page))), "the nonce is never in the text");
+        assert!(page.contains("Ada {frontdoor-nonce}"), "the name as it is");
+    }
+}
