@@ -181,6 +181,15 @@ sso_round_trip() {
   start_server
 }
 
+# The server again, on a fresh PostgreSQL database with the same accounts.
+onto_postgres() {
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS frontdoor_bench" -c "CREATE DATABASE frontdoor_bench" >/dev/null
+  export DATABASE_URL="${PG_URL%/*}/frontdoor_bench"
+  seed_accounts
+  start_server
+}
+
 start_server
 if [ "${1:-}" = "profile" ]; then
   crm_profile
@@ -195,11 +204,7 @@ if [ "${1:-}" = "crm" ]; then
   crm_among_sessions "sqlite://$data/frontdoor.db"
   PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
   if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    psql "$PG_URL" -qc "DROP DATABASE IF EXISTS frontdoor_bench" -c "CREATE DATABASE frontdoor_bench" >/dev/null
-    export DATABASE_URL="${PG_URL%/*}/frontdoor_bench"
-    seed_accounts
-    start_server
+    onto_postgres
     say "Authenticated /crm with 10,000 live sessions (PostgreSQL), and the floor (SQLite)"
     crm_among_sessions "$DATABASE_URL"
   fi
@@ -322,11 +327,7 @@ users_page "${DATABASE_URL:-sqlite://$data/frontdoor.db}"
 PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
   say "The same on PostgreSQL"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS frontdoor_bench" -c "CREATE DATABASE frontdoor_bench" >/dev/null
-  export DATABASE_URL="${PG_URL%/*}/frontdoor_bench"
-  seed_accounts
-  start_server
+  onto_postgres
   say "Password logins, closed loop, with the limits and the attempt gate in PostgreSQL"
   "$load" logins "$URL/login" "$LOGINS" "$PASSWORD" 4 "$SECONDS_PER_RUN"
   same_user_logins PostgreSQL

@@ -8,7 +8,7 @@ use crate::authn::otp::{Authenticator, STEP_SECS};
 use crate::authn::{Completion, Door, Method, SecondFactor, SignInError, SignedIn, Verified};
 use crate::client::ClientInfo;
 use crate::clock::Clock;
-use crate::db::{App, CreateTenantError, CreateUserError, Db, NewUser, UserStatus};
+use crate::db::{App, CreateTenantError, CreateUserError, Db, NewUser, Tenant, UserRecord, UserStatus};
 use crate::hashing::PasswordHasher;
 use crate::mail::Rendered;
 use crate::sealing::{Purpose, SecretKey};
@@ -230,16 +230,13 @@ impl TestKit<'_> {
         Ok(id)
     }
 
-    /// The test tenant with this slug, made (and marked) when it is new. A tenant test mode did
-    /// not make is refused: test users never live among real ones.
-    async fn test_tenant(&self, slug: &str, name: &str, now: i64) -> Result<crate::db::Tenant, TestKitError> {
+    /// The test tenant with this slug, made (and marked, in one transaction) when it is new. A
+    /// tenant test mode did not make is refused: test users never live among real ones.
+    async fn test_tenant(&self, slug: &str, name: &str, now: i64) -> Result<Tenant, TestKitError> {
         let tenant = match self.db.tenant_by_slug(slug).await? {
             Some(tenant) => tenant,
-            None => match self.db.create_tenant(slug, name, now).await {
-                Ok(tenant) => {
-                    self.db.mark_test_tenant(tenant.id).await?;
-                    return Ok(tenant);
-                }
+            None => match self.db.create_tenant_marked(slug, name, now, true).await {
+                Ok(tenant) => return Ok(tenant),
                 // Another worker made it a moment ago.
                 Err(CreateTenantError::Duplicate(_)) => self
                     .db
@@ -249,14 +246,22 @@ impl TestKit<'_> {
                 Err(CreateTenantError::Db(err)) => return Err(err.into()),
             },
         };
-        // The worker that made it marks it an instant later: wait for that.
-        for _ in 0..50 {
-            if self.db.is_test_tenant(tenant.id).await? {
-                return Ok(tenant);
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        match self.db.is_test_tenant(tenant.id).await? {
+            true => Ok(tenant),
+            false => Err(TestKitError::NotATestTenant(slug.to_string())),
         }
-        Err(TestKitError::NotATestTenant(slug.to_string()))
+    }
+
+    /// A test user of a tenant, with the tenant; any other user is refused.
+    async fn test_user(&self, tenant: &str, login: &str) -> Result<(Tenant, UserRecord), TestKitError> {
+        let no_user = || TestKitError::NoSuchUser(login.to_string(), tenant.to_string());
+        let tenant = self.db.tenant_by_slug(tenant).await?.ok_or_else(no_user)?;
+        let user = self.db.users_by_login(&login.to_lowercase(), Some(tenant.id)).await?.into_iter().next();
+        let user = user.ok_or_else(no_user)?;
+        if !self.db.is_test_user(user.id).await? {
+            return Err(TestKitError::NotATestUser(user.login_name));
+        }
+        Ok((tenant, user))
     }
 
     /// A signed-in session of a test user for `app`, through the one completion step (status,
@@ -271,13 +276,7 @@ impl TestKit<'_> {
         second_factor: bool,
         client: &ClientInfo,
     ) -> Result<Minted, TestKitError> {
-        let no_user = || TestKitError::NoSuchUser(login.to_string(), tenant.to_string());
-        let tenant = self.db.tenant_by_slug(tenant).await?.ok_or_else(no_user)?;
-        let user = self.db.users_by_login(&login.to_lowercase(), Some(tenant.id)).await?.into_iter().next();
-        let user = user.ok_or_else(no_user)?;
-        if !self.db.is_test_user(user.id).await? {
-            return Err(TestKitError::NotATestUser(user.login_name));
-        }
+        let (tenant, user) = self.test_user(tenant, login).await?;
         let now = self.clock.now();
         let verified = Verified {
             user,
@@ -299,13 +298,7 @@ impl TestKit<'_> {
     /// check accepts: the current step's, or the next step's when the current one is used
     /// (each step works once; the server takes one step either side).
     pub async fn authenticator_code(&self, tenant: &str, login: &str) -> Result<Option<String>, TestKitError> {
-        let no_user = || TestKitError::NoSuchUser(login.to_string(), tenant.to_string());
-        let tenant = self.db.tenant_by_slug(tenant).await?.ok_or_else(no_user)?;
-        let user = self.db.users_by_login(&login.to_lowercase(), Some(tenant.id)).await?.into_iter().next();
-        let user = user.ok_or_else(no_user)?;
-        if !self.db.is_test_user(user.id).await? {
-            return Err(TestKitError::NotATestUser(user.login_name));
-        }
+        let (_, user) = self.test_user(tenant, login).await?;
         let Some(row) = self.db.totp(user.id).await? else { return Ok(None) };
         let secret = self
             .key

@@ -140,13 +140,25 @@ pub enum CreateTenantError {
 impl Db {
     /// Creates a tenant with the built-in roles "User level 0" (every right) and "User".
     pub async fn create_tenant(&self, slug: &str, name: &str, now: i64) -> Result<Tenant, CreateTenantError> {
+        self.create_tenant_marked(slug, name, now, false).await
+    }
+
+    /// [`Db::create_tenant`], marked as test mode's own (`test`) in the same transaction.
+    pub async fn create_tenant_marked(
+        &self,
+        slug: &str,
+        name: &str,
+        now: i64,
+        test: bool,
+    ) -> Result<Tenant, CreateTenantError> {
         let mut tx = self.pool.begin().await?;
         let tenant: Tenant = sqlx::query_as(&format!(
-            "INSERT INTO tenants (slug, name, created_at) VALUES ($1, $2, $3) RETURNING {TENANT_COLUMNS}"
+            "INSERT INTO tenants (slug, name, created_at, test_tenant) VALUES ($1, $2, $3, $4) RETURNING {TENANT_COLUMNS}"
         ))
         .bind(slug)
         .bind(name)
         .bind(now)
+        .bind(i64::from(test))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| {

@@ -4,12 +4,6 @@ use super::users::insert_user;
 use super::{CreateUserError, Db, NewUser};
 
 impl Db {
-    /// Marks a tenant test mode has just made.
-    pub async fn mark_test_tenant(&self, tenant_id: i64) -> sqlx::Result<()> {
-        sqlx::query("UPDATE tenants SET test_tenant = 1 WHERE id = $1").bind(tenant_id).execute(&self.pool).await?;
-        Ok(())
-    }
-
     pub async fn is_test_tenant(&self, tenant_id: i64) -> sqlx::Result<bool> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT test_tenant FROM tenants WHERE id = $1")
             .bind(tenant_id)

@@ -12,7 +12,7 @@ use super::state::AppState;
 use crate::authn::second_step::COOKIE_SECS;
 use crate::authn::{Refusal, SignInError};
 use crate::db::App;
-use crate::test_mode::{Minted, TestKit, TestKitError, TestMode, TestUserSpec};
+use crate::test_mode::{Minted, TestKit, TestKitError, TestUserSpec};
 use axum::extract::{Query, Request, State};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
@@ -56,7 +56,7 @@ async fn require_key(State(state): State<AppState>, request: Request, next: Next
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map_or("", |(_, key)| key);
-    if given.is_empty() || !TestMode::key_matches(mode, given.trim()) {
+    if given.is_empty() || !mode.key_matches(given.trim()) {
         let mut response =
             refused(StatusCode::UNAUTHORIZED, "the test key is missing or wrong (Authorization: Bearer …)");
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
