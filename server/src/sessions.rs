@@ -68,12 +68,15 @@ impl Sessions<'_> {
             return Err(NoSession::Missing);
         }
         let hash = hash_token(raw);
+        // Asked before the read too: a write that lands between the read and the second look
+        // has left the map but was not in what the read saw.
+        let pending = self.touches.pending(&hash);
         let mut record = match self.db.session_by_hash(&hash).await {
             Ok(Some(record)) if record.app == app => record,
             Ok(_) => return Err(NoSession::Missing),
             Err(err) => return Err(NoSession::Unavailable(err)),
         };
-        if let Some(at) = self.touches.pending(&hash) {
+        if let Some(at) = pending.max(self.touches.pending(&hash)) {
             record.last_seen_at = record.last_seen_at.max(at);
         }
         let now = self.clock.now();
