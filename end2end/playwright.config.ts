@@ -16,8 +16,11 @@ export const partnerApp = `http://127.0.0.1:${port + 5}`;
 export const appRegistrations = path.resolve(__dirname, '.run', 'main', 'apps.json');
 /** An instance at `localhost` for passkeys (WebAuthn needs a domain, not an IP address). */
 export const passkeyURL = `http://localhost:${port + 6}`;
-/** An instance in test mode, for the kit (end2end/kit/) and the contract suite's journeys. */
-export const kitURL = `http://127.0.0.1:${port + 7}`;
+/** An instance in test mode, for the kit (end2end/kit/) and the contract suite's journeys (at a
+ * name, not an IP address, for passkeys). */
+export const kitURL = `http://localhost:${port + 7}`;
+/** The same, started in Dutch (`--language nl`): the contract suite's second run. */
+export const kitNlURL = `http://localhost:${port + 8}`;
 /** The suite's OpenID provider (oidc-provider.mjs). */
 export const idpPort = port - 9;
 export const idpIssuer = `http://127.0.0.1:${idpPort}`;
@@ -38,7 +41,9 @@ function app(name: string, key: string, address: string) {
   };
 }
 
-function server(instance: string, publicUrl: string, listenPort: number, serviceUrl?: string, idp?: string, testMode = false) {
+type Instance = { serviceUrl?: string; idp?: string; testMode?: boolean; language?: 'en' | 'nl' };
+
+function server(instance: string, publicUrl: string, listenPort: number, { serviceUrl, idp, testMode, language }: Instance = {}) {
   return {
     command: 'bash serve.sh',
     url: `${publicUrl}/health`,
@@ -59,12 +64,13 @@ function server(instance: string, publicUrl: string, listenPort: number, service
       FRONTDOOR_E2E_SERVICE_APP: idp ? serviceApp : '',
       FRONTDOOR_E2E_PARTNER_APP: idp ? partnerApp : '',
       RUST_LOG: 'warn',
-      ...(testMode ? { FRONTDOOR_TEST_MODE: 'true' } : {}),
+      ...(testMode ? { FRONTDOOR_TEST_MODE: 'true', E2E_TERMS: 'true' } : {}),
+      ...(language ? { FRONTDOOR_LANGUAGE: language } : {}),
     },
   };
 }
 
-export default defineConfig({
+export default defineConfig<{ instanceLanguage: 'en' | 'nl' }>({
   projects: [
     { name: 'suite', testDir: './tests' },
     // The contract (DESIGN.md's accessible names) against any Frontdoor: FRONTDOOR_URL=… and,
@@ -74,6 +80,8 @@ export default defineConfig({
       testDir: './contract',
       use: { baseURL: process.env.FRONTDOOR_URL ?? kitURL },
     },
+    // The contract again against an instance started in the other language.
+    { name: 'contract-nl', testDir: './contract', use: { baseURL: kitNlURL, instanceLanguage: 'nl' } },
   ],
   timeout: 30_000,
   expect: { timeout: 10_000 },
@@ -117,9 +125,10 @@ export default defineConfig({
     },
     app('Service app', 'service', serviceApp),
     app('Partner Reports', 'partner', partnerApp),
-    server('main', baseURL, port, undefined, idpIssuer),
-    server('cross-origin', crossOriginCrm, port + 1, crossOriginService),
+    server('main', baseURL, port, { idp: idpIssuer }),
+    server('cross-origin', crossOriginCrm, port + 1, { serviceUrl: crossOriginService }),
     server('passkeys', passkeyURL, port + 6),
-    server('kit', kitURL, port + 7, undefined, undefined, true),
+    server('kit', kitURL, port + 7, { testMode: true }),
+    server('kit-nl', kitNlURL, port + 8, { testMode: true, language: 'nl' }),
   ],
 });

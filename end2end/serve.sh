@@ -70,4 +70,11 @@ if [ -n "${FRONTDOOR_E2E_SERVICE_APP:-}" ]; then
     "$service_id" "$service_secret" "$partner_id" "$partner_secret" "$mobile_id" >"$FRONTDOOR_DATA_DIR/apps.json"
 fi
 
+# The contract suite's instances: Terms of Service published, so the first Settings login of
+# each test administrator shows the amendment.
+if [ -n "${E2E_TERMS:-}" ]; then
+  printf '# Amendment\n\nSettings and maintenance logs every administrator action.\n' >"$FRONTDOOR_DATA_DIR/terms.md"
+  "$bin" terms publish --file "$FRONTDOOR_DATA_DIR/terms.md" >/dev/null
+fi
+
 exec "$bin" serve

@@ -103,6 +103,7 @@ export class ResetLoginPage extends Screen {
     await this.page.getByRole('button', { name: this.n.continue }).click();
   }
   async chooseTenant(tenantName: string) {
+    await expect(this.page.getByRole('heading', { name: this.n.chooseTenant })).toBeVisible();
     await this.page.getByRole('button', { name: tenantName }).click();
   }
 }
@@ -130,7 +131,54 @@ export class SettingsLoginPage extends Screen {
     await this.page.getByRole('button', { name: this.n.ok, exact: true }).click();
   }
   get navigation(): Locator {
-    return this.page.getByRole('navigation').filter({ has: this.page.getByRole('link', { name: this.n.users }) });
+    return this.page.getByRole('navigation', { name: this.n.settingsAndMaintenance });
+  }
+  /** The Terms of Service amendment, shown once per version at a first login after it. */
+  get termsDialog(): Locator {
+    return this.page.getByRole('dialog', { name: this.n.termsDialog });
+  }
+  /** "Accept", then "OK" in the Terms dialog. */
+  async acceptTerms() {
+    await this.termsDialog.getByRole('checkbox', { name: this.n.accept }).check();
+    await this.termsDialog.getByRole('button', { name: this.n.ok, exact: true }).click();
+    await expect(this.termsDialog).toHaveCount(0);
+  }
+  /** Logs in and, when new Terms are shown, accepts them: then the navigation is there. */
+  async logInAndAccept(userId: string, password: string) {
+    await this.logIn(userId, password);
+    await expect(this.termsDialog.or(this.navigation)).toBeVisible();
+    if (await this.termsDialog.isVisible()) await this.acceptTerms();
+    await expect(this.navigation).toBeVisible();
+  }
+  async go(item: 'users' | 'roles' | 'auditLog') {
+    await this.navigation.getByRole('link', { name: this.n[item] }).click();
+  }
+}
+
+/** Settings and maintenance → Users: invite, find, and act on a row. */
+export class UsersPage extends Screen {
+  async goto() {
+    await this.page.goto('/settings/users');
+  }
+  /** "Add user": name, email address (or user name onsite), role, language; "Send invitation". */
+  async invite(user: { name: string; email: string; role?: string; language?: string }) {
+    await this.page.getByRole('link', { name: this.n.addUser }).click();
+    await this.page.getByLabel(this.n.name, { exact: true }).fill(user.name);
+    await this.page.getByLabel(this.n.emailAddress).fill(user.email);
+    await this.page.getByRole('combobox', { name: this.n.role, exact: true }).selectOption({ label: user.role ?? 'User' });
+    if (user.language) await this.page.getByRole('combobox', { name: this.n.language }).selectOption({ label: user.language });
+    await this.page.getByRole('button', { name: this.n.sendInvitation }).click();
+  }
+  async search(text: string) {
+    await this.page.getByRole('searchbox', { name: this.n.search }).fill(text);
+    await this.page.getByRole('button', { name: this.n.search }).click();
+  }
+  /** The table row of a user (by login name, email address or name). */
+  row(text: string): Locator {
+    return this.page.getByRole('table').getByRole('row').filter({ hasText: text });
+  }
+  async act(text: string, action: 'resendActivation' | 'deactivate' | 'activate' | 'endSessions') {
+    await this.row(text).getByRole('button', { name: this.n[action], exact: true }).click();
   }
 }
 
@@ -140,6 +188,109 @@ export class ServiceHandoff extends Screen {
     await this.page.getByRole('navigation', { name: this.n.navigator }).getByRole('link', { name: this.n.service }).click();
     await this.page.getByRole('button', { name: this.n.logIn, exact: true }).click();
     await expect(this.page.getByRole('heading', { name: this.n.dashboard })).toBeVisible();
+  }
+}
+
+/** Personal settings → Change password. */
+export class ChangePasswordPage extends Screen {
+  async goto() {
+    await this.page.goto('/crm/password');
+  }
+  get strength(): Locator {
+    return this.page.getByRole('meter', { name: this.n.passwordStrength });
+  }
+  async change(current: string, next: string) {
+    await this.page.getByLabel(this.n.currentPassword).fill(current);
+    await this.page.getByLabel(this.n.newPassword).fill(next);
+    await this.page.getByLabel(this.n.confirmPassword).fill(next);
+    await this.page.getByRole('button', { name: this.n.ok, exact: true }).click();
+  }
+}
+
+/** Personal settings → Sessions: one row per session of the person. */
+export class SessionsPage extends Screen {
+  async goto() {
+    await this.page.goto('/crm/sessions');
+  }
+  /** The sessions' rows (without the header). */
+  get rows(): Locator {
+    return this.page.getByRole('row').filter({ has: this.page.getByRole('cell') });
+  }
+  get thisSession(): Locator {
+    return this.rows.filter({ hasText: this.n.thisSession });
+  }
+  get others(): Locator {
+    return this.rows.filter({ hasNotText: this.n.thisSession });
+  }
+  /** "Log out" on another session's row (the first, or the one whose text matches). */
+  async logOutOther(text?: string) {
+    const row = text ? this.others.filter({ hasText: text }) : this.others.first();
+    await row.getByRole('button', { name: this.n.logOut }).click();
+  }
+  /** "Log out everywhere else", which asks for the password. */
+  async logOutEverywhereElse(password: string) {
+    await this.page.getByLabel(this.n.password, { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: this.n.logOutEverywhereElse }).click();
+  }
+}
+
+/** Personal settings → Two-step verification. */
+export class TwoStepSettingsPage extends Screen {
+  async goto() {
+    await this.page.goto('/crm/two-step');
+  }
+  /** The secret as text (beside the QR code), after "Set up". */
+  get secretKey(): Locator {
+    return this.page.locator('.secret-key code');
+  }
+  get recoveryCodes(): Locator {
+    return this.page.getByRole('list', { name: this.n.recoveryCodes }).getByRole('listitem');
+  }
+  /**
+   * "Set up", a code of the new authenticator (`code` is given the secret shown), "Confirm":
+   * the secret and the ten recovery codes. Leaves the recovery codes on screen.
+   */
+  async setUp(code: (secret: string) => Promise<string>): Promise<{ secret: string; recoveryCodes: string[] }> {
+    await this.page.getByRole('button', { name: this.n.setUp, exact: true }).click();
+    const secret = (await this.secretKey.innerText()).trim();
+    await this.page.getByLabel(this.n.code).fill(await code(secret));
+    await this.page.getByRole('button', { name: this.n.confirm }).click();
+    await expect(this.recoveryCodes).toHaveCount(10);
+    const recoveryCodes = (await this.recoveryCodes.allInnerTexts()).map((c) => c.trim());
+    return { secret, recoveryCodes };
+  }
+  /** "I have saved them", under the recovery codes. */
+  async savedThem() {
+    await this.page.getByRole('link', { name: this.n.savedThem }).click();
+  }
+  /** "Turn off", which asks for the password. */
+  async turnOff(password: string) {
+    await this.page.getByLabel(this.n.password, { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: this.n.turnOff }).click();
+  }
+}
+
+/** Personal settings → Passkeys (WebAuthn needs a domain such as localhost, not an IP address). */
+export class PasskeysPage extends Screen {
+  async goto() {
+    await this.page.goto('/crm/passkeys');
+  }
+  /** "Add a passkey" with a name for it and, when it is asked for, the password again. */
+  async add(name: string, password: string) {
+    const button = this.page.getByRole('button', { name: this.n.addPasskey });
+    const form = this.page.locator('form').filter({ has: button });
+    await form.getByLabel(this.n.passkeyName).fill(name);
+    const asked = form.getByLabel(this.n.password, { exact: true });
+    if (await asked.count()) await asked.fill(password);
+    await button.click();
+  }
+  async rename(from: string, to: string) {
+    const button = this.page.getByRole('button', { name: this.n.renamePasskey(from) });
+    await this.page.locator('form').filter({ has: button }).getByLabel(this.n.passkeyName).fill(to);
+    await button.click();
+  }
+  async remove(name: string) {
+    await this.page.getByRole('button', { name: this.n.removePasskey(name) }).click();
   }
 }
 
@@ -165,5 +316,15 @@ export class PersonalMenu extends Screen {
     }
     await this.page.getByRole('link', { name: this.n.logOut }).click();
     await this.page.getByRole('button', { name: this.n.yes }).click();
+  }
+}
+
+/** An app asking to sign the person in: the consent page of a partner app. */
+export class ConsentPage extends Screen {
+  async allow() {
+    await this.page.getByRole('button', { name: this.n.allow }).click();
+  }
+  async deny() {
+    await this.page.getByRole('button', { name: this.n.deny }).click();
   }
 }

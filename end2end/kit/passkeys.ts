@@ -6,7 +6,8 @@
  */
 import { CDPSession, Page } from '@playwright/test';
 
-export async function addVirtualAuthenticator(page: Page): Promise<CDPSession> {
+export async function addVirtualAuthenticator(page: Page, options: { autofill?: boolean } = {}): Promise<CDPSession> {
+  if (options.autofill === false) await withoutPasskeyAutofill(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -20,4 +21,15 @@ export async function addVirtualAuthenticator(page: Page): Promise<CDPSession> {
     },
   });
   return cdp;
+}
+
+/**
+ * A browser that offers no passkeys in autofill (no conditional mediation), so only "Log in with
+ * a passkey" asks for one. With autofill, the always-present virtual authenticator answers the
+ * login page's waiting request at once: the page signs in by itself as soon as it loads.
+ */
+export async function withoutPasskeyAutofill(page: Page) {
+  await page.addInitScript(() => {
+    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
 }

@@ -224,6 +224,10 @@ pub struct ServeArgs {
     /// administrator (`frontdoor user set-password`).
     #[arg(long, env = "FRONTDOOR_MODE", value_enum, default_value_t = Mode::Online)]
     pub mode: Mode,
+    /// The language of pages for browsers that have not chosen one and ask for neither English
+    /// nor Dutch: `en` or `nl`.
+    #[arg(long, env = "FRONTDOOR_LANGUAGE", value_parser = ["en", "nl"], default_value = "en")]
+    pub language: String,
     #[command(flatten)]
     pub mail: MailArgs,
     /// Test mode, for other teams' end-to-end suites: the `/_test/` routes (test users,

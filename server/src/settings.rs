@@ -1,5 +1,7 @@
 //! Settings fixed at start-up, which every floor may read.
 
+use app::i18n::Lang;
+
 /// Settings fixed at start-up.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -20,6 +22,8 @@ pub struct Settings {
     pub reset_by_email: bool,
     pub activation_secs: i64,
     pub reset_secs: i64,
+    /// Pages' language when the browser has not chosen and asks for no language we have.
+    pub default_lang: Lang,
 }
 
 impl Settings {
@@ -40,6 +44,7 @@ impl Settings {
             reset_by_email: true,
             activation_secs: 72 * 3600,
             reset_secs: 3600,
+            default_lang: Lang::En,
         })
     }
 

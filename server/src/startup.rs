@@ -1,6 +1,7 @@
 //! Building and running the server: a library with a thin binary, so tests run the real thing
 //! on port 0.
 
+use app::i18n::Lang;
 use crate::authn::sso::RelyingParty;
 use crate::clock::Clock;
 use crate::config::{Mode, ServeArgs};
@@ -50,6 +51,7 @@ impl Application {
         settings.reset_by_email = args.mode == Mode::Online;
         settings.activation_secs = args.mail.activation_hours.max(1) * 3600;
         settings.reset_secs = args.mail.reset_minutes.max(1) * 60;
+        settings.default_lang = Lang::from_code(&args.language).unwrap_or_default();
         let settings = Arc::new(settings);
 
         let smtp_url = args.mail.smtp_url.as_deref().filter(|u| !u.is_empty());

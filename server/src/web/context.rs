@@ -34,8 +34,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentSession {
     }
 }
 
-/// A saved choice (the switch, a cookie) wins over `Accept-Language`; English otherwise.
-pub fn language(headers: &HeaderMap) -> Lang {
+/// A saved choice (the switch, a cookie) wins over `Accept-Language`; the instance's language
+/// (`--language`) otherwise.
+pub fn language(headers: &HeaderMap, default: Lang) -> Lang {
     cookies::first(headers, LANGUAGE_COOKIE)
         .and_then(Lang::from_code)
         .or_else(|| {
@@ -44,7 +45,7 @@ pub fn language(headers: &HeaderMap) -> Lang {
                 .and_then(|v| v.to_str().ok())
                 .and_then(Lang::from_accept_language)
         })
-        .unwrap_or_default()
+        .unwrap_or(default)
 }
 
 /// The client: the peer's address, or with `trust_forwarded_for` what the proxy in front said.
@@ -79,7 +80,7 @@ fn new_request_id() -> String {
 pub async fn request_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let id = new_request_id();
     let (mut parts, body) = request.into_parts();
-    let lang = language(&parts.headers);
+    let lang = language(&parts.headers, state.settings.default_lang);
     parts.extensions.insert(client_of(&parts, state.settings.trust_forwarded_for));
     parts.extensions.insert(lang);
     parts.extensions.insert(RequestId(id.clone()));

@@ -25,7 +25,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     // The saved choice first, as on every page.
-    let lang = language(request.headers());
+    let lang = language(request.headers(), state.settings.default_lang);
     let mut response = if !is_same_site(&request, &state) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         plain(StatusCode::FORBIDDEN, refused_text(lang))

@@ -36,6 +36,7 @@ pub fn test_args() -> ServeArgs {
         audit_days: 400,
         trust_forwarded_for: false,
         mode: server::config::Mode::Online,
+        language: "en".into(),
         mail: server::config::MailArgs {
             smtp_url: None,
             mail_from: "Frontdoor <frontdoor@localhost>".into(),
