@@ -1,7 +1,6 @@
 //! Building and running the server: a library with a thin binary, so tests run the real thing
 //! on port 0.
 
-use app::i18n::Lang;
 use crate::authn::sso::RelyingParty;
 use crate::clock::Clock;
 use crate::config::{Mode, ServeArgs};
@@ -18,6 +17,7 @@ use crate::test_mode::TestMode;
 use crate::wakeup::MailSignal;
 use crate::web::AppState;
 use anyhow::Context;
+use app::i18n::Lang;
 use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::prelude::LeptosOptions;

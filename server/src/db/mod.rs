@@ -65,6 +65,19 @@ pub struct Db {
 }
 
 impl Db {
+    /// A transaction that writes users: on SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`). The search index's triggers read its tables inside the write, and a
+    /// transaction that reads before it writes may find another writer's commit in between,
+    /// which SQLite answers with SQLITE_BUSY_SNAPSHOT instead of a wait.
+    pub(crate) async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.kind {
+            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
+impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         Db::connect_with(url, None).await
     }
@@ -119,6 +132,7 @@ impl Db {
                 (8, "provider", include_str!("../../migrations/sqlite/0008_provider.sql")),
                 (9, "two-step", include_str!("../../migrations/sqlite/0009_two_step.sql")),
                 (11, "test users", include_str!("../../migrations/sqlite/0011_test_users.sql")),
+                (12, "users search", include_str!("../../migrations/sqlite/0012_users_search.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),

@@ -398,7 +398,7 @@ impl Db {
         subject: &str,
         now: i64,
     ) -> Result<i64, CreateUserError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_user(&mut tx, user, now).await?;
         sqlx::query("INSERT INTO sso_identities (provider_id, subject, user_id, linked_at) VALUES ($1, $2, $3, $4)")
             .bind(provider_id)

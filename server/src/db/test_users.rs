@@ -24,7 +24,7 @@ impl Db {
 
     /// A test user, made and marked in one transaction.
     pub async fn create_test_user(&self, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_user(&mut tx, user, now).await?;
         sqlx::query("UPDATE users SET test_user = 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -60,7 +60,7 @@ impl Db {
         password_hash: &str,
         now: i64,
     ) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET role_id = $1, display_name = $2, password_hash = $3, status = 'active', \
              must_change_password = 0, failure_streak = 0, locked_until = 0, failure_window_start = 0, \

@@ -127,7 +127,7 @@ const USER_COLUMNS: &str = "id, tenant_id, role_id, login_name, email, display_n
 
 impl Db {
     pub async fn create_user(&self, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_user(&mut tx, user, now).await?;
         tx.commit().await?;
         Ok(id)
@@ -137,7 +137,7 @@ impl Db {
     /// one transaction.
     pub async fn invite_user(&self, user: &NewUser<'_>, now: i64) -> Result<i64, CreateUserError> {
         let recipient = user.email.unwrap_or(user.login_name);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_user(&mut tx, user, now).await?;
         enqueue(&mut tx, MailKind::Link(LinkKind::Activation), id, recipient, user.language, now).await?;
         tx.commit().await?;

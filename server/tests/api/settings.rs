@@ -483,6 +483,43 @@ async fn users_are_searched_filtered_and_paged() {
 }
 
 #[tokio::test]
+async fn a_broad_search_pages_in_name_order_like_a_narrow_one() {
+    let app = spawn_app().await;
+    let (admin, client) = admin_in(&app, "root@acme.test").await;
+    let role = app.state.db.role_by_name(admin.tenant_id, "User").await.unwrap().unwrap().id;
+    // More matches than a search fetches and sorts (2,000 on SQLite): the name index is walked.
+    for i in (0..2050).rev() {
+        let (login, name) = (format!("b{i:04}@acme.test"), format!("Broad Person {i:04}"));
+        let user = server::db::NewUser {
+            tenant_id: admin.tenant_id,
+            role_id: role,
+            login_name: &login,
+            email: Some(&login),
+            display_name: &name,
+            status: UserStatus::Active,
+            password_hash: None,
+            language: None,
+        };
+        app.state.db.create_user(&user, 0).await.unwrap();
+    }
+    let names = |page: &str| -> Vec<String> {
+        page.split("<td data-label=\"Name\">").skip(1).map(|cell| cell[..cell.find('<').unwrap()].to_string()).collect()
+    };
+    for (search, matches, first) in
+        [("road pers", 2050, 0), ("person 20", 50, 2000), ("person 200", 10, 2000), ("person 1999", 1, 1999)]
+    {
+        let page = app.get(&client, &format!("/settings/users?q={}", search.replace(' ', "+"))).await;
+        let page = page.text().await.unwrap();
+        let want: Vec<String> = (first..first + matches.min(50)).map(|i| format!("Broad Person {i:04}")).collect();
+        assert_eq!(names(&page), want, "{search}: the first page, in name order");
+        assert_eq!(page.contains("rel=\"next\""), matches > 50, "{search}");
+    }
+    let last = app.get(&client, "/settings/users?q=road+pers&page=41").await.text().await.unwrap();
+    assert_eq!(names(&last).last().map(String::as_str), Some("Broad Person 2049"));
+    assert!(!last.contains("rel=\"next\""));
+}
+
+#[tokio::test]
 async fn a_temporary_password_must_be_changed_before_anything_else() {
     let app = spawn_app_with(|args| args.mode = server::config::Mode::Onsite).await;
     let (admin, client) = admin_in(&app, "root").await;
