@@ -317,6 +317,16 @@ export class PersonalMenu extends Screen {
     await this.page.getByRole('link', { name: this.n.logOut }).click();
     await this.page.getByRole('button', { name: this.n.yes }).click();
   }
+  /** On a phone: "Log out" (a link there) to the question "Are you sure?", left unanswered. */
+  async askToLogOut() {
+    await this.open();
+    await this.page.getByRole('link', { name: this.n.logOut }).click();
+  }
+  /** The answer to "Are you sure?": "Yes" logs out, "No" goes back. */
+  async answerLogOut(answer: 'yes' | 'no') {
+    if (answer === 'yes') await this.page.getByRole('button', { name: this.n.yes }).click();
+    else await this.page.getByRole('link', { name: this.n.no }).click();
+  }
 }
 
 /** An app asking to sign the person in: the consent page of a partner app. */

@@ -4,17 +4,19 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { appRegistrations, baseURL, partnerApp, serviceApp } from '../playwright.config';
 import { users } from './fixtures';
+import { ConsentPage, LoginPage, names, PersonalMenu, SessionsPage } from '../kit';
+
+const n = names.en;
 
 // Frontdoor as the suite's OpenID provider, with real apps built on npm openid-client: the
 // Service app on its own origin (web, back-channel logout), a partner's app (consent), and the
 // Mobile CRM app (native: a loopback redirect on any port, PKCE, refresh tokens), which this
 // test drives itself as a phone would, with Chromium as its system browser.
 
+/** Frontdoor's login page, where the app has sent the browser: the kit's form. */
 async function logInAtFrontdoor(page: Page, user: { login: string; password: string }) {
-  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
-  await page.getByLabel('User ID').fill(user.login);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page.getByRole('heading', { name: n.logIn })).toBeVisible();
+  await new LoginPage(page).logIn(user.login, user.password);
 }
 
 /** The Mobile CRM app: a loopback listener on a port of its own, and its registration. */
@@ -63,7 +65,7 @@ test('the Service app on its own origin signs in through Frontdoor; the mobile a
     expectedState: state,
   });
   expect(tokens.claims()?.email).toBe(users.appy.login);
-  expect((tokens.claims() as { tenant: { slug: string } }).tenant.slug).toBe('acme');
+  expect((tokens.claims() as unknown as { tenant: { slug: string } }).tenant.slug).toBe('acme');
   expect(tokens.refresh_token).toBeTruthy();
   // Refresh tokens rotate; the app's "Log out" revokes its refresh token.
   const refreshed = await client.refreshTokenGrant(mobile.config, tokens.refresh_token!);
@@ -74,7 +76,7 @@ test('the Service app on its own origin signs in through Frontdoor; the mobile a
   await expect(client.refreshTokenGrant(mobile.config, refreshed.refresh_token!)).rejects.toThrow();
 
   // Both apps' sign-ins are on the person's Sessions page.
-  await page.goto('/crm/sessions');
+  await new SessionsPage(page).goto();
   await expect(page.getByRole('cell', { name: 'Service app' })).toBeVisible();
 });
 
@@ -84,8 +86,7 @@ test('logging out of the CRM ends the Service app\'s session, through the back c
   await logInAtFrontdoor(page, users.logout);
   await expect(page.getByRole('status')).toHaveText(`Signed in as ${users.logout.name} (Acme AS)`);
   await page.goto('/crm');
-  await page.getByRole('button', { name: 'Personal settings' }).click();
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await new PersonalMenu(page).logOut();
   await expect(page.getByRole('status')).toContainText('You are logged out');
   await expect(async () => {
     await page.goto(serviceApp);
@@ -97,12 +98,13 @@ test('an email in two tenants chooses the tenant for the app', async ({ page }) 
   await page.goto(serviceApp);
   await page.getByRole('link', { name: 'Sign in with Frontdoor' }).click();
   await logInAtFrontdoor(page, users.multi);
-  await expect(page.getByRole('heading', { name: 'Choose tenant' })).toBeVisible();
+  // The provider's own "Choose tenant" page (not Reset login's, so not the kit's ResetLoginPage).
+  await expect(page.getByRole('heading', { name: n.chooseTenant })).toBeVisible();
   await page.getByRole('button', { name: 'Globex Corp' }).click();
   // Globex's own login, with the user ID filled in.
-  await expect(page.getByLabel('User ID')).toHaveValue(users.multi.login);
-  await page.getByLabel('Password', { exact: true }).fill(users.multi.password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  const login = new LoginPage(page);
+  await expect(login.userId).toHaveValue(users.multi.login);
+  await login.logIn(users.multi.login, users.multi.password);
   await expect(page.getByRole('status')).toHaveText(`Signed in as ${users.multi.name} (Globex Corp)`);
 });
 
@@ -112,13 +114,14 @@ test('a partner app asks for consent once; Deny keeps the person out', async ({ 
   await logInAtFrontdoor(page, users.partner);
   const question = page.getByRole('heading', { name: 'Partner Reports wants to know your name, email address and tenant' });
   await expect(question).toBeVisible();
-  await page.getByRole('button', { name: 'Deny' }).click();
+  const consent = new ConsentPage(page);
+  await consent.deny();
   await expect(page.getByRole('alert')).toHaveText('Not signed in: access_denied');
 
   await page.goto(partnerApp);
   await page.getByRole('link', { name: 'Sign in with Frontdoor' }).click();
   await expect(question).toBeVisible();
-  await page.getByRole('button', { name: 'Allow' }).click();
+  await consent.allow();
   await expect(page.getByRole('status')).toHaveText(`Signed in as ${users.partner.name} (Acme AS)`);
 
   // Remembered: signing in again asks nothing (the app's own log out ends Frontdoor's session
@@ -129,7 +132,7 @@ test('a partner app asks for consent once; Deny keeps the person out', async ({ 
   await logInAtFrontdoor(page, users.partner);
   await expect(page.getByRole('status')).toHaveText(`Signed in as ${users.partner.name} (Acme AS)`);
   // "Apps with access" lets the person take it back.
-  await page.goto('/crm/sessions');
+  await new SessionsPage(page).goto();
   await page.getByRole('button', { name: 'Remove access for Partner Reports' }).click();
   await expect(page.getByRole('status')).toHaveText('The app no longer has access.');
 });

@@ -5,7 +5,7 @@
 import { Browser, expect as baseExpect } from '@playwright/test';
 import * as path from 'path';
 import { readFileSync } from 'fs';
-import { FrontdoorApi, LoginPage, ForgotPasswordPage, PersonalMenu, TwoStepPage, test, expect } from '../kit';
+import { FrontdoorApi, LoginPage, ForgotPasswordPage, PersonalMenu, TwoStepPage, TwoStepSettingsPage, test, expect } from '../kit';
 import { kitURL } from '../playwright.config';
 
 const PASSWORD = 'Kit-Pass-Orbit-4711';
@@ -83,10 +83,9 @@ test('two-step verification with the authenticator code read through the kit', a
   await login_.goto();
   await login_.logIn(login, PASSWORD);
   await new PersonalMenu(page).go('twoStep');
-  await page.getByRole('button', { name: 'Set up' }).click();
-  await page.getByLabel('Code').fill(await api().authenticatorCode('kit', login));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByRole('link', { name: 'I have saved them' }).click();
+  const settings = new TwoStepSettingsPage(page);
+  await settings.setUp(() => api().authenticatorCode('kit', login));
+  await settings.savedThem();
   await new PersonalMenu(page).logOut();
 
   await login_.goto();

@@ -1,6 +1,8 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { frontdoor, hydrated, linkIn, logIn, mailsTo, users } from './fixtures';
+import { ActivatePage, ChangePasswordPage, ForgotPasswordPage, LoginPage, names, PersonalMenu } from '../kit';
 
+const n = names.en;
 const strong = 'violet canyon drifts over seven lanterns';
 
 async function invite(email: string, name: string, language = 'en') {
@@ -8,8 +10,6 @@ async function invite(email: string, name: string, language = 'en') {
   const [mail] = await mailsTo(email);
   return mail;
 }
-
-const meter = (page: Page) => page.getByRole('meter', { name: 'Password strength' });
 
 test('an invitation email leads to an activated account, with a live strength meter', async ({ page }) => {
   const mail = await invite('invitee@acme.test', 'Ingrid Invitee');
@@ -23,17 +23,17 @@ test('an invitation email leads to an activated account, with a live strength me
   await expect(page.getByRole('heading', { name: 'Activate account' })).toBeVisible();
   await hydrated(page);
 
-  const password = page.getByLabel('Password', { exact: true });
+  const activate = new ActivatePage(page);
+  const password = page.getByLabel(n.password, { exact: true });
   await password.pressSequentially('password1');
-  await expect(meter(page)).toHaveText('Weak');
+  await expect(activate.strength).toHaveText('Weak');
   await expect(page.getByText('This is a very common password.')).toBeVisible();
   await password.fill('');
   await password.pressSequentially(strong);
-  await expect(meter(page)).toHaveText('Strong');
-  await expect(meter(page)).toHaveAttribute('aria-valuenow', '4');
+  await expect(activate.strength).toHaveText('Strong');
+  await expect(activate.strength).toHaveAttribute('aria-valuenow', '4');
 
-  await page.getByLabel('Confirm password').fill(strong);
-  await page.getByRole('button', { name: 'Activate' }).click();
+  await activate.activate(strong);
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: 'Welcome, Ingrid Invitee' })).toBeVisible();
 });
@@ -43,17 +43,17 @@ test('the login page downloads neither the password bundle nor the estimator; th
   page.on('request', (request) => {
     if (/\.(wasm|js)$/.test(new URL(request.url()).pathname)) fetched.push(new URL(request.url()).pathname);
   });
-  await page.goto('/login');
+  await new LoginPage(page).goto();
   await hydrated(page);
   expect(fetched).toContain('/pkg/frontend_bg.wasm');
   expect(fetched.filter((p) => p.startsWith('/pkg/passwords/'))).toEqual([]);
 
   fetched.length = 0;
   const mail = await invite('bundle@acme.test', 'Bruno Bundle');
-  await page.goto(linkIn(mail, '/activate'));
+  await new ActivatePage(page).open(linkIn(mail, '/activate'));
   await hydrated(page);
   // Only the estimator knows this warning, so seeing it proves the worker ran.
-  await page.getByLabel('Password', { exact: true }).pressSequentially('password1');
+  await page.getByLabel(n.password, { exact: true }).pressSequentially('password1');
   await expect(page.getByText('This is a very common password.')).toBeVisible();
   // The worker's own requests are reported to the page a moment later.
   await expect.poll(() => fetched).toContain('/pkg/passwords/strength_bg.wasm');
@@ -65,14 +65,14 @@ test('activation works with JavaScript disabled, and the server enforces the pol
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const mail = await invite('nojs-invitee@acme.test', 'Nadia Nojs');
-  await page.goto(linkIn(mail, '/activate'));
-  await page.getByLabel('Password', { exact: true }).fill('qwertyuiop');
-  await page.getByLabel('Confirm password').fill('qwertyuiop');
-  await page.getByRole('button', { name: 'Activate' }).click();
+  const activate = new ActivatePage(page);
+  await activate.open(linkIn(mail, '/activate'));
+  // A refused password stays on the page (the kit's activate() waits for it to move on).
+  await page.getByLabel(n.password, { exact: true }).fill('qwertyuiop');
+  await page.getByLabel(n.confirmPassword).fill('qwertyuiop');
+  await page.getByRole('button', { name: n.activate, exact: true }).click();
   await expect(page.getByText('This password is too easy to guess.')).toBeVisible();
-  await page.getByLabel('Password', { exact: true }).fill(strong);
-  await page.getByLabel('Confirm password').fill(strong);
-  await page.getByRole('button', { name: 'Activate' }).click();
+  await activate.activate(strong);
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: 'Welcome, Nadia Nojs' })).toBeVisible();
   await context.close();
@@ -84,36 +84,35 @@ test('the Dutch activation email and page are in Dutch', async ({ browser }) => 
   const mail = await invite('jan@acme.test', 'Jan Jansen', 'nl');
   expect(mail.subject).toContain('Activeer uw account');
   expect(mail.text).toContain('Nu activeren');
-  await page.goto(linkIn(mail, '/activate'));
+  const activate = new ActivatePage(page, { lang: 'nl' });
+  await activate.open(linkIn(mail, '/activate'));
   await expect(page.getByRole('heading', { name: 'Account activeren' })).toBeVisible();
   await hydrated(page);
-  const password = page.getByLabel('Wachtwoord', { exact: true });
+  const password = page.getByLabel(names.nl.password, { exact: true });
   await password.pressSequentially('password1');
-  await expect(page.getByRole('meter', { name: 'Wachtwoordsterkte' })).toHaveText('Zwak');
+  await expect(activate.strength).toHaveText('Zwak');
   await password.fill('');
   await password.pressSequentially(strong);
-  await expect(page.getByRole('meter', { name: 'Wachtwoordsterkte' })).toHaveText('Sterk');
-  await page.getByLabel('Wachtwoord bevestigen').fill(strong);
-  await page.getByRole('button', { name: 'Activeren' }).click();
+  await expect(activate.strength).toHaveText('Sterk');
+  await activate.activate(strong);
   await expect(page.getByRole('heading', { name: 'Welkom, Jan Jansen' })).toBeVisible();
   await context.close();
 });
 
 test('forgot password: email, reset, log in with the new password; the used link is refused', async ({ page }) => {
   const user = users.resetter;
-  await page.goto('/login');
-  await page.getByRole('link', { name: 'Forgot your password?' }).click();
-  await page.getByLabel('Email address').fill(user.login);
-  await page.getByRole('button', { name: 'Reset Password' }).click();
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.forgotPassword();
+  const forgot = new ForgotPasswordPage(page);
+  await forgot.request(user.login);
   await expect(page.getByText('Check your email.')).toBeVisible();
 
   const [mail] = await mailsTo(user.login);
   const link = linkIn(mail, '/reset-password');
-  await page.goto(link);
+  await forgot.openResetLink(link);
   await expect(page.getByRole('heading', { name: 'Reset password' })).toBeVisible();
-  await page.getByLabel('Password', { exact: true }).fill(strong);
-  await page.getByLabel('Repeat password').fill(strong);
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await forgot.choose(strong);
   await expect(page.getByText('Your password is changed. Log in with your new password.')).toBeVisible();
 
   await logIn(page, { ...user, password: strong });
@@ -121,7 +120,7 @@ test('forgot password: email, reset, log in with the new password; the used link
   const notices = await mailsTo(user.login, 2);
   expect(notices[1].subject).toBe('Your password was changed');
 
-  await page.goto(link);
+  await forgot.openResetLink(link);
   await expect(page.getByRole('heading', { name: 'This link is no longer valid' })).toBeVisible();
 });
 
@@ -129,18 +128,12 @@ test('change password under Personal settings', async ({ page }) => {
   const user = users.changer;
   await logIn(page, user);
   await expect(page).toHaveURL(/\/crm$/);
-  await page.getByRole('button', { name: 'Personal settings' }).click();
-  await page.getByRole('link', { name: 'Change password' }).click();
-  await page.getByLabel('Current password').fill('not my password');
-  await page.getByLabel('New password').fill(strong);
-  await page.getByLabel('Confirm password').fill(strong);
-  await page.getByRole('button', { name: 'OK' }).click();
+  await new PersonalMenu(page).go('changePassword');
+  const change = new ChangePasswordPage(page);
+  await change.change('not my password', strong);
   await expect(page.getByText('The current password is not right.')).toBeVisible();
 
-  await page.getByLabel('Current password').fill(user.password);
-  await page.getByLabel('New password').fill(strong);
-  await page.getByLabel('Confirm password').fill(strong);
-  await page.getByRole('button', { name: 'OK' }).click();
+  await change.change(user.password, strong);
   await expect(page.getByText('Your password is changed.')).toBeVisible();
   const [notice] = await mailsTo(user.login);
   expect(notice.subject).toBe('Your password was changed');

@@ -1,23 +1,23 @@
 import { test, expect, Page } from '@playwright/test';
 import { users, logIn } from './fixtures';
 import { crossOriginCrm, crossOriginService } from '../playwright.config';
+import { names, PersonalMenu, ServiceHandoff } from '../kit';
+
+const n = names.en;
 
 async function crmToServiceAndBack(page: Page, serviceOrigin: string) {
-  await page.getByRole('navigation', { name: 'Navigator' }).getByRole('link', { name: 'Service' }).click();
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await new ServiceHandoff(page).open();
   expect(page.url()).toBe(`${serviceOrigin}/service`);
   await expect(page.getByText(`${users.sid.name} · Acme AS`)).toBeVisible();
 
-  await page.getByRole('button', { name: 'Personal settings' }).click();
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await new PersonalMenu(page).logOut();
   await expect(page.getByRole('status')).toHaveText('You are logged out of Service.');
   // The CRM session stays.
   await page.getByRole('link', { name: 'CRM' }).click();
   await expect(page.getByRole('heading', { name: `Welcome, ${users.sid.name}` })).toBeVisible();
   // And Service needs a new hand-off.
   await page.goto(`${serviceOrigin}/service`);
-  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: n.logIn })).toBeVisible();
 }
 
 test('CRM → Service → Log in → Dashboard → Log out of Service only', async ({ page, baseURL }) => {

@@ -1,5 +1,8 @@
 import { test, expect } from '@playwright/test';
 import { users, logIn } from './fixtures';
+import { names, PersonalMenu, SessionsPage } from '../kit';
+
+const n = names.en;
 
 test('two browsers, one person: ending a session from the list logs that browser out', async ({ browser }) => {
   const laptop = await browser.newContext();
@@ -10,21 +13,20 @@ test('two browsers, one person: ending a session from the list logs that browser
   await logIn(onPhone, users.sam);
   await expect(onPhone).toHaveURL(/\/crm$/);
 
-  await onLaptop.getByRole('button', { name: 'Personal settings' }).click();
-  await onLaptop.getByRole('link', { name: 'Sessions' }).click();
-  await expect(onLaptop.getByRole('heading', { name: 'Sessions' })).toBeVisible();
-  const rows = onLaptop.getByRole('row');
-  await expect(rows).toHaveCount(3); // the header and two sessions
-  await expect(onLaptop.getByRole('row', { name: /This session/ })).toHaveCount(1);
+  await new PersonalMenu(onLaptop).go('sessions');
+  await expect(onLaptop.getByRole('heading', { name: n.sessions })).toBeVisible();
+  const sessions = new SessionsPage(onLaptop);
+  await expect(sessions.rows).toHaveCount(2); // two sessions (the header row is not one)
+  await expect(sessions.thisSession).toHaveCount(1);
 
-  await onLaptop.getByRole('row').filter({ hasNot: onLaptop.getByText('This session') }).getByRole('button', { name: 'Log out' }).click();
+  await sessions.logOutOther();
   await expect(onLaptop.getByRole('status')).toHaveText('That session is logged out.');
-  await expect(rows).toHaveCount(2);
+  await expect(sessions.rows).toHaveCount(1);
 
   // The phone finds out on its very next click.
-  await onPhone.getByRole('navigation', { name: 'Navigator' }).getByRole('link', { name: 'Service' }).click();
+  await onPhone.getByRole('navigation', { name: n.navigator }).getByRole('link', { name: n.service }).click();
   await expect(onPhone).toHaveURL(/\/login/);
-  await expect(onPhone.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await expect(onPhone.getByRole('button', { name: n.logIn })).toBeVisible();
 
   await laptop.close();
   await phone.close();
@@ -36,7 +38,7 @@ test('four browsers logging in as one user at the same moment all reach the CRM'
   await Promise.all(pages.map((page) => logIn(page, users.sam)));
   for (const page of pages) {
     await expect(page).toHaveURL(/\/crm$/);
-    await expect(page.getByRole('button', { name: 'Personal settings' })).toBeVisible();
+    await expect(page.getByRole('button', { name: n.personalSettings })).toBeVisible();
   }
   await Promise.all(contexts.map((context) => context.close()));
 });
@@ -50,16 +52,15 @@ test('"Log out everywhere else" asks for the password, then ends the other sessi
   await logIn(onTablet, users.grace);
   await expect(onTablet).toHaveURL(/\/crm$/);
 
-  await onLaptop.goto('/crm/sessions');
-  await onLaptop.getByLabel('Password').fill('not my password');
-  await onLaptop.getByRole('button', { name: 'Log out everywhere else' }).click();
+  const sessions = new SessionsPage(onLaptop);
+  await sessions.goto();
+  await sessions.logOutEverywhereElse('not my password');
   await expect(onLaptop.getByRole('alert')).toContainText('current password is not right');
-  await expect(onLaptop.getByRole('row')).toHaveCount(3); // nothing ended
+  await expect(sessions.rows).toHaveCount(2); // nothing ended
 
-  await onLaptop.getByLabel('Password').fill(users.grace.password);
-  await onLaptop.getByRole('button', { name: 'Log out everywhere else' }).click();
+  await sessions.logOutEverywhereElse(users.grace.password);
   await expect(onLaptop.getByRole('status')).toHaveText('You are logged out everywhere else.');
-  await expect(onLaptop.getByRole('row')).toHaveCount(2);
+  await expect(sessions.rows).toHaveCount(1);
   await onTablet.reload();
   await expect(onTablet).toHaveURL(/\/login/);
 

@@ -2,6 +2,9 @@ import { expect, Page, test } from '@playwright/test';
 import fixtures from '../fixtures.json';
 import { idpIssuer } from '../playwright.config';
 import { frontdoor, linkIn, mailsTo } from './fixtures';
+import { ActivatePage, ForgotPasswordPage, LoginPage, names, PersonalMenu } from '../kit';
+
+const n = names.en;
 
 // Single sign-on against the suite's own OpenID provider (npm oidc-provider, oidc-provider.mjs).
 // Tenants: initech ("existing active users only"), hooli ("create the user on first login"),
@@ -17,24 +20,24 @@ async function signInAtProvider(page: Page, account: Account) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-async function logOut(page: Page) {
-  await page.getByRole('button', { name: 'Personal settings' }).click();
-  await page.getByRole('button', { name: 'Log out' }).click();
+/** The login page (a tenant's own, or the plain one), then "Log in with" the provider. */
+async function logInWithProvider(page: Page, provider: string, tenant?: string) {
+  const login = new LoginPage(page);
+  await login.goto(tenant);
+  await login.logInWith(provider);
 }
 
 test('an existing user logs in with the provider; while that session lasts, one click is enough', async ({ page }) => {
-  await page.goto('/t/initech/login');
-  await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+  await logInWithProvider(page, 'Initech IdP', 'initech');
   await signInAtProvider(page, idp.olga);
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: `Welcome, ${initech.users.olga.name}` })).toBeVisible();
 
-  await logOut(page);
+  await new PersonalMenu(page).logOut();
   await expect(page.getByRole('status')).toContainText('You are logged out of Frontdoor');
   await expect(page.getByRole('status')).toContainText("identity provider is the provider's");
   // The device remembers the tenant: its providers are on the plain login page too.
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+  await logInWithProvider(page, 'Initech IdP');
   // No password at the provider this time: straight back to the CRM start page.
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: `Welcome, ${initech.users.olga.name}` })).toBeVisible();
@@ -46,8 +49,7 @@ test('"existing active users only" refuses an unknown and a deactivated user', a
     [idp.gone, 'Your account is not active'],
   ] as const) {
     const page = await (await browser.newContext()).newPage();
-    await page.goto('/t/initech/login');
-    await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+    await logInWithProvider(page, 'Initech IdP', 'initech');
     await signInAtProvider(page, account);
     await expect(page.getByRole('alert')).toContainText(says);
     await page.getByRole('link', { name: 'Back to log in' }).click();
@@ -56,39 +58,34 @@ test('"existing active users only" refuses an unknown and a deactivated user', a
 });
 
 test('"create the user on first login" creates the user, who then gets a password by email', async ({ page }) => {
-  await page.goto('/t/hooli/login');
-  await page.getByRole('button', { name: 'Log in with Hooli IdP' }).click();
+  await logInWithProvider(page, 'Hooli IdP', 'hooli');
   await signInAtProvider(page, idp.newbie);
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: `Welcome, ${idp.newbie.name}` })).toBeVisible();
   expect(frontdoor(['user', 'list', '--tenant', 'hooli'])).toContain(idp.newbie.email);
-  await logOut(page);
+  await new PersonalMenu(page).logOut();
 
   // Nobody knows the random password: "Forgot your password?" gives them one of their own.
-  await page.getByRole('link', { name: 'Forgot your password?' }).click();
-  await page.getByLabel('Email address').fill(idp.newbie.email);
-  await page.getByRole('button', { name: 'Reset Password' }).click();
+  const login = new LoginPage(page);
+  const forgot = new ForgotPasswordPage(page);
+  await login.forgotPassword();
+  await forgot.request(idp.newbie.email);
   await expect(page.getByText('Check your email.')).toBeVisible();
   const [mail] = await mailsTo(idp.newbie.email);
-  await page.goto(linkIn(mail, '/reset-password'));
   const chosen = 'Velvet-Harbor-Compass-58';
-  await page.getByLabel('Password', { exact: true }).fill(chosen);
-  await page.getByLabel('Repeat password').fill(chosen);
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await forgot.reset(linkIn(mail, '/reset-password'), chosen);
   await expect(page.getByText('Your password is changed.')).toBeVisible();
-  await page.getByLabel('User ID').fill(idp.newbie.email);
-  await page.getByLabel('Password', { exact: true }).fill(chosen);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await login.logIn(idp.newbie.email, chosen);
   await expect(page.getByRole('heading', { name: `Welcome, ${idp.newbie.name}` })).toBeVisible();
 });
 
 test('an invitation is activated with the provider, from the email', async ({ page }) => {
   frontdoor(['user', 'invite', '--tenant', 'initech', '--email', initech.invited.login, '--name', initech.invited.name]);
   const [mail] = await mailsTo(initech.invited.login);
-  await page.goto(linkIn(mail, '/activate'));
+  await new ActivatePage(page).open(linkIn(mail, '/activate'));
   await expect(page.getByRole('heading', { name: 'Activate account' })).toBeVisible();
   // Password login is on in Initech: the password fields are offered too.
-  await expect(page.getByLabel('Confirm password')).toBeVisible();
+  await expect(page.getByLabel(n.confirmPassword)).toBeVisible();
   await page.getByRole('button', { name: 'Activate with Initech IdP' }).click();
   await signInAtProvider(page, idp.ivy);
   await expect(page).toHaveURL(/\/crm$/);
@@ -97,35 +94,33 @@ test('an invitation is activated with the provider, from the email', async ({ pa
 });
 
 test('home-realm discovery: a user ID of the domain goes to its provider without a password', async ({ page }) => {
-  await page.goto('/login');
-  await page.getByLabel('User ID').fill(umbrella.users.uma.login);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.logIn(umbrella.users.uma.login, '');
   await signInAtProvider(page, idp.uma);
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: `Welcome, ${umbrella.users.uma.name}` })).toBeVisible();
 });
 
 test('cancelling at the provider comes back to a clear page and the way to log in', async ({ page }) => {
-  await page.goto('/t/initech/login');
-  await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+  await logInWithProvider(page, 'Initech IdP', 'initech');
   await expect(page).toHaveURL(new RegExp(`^${idpIssuer}/interaction/`));
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toHaveText('You cancelled logging in at Initech IdP. Nothing has changed.');
   await page.getByRole('link', { name: 'Back to log in' }).click();
-  await expect(page.getByRole('button', { name: 'Log in with Initech IdP' })).toBeVisible();
+  await expect(page.getByRole('button', { name: n.logInWith('Initech IdP') })).toBeVisible();
 });
 
 test('an address outside the provider\'s domain proves the account once, and is linked from then on', async ({ page }) => {
   const lee = initech.users.lee;
-  await page.goto('/t/initech/login');
-  await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+  await logInWithProvider(page, 'Initech IdP', 'initech');
   await signInAtProvider(page, idp.lee);
   // The provider answers for initech.test only: the existing account is proven first.
   await expect(page.getByRole('heading', { name: 'Link your account' })).toBeVisible();
-  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByLabel(n.password).fill('not-the-password');
   await page.getByRole('button', { name: 'Link account' }).click();
   await expect(page.getByRole('alert')).toHaveText('That password is not right.');
-  await page.getByLabel('Password').fill(lee.password);
+  await page.getByLabel(n.password).fill(lee.password);
   await page.getByRole('button', { name: 'Link account' }).click();
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: `Welcome, ${lee.name}` })).toBeVisible();
@@ -133,8 +128,7 @@ test('an address outside the provider\'s domain proves the account once, and is 
   expect(mail.subject).toContain('A new sign-in method was linked');
 
   // Linked now: the provider's session brings them straight in.
-  await logOut(page);
-  await page.goto('/t/initech/login');
-  await page.getByRole('button', { name: 'Log in with Initech IdP' }).click();
+  await new PersonalMenu(page).logOut();
+  await logInWithProvider(page, 'Initech IdP', 'initech');
   await expect(page).toHaveURL(/\/crm$/);
 });

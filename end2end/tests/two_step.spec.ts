@@ -4,6 +4,9 @@ import { createHmac } from 'crypto';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { users, logIn, mailsTo } from './fixtures';
+import { LoginPage, names, PersonalMenu, TwoStepPage, TwoStepSettingsPage } from '../kit';
+
+const n = names.en;
 
 /** RFC 6238 as an authenticator app computes it: HMAC-SHA-1, 6 digits, 30-second steps. */
 function totp(base32Key: string, at = Date.now()): string {
@@ -39,27 +42,26 @@ async function noAxeViolations(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
-/** Personal settings → Two-step verification → Set up, then the code: the key and the codes. */
+/**
+ * Personal settings → Two-step verification → the kit's "Set up" with a fresh code, checking
+ * the QR code (and axe) while the secret is on screen; then "Download" and "I have saved them".
+ */
 async function setUp(page: Page, used: Set<string>, javaScript = true): Promise<{ key: string; codes: string[] }> {
-  await page.getByRole('button', { name: 'Personal settings' }).click();
-  await page.getByRole('link', { name: 'Two-step verification' }).click();
-  await expect(page.getByRole('heading', { name: 'Two-step verification' })).toBeVisible();
-  await page.getByRole('button', { name: 'Set up' }).click();
-  await expect(page.getByRole('img', { name: 'Scan with your authenticator app' })).toBeVisible();
-  // axe runs as a script in the page: not where JavaScript is off.
-  if (javaScript) await noAxeViolations(page);
-  const key = (await page.locator('.secret-key code').innerText()).trim();
-  await page.getByLabel('Code').fill(await freshCode(key, used));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  const list = page.getByRole('list', { name: 'Recovery codes' });
-  await expect(list.getByRole('listitem')).toHaveCount(10);
-  const codes = (await list.getByRole('listitem').allInnerTexts()).map((c) => c.trim());
+  await new PersonalMenu(page).go('twoStep');
+  await expect(page.getByRole('heading', { name: n.twoStep })).toBeVisible();
+  const settings = new TwoStepSettingsPage(page);
+  const { secret, recoveryCodes } = await settings.setUp(async (key) => {
+    await expect(page.getByRole('img', { name: 'Scan with your authenticator app' })).toBeVisible();
+    // axe runs as a script in the page: not where JavaScript is off.
+    if (javaScript) await noAxeViolations(page);
+    return freshCode(key, used);
+  });
   const download = page.waitForEvent('download');
-  await page.getByRole('link', { name: 'Download' }).click();
+  await page.getByRole('link', { name: n.download }).click();
   expect((await download).suggestedFilename()).toBe('frontdoor-recovery-codes.txt');
-  await page.getByRole('link', { name: 'I have saved them' }).click();
+  await settings.savedThem();
   await expect(page.getByText('10 recovery codes left')).toBeVisible();
-  return { key, codes };
+  return { key: secret, codes: recoveryCodes };
 }
 
 test('an authenticator is set up under Personal settings, then every login asks for its code', async ({ page, browser }) => {
@@ -72,13 +74,12 @@ test('an authenticator is set up under Personal settings, then every login asks 
   const second = await other.newPage();
   await logIn(second, users.otto);
   await expect(second).toHaveURL(/\/two-step$/);
-  await expect(second.getByRole('heading', { name: 'Two-step verification' })).toBeVisible();
+  await expect(second.getByRole('heading', { name: n.twoStep })).toBeVisible();
   await noAxeViolations(second);
-  await second.getByLabel('Code').fill('000000');
-  await second.getByRole('button', { name: 'Verify' }).click();
+  const twoStep = new TwoStepPage(second);
+  await twoStep.verify('000000');
   await expect(second.getByRole('alert')).toContainText('That code is not right');
-  await second.getByLabel('Code').fill(await freshCode(key, used));
-  await second.getByRole('button', { name: 'Verify' }).click();
+  await twoStep.verify(await freshCode(key, used));
   await expect(second).toHaveURL(/\/crm$/);
   await expect(second.getByRole('heading', { name: `Welcome, ${users.otto.name}` })).toBeVisible();
   await other.close();
@@ -92,9 +93,9 @@ test('a recovery code logs in once, says how many are left, and is emailed', asy
   const other = await browser.newContext();
   const second = await other.newPage();
   await logIn(second, users.rita);
-  await second.getByRole('link', { name: 'Use a recovery code' }).click();
+  await new TwoStepPage(second).useRecoveryCode();
   await second.getByLabel('Recovery code').fill(codes[0]);
-  await second.getByRole('button', { name: 'Verify' }).click();
+  await second.getByRole('button', { name: n.verify }).click();
   await expect(second).toHaveURL(/\/crm\?notice=recovery-code-used$/);
   await expect(second.getByRole('status')).toContainText('9 recovery codes left');
   const mails = await mailsTo(users.rita.login);
@@ -112,13 +113,12 @@ test('without JavaScript the second step is a plain form', async ({ browser }) =
   const again = await browser.newContext({ javaScriptEnabled: false });
   const second = await again.newPage();
   await logIn(second, users.nojs);
-  await second.getByLabel('Code').fill(await freshCode(key, used));
-  await second.getByRole('button', { name: 'Verify' }).click();
+  await new TwoStepPage(second).verify(await freshCode(key, used));
   await expect(second).toHaveURL(/\/crm$/);
   // Turned off again, with the password: the next login needs none.
-  await second.goto('/crm/two-step');
-  await second.getByLabel('Password').fill(users.nojs.password);
-  await second.getByRole('button', { name: 'Turn off' }).click();
+  const settings = new TwoStepSettingsPage(second);
+  await settings.goto();
+  await settings.turnOff(users.nojs.password);
   await expect(second.getByRole('status')).toHaveText('Two-step verification is off.');
   await context.close();
   await again.close();
@@ -134,11 +134,10 @@ test.describe('on a phone', () => {
     const other = await browser.newContext({ viewport: { width: 390, height: 800 } });
     const second = await other.newPage();
     await logIn(second, users.pia);
-    await expect(second.getByRole('button', { name: 'Verify' })).toBeVisible();
+    await expect(second.getByRole('button', { name: n.verify })).toBeVisible();
     const width = await second.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
-    await second.getByLabel('Code').fill(await freshCode(key, used));
-    await second.getByRole('button', { name: 'Verify' }).click();
+    await new TwoStepPage(second).verify(await freshCode(key, used));
     await expect(second).toHaveURL(/\/crm$/);
     await other.close();
   });
@@ -162,18 +161,19 @@ test('a tenant that requires it of everyone has people set it up right after the
   }
   expect(cli(['tenant', 'set', '--slug', 'stark', '--two-step', 'required', '--two-step-grace', '0'])).toContain('two-step required');
 
-  await page.goto('/t/stark/login');
-  await page.getByLabel('User ID').fill(newton.login);
-  await page.getByLabel('Password', { exact: true }).fill(newton.password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  const login = new LoginPage(page);
+  await login.goto('stark');
+  await login.logIn(newton.login, newton.password);
   await expect(page).toHaveURL(/\/two-step$/);
   await expect(page.getByText('Your organisation requires two-step verification')).toBeVisible();
   await noAxeViolations(page);
-  const key = (await page.locator('.secret-key code').innerText()).trim();
-  await page.getByLabel('Code').fill(await freshCode(key, used));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await expect(page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
-  await page.getByRole('link', { name: 'I have saved them' }).click();
+  // Set up where it is required: the secret is shown at once, with no "Set up" to press first.
+  const enrol = new TwoStepSettingsPage(page);
+  const key = (await enrol.secretKey.innerText()).trim();
+  await page.getByLabel(n.code).fill(await freshCode(key, used));
+  await page.getByRole('button', { name: n.confirm }).click();
+  await expect(enrol.recoveryCodes).toHaveCount(10);
+  await enrol.savedThem();
   await expect(page).toHaveURL(/\/crm$/);
   await expect(page.getByRole('heading', { name: 'Welcome, Isaac Newton' })).toBeVisible();
 });
