@@ -2,7 +2,8 @@
 # The benchmarks behind BENCHMARKS.md: the release binary on loopback, a fresh SQLite file
 # (or DATABASE_URL), bounded runs that stop by themselves. `bench.sh second-factors` runs only
 # the two-step and passkey logins; `bench.sh test-mode` only test mode's; `bench.sh profile` only
-# the flame graph of /crm under load.
+# the flame graph of /crm under load; `bench.sh users` the Users page over 100,000 users;
+# `bench.sh memory` the server's memory (100,000 logins, 100,000 sessions, a 10-minute run).
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 command -v wrk >/dev/null || apt_install wrk
@@ -190,7 +191,83 @@ onto_postgres() {
   start_server
 }
 
+# Settings and maintenance: an administrator's session, and the Users page over 100,000 users
+# (the first page, a narrow and a broad search by part of the user ID or name, a filtered page),
+# for one administrator and for 8 at once.
+settings_token() {
+  echo "$PASSWORD" | "$bin" user create --tenant bench --email boss@bench.test --name "Bench Boss" \
+    --role "User level 0" --password-stdin >/dev/null
+  curl -s -o /dev/null -D - --data-urlencode user_id=boss@bench.test --data-urlencode "password=$PASSWORD" \
+    "$URL/settings/login" | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor_settings=/ { print $2; exit }'
+}
+users_page() {
+  "$load" seed-users "$1" bench 100000
+  local admin page connections
+  admin=$(settings_token)
+  for page in "/settings/users" "/settings/users?q=person04217" "/settings/users?q=hopper" \
+    "/settings/users?status=invited&page=20"; do
+    for connections in 1 8; do
+      echo "$page, $connections at once"
+      wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency \
+        -H "Cookie: frontdoor_settings=$admin" "$URL$page" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+    done
+  done
+}
+
+# Memory: resident memory at start, with 100,000 live sessions (seeded), after 100,000 logins
+# (passkey logins: the only ones fast enough here; the password logins come in the long run),
+# and every 30 s of 10 minutes at constant load (/crm round all the sessions, password logins).
+rss() { awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$pid/status"; }
+memory_benchmarks() {
+  local minutes="${MEMORY_MINUTES:-10}" login_seconds="${MEMORY_LOGIN_SECONDS:-240}" wrk_pid logins_pid
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  FRONTDOOR_PUBLIC_URL="http://localhost:$PORT" FRONTDOOR_TRUST_FORWARDED_FOR=true start_server
+  echo "at start: $(rss)"
+  "$load" seed-users "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench 1000 >/dev/null
+  "$load" seed-sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}" bench bench@bench.test 100000 "$data/sessions.txt"
+  SESSIONS_FILE="$data/sessions.txt" wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -s scripts/sessions.lua "$URL/crm" \
+    | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+  echo "with 100,000 live sessions, after /crm round 50,000 of them: $(rss)"
+  local passkey_users
+  passkey_users=$(seq -f "mem%g@bench.test" 4 | paste -sd,)
+  for login in ${passkey_users//,/ }; do
+    echo "$PASSWORD" | "$bin" user create --tenant bench --email "$login" --name "Bench ${login%%@*}" --role User --password-stdin >/dev/null
+  done
+  "$load" passkey-logins "$URL" "http://localhost:$PORT" "$passkey_users" "$PASSWORD" 4 "$login_seconds"
+  echo "after the passkey logins: $(rss) (high-water mark $(rss_peak))"
+  say "$minutes minutes at constant load: /crm round the sessions (32 connections) and password logins (4 clients)"
+  SESSIONS_FILE="$data/sessions.txt" wrk -t2 -c32 -d"$((minutes * 60))s" --latency -s scripts/sessions.lua "$URL/crm" >"$data/wrk.out" &
+  wrk_pid=$!
+  "$load" logins "$URL/login" "$LOGINS" "$PASSWORD" 4 "$((minutes * 60))" >"$data/logins.out" &
+  logins_pid=$!
+  for second in $(seq 30 30 "$((minutes * 60))"); do
+    sleep 30
+    echo "  ${second} s: $(rss)"
+  done
+  wait "$wrk_pid" "$logins_pid"
+  grep -E "Requests/sec|^ +(50|99)%|Non-2xx" "$data/wrk.out"
+  cat "$data/logins.out"
+  echo "after the run: $(rss) (high-water mark $(rss_peak))"
+}
+
+rss_peak() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$pid/status"; }
+
 start_server
+if [ "${1:-}" = "users" ]; then
+  say "Settings and maintenance: Users with 100,000 users (SQLite)"
+  users_page "sqlite://$data/frontdoor.db"
+  PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+  if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
+    onto_postgres
+    say "Settings and maintenance: Users with 100,000 users (PostgreSQL)"
+    users_page "$DATABASE_URL"
+  fi
+  exit 0
+fi
+if [ "${1:-}" = "memory" ]; then
+  memory_benchmarks
+  exit 0
+fi
 if [ "${1:-}" = "profile" ]; then
   crm_profile
   exit 0
@@ -218,27 +295,6 @@ if [ "${1:-}" = "test-mode" ]; then
   test_mode_benchmarks
   exit 0
 fi
-
-# Settings and maintenance: an administrator's session, and the Users page over 100,000 users
-# (the first page, and a search by part of a user ID).
-settings_token() {
-  echo "$PASSWORD" | "$bin" user create --tenant bench --email boss@bench.test --name "Bench Boss" \
-    --role "User level 0" --password-stdin >/dev/null
-  curl -s -o /dev/null -D - --data-urlencode user_id=boss@bench.test --data-urlencode "password=$PASSWORD" \
-    "$URL/settings/login" | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: frontdoor_settings=/ { print $2; exit }'
-}
-users_page() {
-  "$load" seed-users "$1" bench 100000
-  local admin
-  admin=$(settings_token)
-  for page in "/settings/users" "/settings/users?q=person04217" "/settings/users?status=invited&page=20"; do
-    echo "$page"
-    wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: frontdoor_settings=$admin" "$URL$page" \
-      | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
-  done
-}
-
-rss_peak() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$pid/status"; }
 
 # What the login page makes a browser download, as served: its module, the WASM, and (where
 # passkeys are offered) the passkey script; gzip, then Brotli (browsers ask for it over https).

@@ -439,6 +439,14 @@ async fn main() {
         "seed-sessions" => {
             let (db_url, tenant, login) = (arg(1), arg(2), arg(3));
             let count: usize = arg(4).parse().unwrap_or(10_000);
+            // With a fifth argument, the CRM sessions' cookie tokens are written there, one a line.
+            let mut tokens = match args.get(5) {
+                Some(path) => match std::fs::File::create(path) {
+                    Ok(file) => Some(std::io::BufWriter::new(file)),
+                    Err(err) => return eprintln!("cannot write {path}: {err}"),
+                },
+                None => None,
+            };
             let Ok(db) = server::db::Db::connect(&db_url).await else { return eprintln!("cannot open {db_url}") };
             let Ok(Some(tenant)) = db.tenant_by_slug(&tenant).await else { return eprintln!("no tenant") };
             let Ok(users) = db.users_by_login(&login, Some(tenant.id)).await else { return };
@@ -459,6 +467,10 @@ async fn main() {
             for i in 0..count {
                 let owner = all[i / per_user];
                 let token = server::tokens::Token::generate();
+                if let (Some(out), true) = (tokens.as_mut(), i % 2 == 0) {
+                    use std::io::Write;
+                    let _ = writeln!(out, "{}", token.expose());
+                }
                 let _ = db
                     .insert_session(
                         &server::db::NewSession {

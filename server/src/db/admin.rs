@@ -102,7 +102,7 @@ enum Bind<'a> {
 }
 
 /// Matches in the trigram index up to which a search fetches and sorts them (see
-/// `few_search_matches`).
+/// `trigram_matches`).
 const FEW_MATCHES: i64 = 2000;
 
 /// `LIKE` pattern for "contains", lower case, with its wildcards escaped.
@@ -135,50 +135,57 @@ fn bind_all<'q>(
 impl Db {
     /// One page of a tenant's users, by name.
     pub async fn tenant_users(&self, tenant_id: i64, filter: &UserFilter<'_>) -> sqlx::Result<Vec<UserRow>> {
+        let search = filter.search.filter(|s| !s.is_empty());
+        // On SQLite, a search with few matches: their ids, from the trigram index.
+        let few_matches = match search.and_then(|search| self.trigram_phrase(search)) {
+            Some(phrase) => self.trigram_matches(&phrase).await?,
+            None => None,
+        };
+        if few_matches.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Vec::new());
+        }
         let mut binds = vec![Bind::Int(tenant_id), Bind::Text(LinkKind::Activation.as_str())];
-        let mut sql = String::from(
+        // Those few are fetched by id: with the tenant bound, SQLite's planner would otherwise
+        // walk the tenant's name index and test every user against them.
+        let users = if few_matches.is_some() { "users u NOT INDEXED" } else { "users u" };
+        let mut sql = format!(
             "SELECT u.id, u.display_name, u.login_name, u.status, u.role_id, r.name AS role, u.last_login_at, \
              (SELECT MAX(t.expires_at) FROM one_time_tokens t \
               WHERE t.user_id = u.id AND t.kind = $2 AND t.used_at IS NULL) AS invitation_expires_at \
-             FROM users u JOIN roles r ON r.id = u.role_id WHERE u.tenant_id = $1",
+             FROM {users} JOIN roles r ON r.id = u.role_id WHERE u.tenant_id = $1",
         );
         if let Some(status) = filter.status {
             binds.push(Bind::Text(status.as_str()));
             sql.push_str(&format!(" AND u.status = ${}", binds.len()));
         }
-        // Login names are stored lower-cased already.
-        let mut few_matches = false;
-        if let Some(search) = filter.search.filter(|s| !s.is_empty()) {
-            let phrase = self.trigram_phrase(search);
-            few_matches = match &phrase {
-                Some(phrase) => self.few_search_matches(phrase).await?,
-                None => false,
-            };
-            if let (Some(phrase), true) = (phrase, few_matches) {
-                binds.push(Bind::Owned(phrase));
-                sql.push_str(&format!(
-                    " AND u.id IN (SELECT rowid FROM users_search WHERE users_search MATCH ${})",
-                    binds.len()
-                ));
-            } else {
-                // On PostgreSQL the trigram indexes (pg_trgm) serve these LIKEs.
+        match (search, &few_matches) {
+            (Some(_), Some(ids)) => {
+                // Integers, from the index: written into the statement, not bound.
+                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                sql.push_str(&format!(" AND u.id IN ({list})"));
+            }
+            (Some(search), None) => {
+                // Login names are stored lower-cased already. On PostgreSQL the trigram indexes
+                // (pg_trgm) serve these LIKEs.
                 binds.push(Bind::Owned(contains_pattern(search)));
                 let n = binds.len();
                 sql.push_str(&format!(
                     " AND (u.login_name LIKE ${n} ESCAPE '\\' OR lower(u.display_name) LIKE ${n} ESCAPE '\\')"
                 ));
             }
+            (None, _) => {}
         }
         binds.push(Bind::Int(filter.limit));
         binds.push(Bind::Int(filter.offset));
         // Without a search, or with a broad one, the name index gives the page in order, the
         // pattern tested on each row it walks past (a fifth of the users matching: 250 rows
         // for the first page). PostgreSQL's planner makes that choice itself, between that and
-        // its trigram indexes. On SQLite a search with few matches takes them from the trigram
-        // index and sorts them; the order is then an expression the name index lacks, or the
-        // planner would walk the index and test every row against the matches.
-        let order = if few_matches { "lower(u.display_name) || ''" } else { "lower(u.display_name)" };
-        sql.push_str(&format!(" ORDER BY {order}, u.id LIMIT ${} OFFSET ${}", binds.len() - 1, binds.len()));
+        // its trigram indexes; on SQLite a search with few matches fetches and sorts them.
+        sql.push_str(&format!(
+            " ORDER BY lower(u.display_name), u.id LIMIT ${} OFFSET ${}",
+            binds.len() - 1,
+            binds.len()
+        ));
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
         rows.iter().map(UserRow::from_row).collect()
     }
@@ -191,17 +198,18 @@ impl Db {
             .then(|| format!("\"{}\"", search.replace('"', "\"\"")))
     }
 
-    /// Whether the trigram index finds few enough users (in every tenant) that fetching and
-    /// sorting them beats walking the name index: about the square root of 50 × 100,000.
-    async fn few_search_matches(&self, phrase: &str) -> sqlx::Result<bool> {
-        let found: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM users_search WHERE users_search MATCH $1 LIMIT {})",
+    /// The users (of every tenant) the trigram index finds, when they are few enough that
+    /// fetching and sorting them beats walking the name index (about the square root of 50 ×
+    /// 100,000); None when there are more.
+    async fn trigram_matches(&self, phrase: &str) -> sqlx::Result<Option<Vec<i64>>> {
+        let found: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT {}",
             FEW_MATCHES + 1
         ))
         .bind(phrase)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(found <= FEW_MATCHES)
+        Ok((found.len() as i64 <= FEW_MATCHES).then_some(found))
     }
 
     /// A user of this tenant; None for a user of another tenant, as for no user at all.
