@@ -165,10 +165,15 @@ impl Db {
                 sql.push_str(&format!(" AND u.id IN ({list})"));
             }
             (Some(search), None) => {
-                // Login names are stored lower-cased already. On PostgreSQL the trigram indexes
-                // (pg_trgm) serve these LIKEs.
+                // Login names are stored lower-cased already. On PostgreSQL the trigram index
+                // over both columns (pg_trgm) serves the first LIKE; each column is checked too.
                 binds.push(Bind::Owned(contains_pattern(search)));
                 let n = binds.len();
+                if self.kind == DbKind::Postgres {
+                    sql.push_str(&format!(
+                        " AND (u.login_name || E'\\n' || lower(u.display_name)) LIKE ${n} ESCAPE '\\'"
+                    ));
+                }
                 sql.push_str(&format!(
                     " AND (u.login_name LIKE ${n} ESCAPE '\\' OR lower(u.display_name) LIKE ${n} ESCAPE '\\')"
                 ));

@@ -146,6 +146,7 @@ impl Db {
                 (9, "two-step", include_str!("../../migrations/postgres/0009_two_step.sql")),
                 (10, "users search", include_str!("../../migrations/postgres/0010_users_search.sql")),
                 (11, "test users", include_str!("../../migrations/postgres/0011_test_users.sql")),
+                (12, "users search", include_str!("../../migrations/postgres/0012_users_search.sql")),
             ],
         };
         let migrations = files
