@@ -12,7 +12,7 @@ PORT="${BENCH_PORT:-3900}"
 URL="http://127.0.0.1:$PORT"
 
 say "Building the release binary and the load generator"
-cargo build --release -p server --bin frontdoor --example load --example floor
+[ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release -p server --bin frontdoor --example load --example floor
 bin="$CARGO_TARGET_DIR/release/frontdoor"
 load="$CARGO_TARGET_DIR/release/examples/load"
 floor="$CARGO_TARGET_DIR/release/examples/floor"
