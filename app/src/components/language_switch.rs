@@ -9,23 +9,25 @@ use leptos_router::hooks::use_location;
 pub fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let current = use_lang();
-    let here = move || {
-        let search = location.search.get();
-        let path = location.pathname.get();
+    // Read once, while the component is made: the switch is server-rendered and the page is
+    // not a client-side route, so its address never changes. A reactive read here ran again in
+    // the page's suspense after the router's signals were gone (a panic under load).
+    let here = {
+        let search = location.search.get_untracked();
+        let path = location.pathname.get_untracked();
         if search.is_empty() {
             path
         } else {
             format!("{path}?{search}")
         }
     };
+    let next = encode_query_component(&here);
     view! {
         <nav class="language-switch" aria-label=t(Msg::Language)>
             {Lang::ALL
                 .into_iter()
                 .map(|lang| {
-                    let href = move || {
-                        format!("{}/{}?next={}", routes::LANGUAGE, lang.code(), encode_query_component(&here()))
-                    };
+                    let href = format!("{}/{}?next={next}", routes::LANGUAGE, lang.code());
                     view! {
                         <a
                             href=href
