@@ -252,12 +252,15 @@ memory_benchmarks() {
 
 rss_peak() { awk '/VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$pid/status"; }
 
+# The PostgreSQL the benchmarks move onto (onto_postgres), when one answers.
+PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+postgres_reachable() { command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; }
+
 start_server
 if [ "${1:-}" = "users" ]; then
   say "Settings and maintenance: Users with 100,000 users (SQLite)"
   users_page "sqlite://$data/frontdoor.db"
-  PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-  if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
+  if postgres_reachable; then
     onto_postgres
     say "Settings and maintenance: Users with 100,000 users (PostgreSQL)"
     users_page "$DATABASE_URL"
@@ -279,8 +282,7 @@ fi
 if [ "${1:-}" = "crm" ]; then
   say "Authenticated /crm with 10,000 live sessions (SQLite), and the floor"
   crm_among_sessions "sqlite://$data/frontdoor.db"
-  PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-  if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
+  if postgres_reachable; then
     onto_postgres
     say "Authenticated /crm with 10,000 live sessions (PostgreSQL), and the floor (SQLite)"
     crm_among_sessions "$DATABASE_URL"
@@ -380,8 +382,7 @@ crm_among_sessions "${DATABASE_URL:-sqlite://$data/frontdoor.db}"
 say "Settings and maintenance: Users with 100,000 users (SQLite)"
 users_page "${DATABASE_URL:-sqlite://$data/frontdoor.db}"
 
-PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-if command -v pg_isready >/dev/null && pg_isready -q -d "$PG_URL"; then
+if postgres_reachable; then
   say "The same on PostgreSQL"
   onto_postgres
   say "Password logins, closed loop, with the limits and the attempt gate in PostgreSQL"
