@@ -49,14 +49,33 @@ impl Touches {
         self.pending.lock().ok()?.get(hash).copied()
     }
 
-    /// True when this request is the one to write (none is under way for the session).
+    /// Records `now` as the session's newest use; true when this request is the one to write
+    /// (none is under way for the session). A use recorded while a write is under way is
+    /// written by that writer when its write lands, never dropped.
     fn begin(&self, hash: &str, now: i64) -> bool {
-        self.pending.lock().is_ok_and(|mut pending| pending.insert(hash.to_string(), now).is_none())
+        let Ok(mut pending) = self.pending.lock() else { return false };
+        match pending.get_mut(hash) {
+            Some(at) => {
+                *at = (*at).max(now);
+                false
+            }
+            None => {
+                pending.insert(hash.to_string(), now);
+                true
+            }
+        }
     }
 
-    fn end(&self, hash: &str) {
-        if let Ok(mut pending) = self.pending.lock() {
-            pending.remove(hash);
+    /// After writing `written`: the newer time to write next, or `None` when the session's
+    /// entry is done (and removed).
+    fn next(&self, hash: &str, written: i64) -> Option<i64> {
+        let mut pending = self.pending.lock().ok()?;
+        match pending.get(hash) {
+            Some(&at) if at > written => Some(at),
+            _ => {
+                pending.remove(hash);
+                None
+            }
         }
     }
 }
@@ -88,10 +107,16 @@ impl Sessions<'_> {
         if now - record.last_seen_at >= TOUCH_EVERY_SECS && self.touches.begin(&hash, now) {
             let (db, touches, parent) = (self.db.clone(), self.touches.clone(), record.parent_hash.clone());
             tokio::spawn(async move {
-                if let Err(err) = db.touch_session(&hash, parent.as_deref(), now).await {
-                    tracing::warn!(error = %err, "could not touch a session");
+                let mut at = now;
+                loop {
+                    if let Err(err) = db.touch_session(&hash, parent.as_deref(), at).await {
+                        tracing::warn!(error = %err, "could not touch a session");
+                    }
+                    match touches.next(&hash, at) {
+                        Some(newer) => at = newer,
+                        None => break,
+                    }
                 }
-                touches.end(&hash);
             });
         }
         Ok(record)
