@@ -1,6 +1,6 @@
 //! The login form: a plain post until the island is hydrated, then the `login` server function.
 
-use crate::api::{login, Field, LoginEcho, LoginError};
+use crate::api::{Field, LoginEcho, LoginError};
 use crate::components::form_error::FormError;
 use crate::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
 use crate::i18n::{t, Msg, Phrases};
@@ -63,7 +63,7 @@ pub fn LoginForm(
         }
         pending.set(true);
         let (tenant, next) = (tenant_for_submit.clone(), next_for_submit.clone());
-        leptos::task::spawn_local(async move { answer(login(tenant, user_id, password, next).await) });
+        leptos::task::spawn_local(async move { answer(call_login(tenant, user_id, password, next).await) });
     };
 
     let field_error =
@@ -134,4 +134,59 @@ pub fn check_before_sending(user_id: &str, password: &str) -> Option<LoginError>
     } else {
         None
     }
+}
+
+/// Calls the `login` server function with the browser's own `fetch`, encoded as its generated
+/// client would (a URL-encoded post, JSON back; an error status carries the [`LoginError`]).
+/// The generated client would bring the whole server-function client (request builders, a
+/// query-string serialiser, gloo-net) into the login bundle for this one call.
+#[cfg(feature = "hydrate")]
+async fn call_login(
+    tenant: Option<String>,
+    user_id: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, LoginError> {
+    use leptos::server_fn::ServerFn;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let unexpected = |_| LoginError::Unexpected;
+    let form = web_sys::UrlSearchParams::new().map_err(unexpected)?;
+    let fields = [("tenant", tenant), ("user_id", Some(user_id)), ("password", Some(password)), ("next", next)];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            form.append(name, &value);
+        }
+    }
+    let headers = web_sys::Headers::new().map_err(unexpected)?;
+    headers.set("Content-Type", "application/x-www-form-urlencoded").map_err(unexpected)?;
+    headers.set("Accept", "application/json").map_err(unexpected)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&form);
+    let response = JsFuture::from(window().fetch_with_str_and_init(crate::api::Login::PATH, &init))
+        .await
+        .map_err(unexpected)?
+        .dyn_into::<web_sys::Response>()
+        .map_err(unexpected)?;
+    let body = JsFuture::from(response.text().map_err(unexpected)?).await.map_err(unexpected)?.as_string();
+    let body = body.unwrap_or_default();
+    if response.ok() {
+        serde_json::from_str(&body).map_err(|_| LoginError::Unexpected)
+    } else {
+        Err(serde_json::from_str(&body).unwrap_or(LoginError::Unexpected))
+    }
+}
+
+/// Event handlers never run on the server; this keeps the island's code one for both.
+#[cfg(not(feature = "hydrate"))]
+async fn call_login(
+    tenant: Option<String>,
+    user_id: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, LoginError> {
+    crate::api::login(tenant, user_id, password, next).await
 }
