@@ -746,6 +746,8 @@ messages! {
     WrongTwoStepCode => "That code is not right. Try the newest code, or a recovery code.",
         "Die code klopt niet. Probeer de nieuwste code, of een herstelcode.";
     TwoStepExpired => "This login has expired. Log in again.", "Deze aanmelding is verlopen. Meld u opnieuw aan.";
+    AuthenticatorKeyExpired => "That key has expired. Scan the new QR code below, or type the new key, and enter the code it shows.",
+        "Die sleutel is verlopen. Scan de nieuwe QR-code hieronder, of typ de nieuwe sleutel, en voer de code in die de app toont.";
     TwoStepRequiredCannotTurnOff => "Your organisation requires two-step verification: it cannot be turned off.",
         "Uw organisatie vereist verificatie in twee stappen: die kan niet worden uitgezet.";
     TwoStepSettingsIntro => "After your password, a code from an app on your phone: someone who learns your password still cannot log in.",

@@ -1042,6 +1042,8 @@ impl Notice {
 pub enum TwoStepError {
     EnterCode,
     WrongCode,
+    /// The authenticator's key being set up waited too long: a new one is shown.
+    KeyExpired,
     /// The sign-in waited too long, was used, or had too many wrong codes: log in again.
     Expired,
     TooManyAttempts,
@@ -1054,9 +1056,10 @@ pub enum TwoStepError {
 }
 
 impl TwoStepError {
-    pub const ALL: [TwoStepError; 9] = [
+    pub const ALL: [TwoStepError; 10] = [
         TwoStepError::EnterCode,
         TwoStepError::WrongCode,
+        TwoStepError::KeyExpired,
         TwoStepError::Expired,
         TwoStepError::TooManyAttempts,
         TwoStepError::Busy,
@@ -1070,6 +1073,7 @@ impl TwoStepError {
         match self {
             TwoStepError::EnterCode => Msg::EnterTwoStepCode,
             TwoStepError::WrongCode => Msg::WrongTwoStepCode,
+            TwoStepError::KeyExpired => Msg::AuthenticatorKeyExpired,
             TwoStepError::Expired => Msg::TwoStepExpired,
             TwoStepError::TooManyAttempts => Msg::TooManyAttempts,
             TwoStepError::Busy => Msg::ServerBusy,
@@ -1084,6 +1088,7 @@ impl TwoStepError {
         match self {
             TwoStepError::EnterCode | TwoStepError::EnterPassword => 400,
             TwoStepError::WrongCode | TwoStepError::WrongPassword => 401,
+            TwoStepError::KeyExpired => 409,
             TwoStepError::Expired => 401,
             TwoStepError::Required => 409,
             TwoStepError::TooManyAttempts => 429,

@@ -166,6 +166,7 @@ impl Completion<'_> {
                     auth_time: verified.auth_time,
                     return_to: door.next.map(str::to_string),
                     enrol: due == Due::Enrol,
+                    replaces_hash: door.previous_session.map(hash_token),
                 };
                 self.db.insert_second_step(&token.hash(), &step, now, now + SECOND_STEP_SECS).await?;
                 return Err(SignInError::SecondStepDue(PendingStep { token, enrol: step.enrol }));

@@ -31,6 +31,9 @@ pub enum StepError {
     /// A wrong, reused or locked-out code: one answer for all.
     #[error("wrong code")]
     WrongCode,
+    /// The authenticator's key waited too long for its first code; a new one is shown.
+    #[error("the key being set up expired")]
+    KeyExpired,
     #[error("too many failures from this client")]
     TooManyAttempts,
     #[error("busy")]
@@ -106,7 +109,9 @@ impl SecondStep<'_> {
             tracing::error!(error = %err, "second step: sealing failed");
             StepError::Unavailable
         })?;
-        let Some(sealed) = self.db.totp_setup(user.id, &sealed, self.clock.now()).await.map_err(storage)? else {
+        let now = self.clock.now();
+        let fresh_after = now - SETUP_KEY_SECS;
+        let Some(sealed) = self.db.totp_setup(user.id, &sealed, now, fresh_after).await.map_err(storage)? else {
             return Ok(None);
         };
         let authenticator = self.open(&sealed)?;
@@ -261,7 +266,8 @@ impl SecondStep<'_> {
     }
 
     /// Confirms the authenticator being set up with its first code: the recovery codes to show.
-    /// A wrong code counts like a wrong password.
+    /// A wrong code counts toward this client's limit only: the key is the person's own, shown
+    /// only to them, so guessing its codes gains nothing.
     pub async fn confirm_setup(
         &self,
         user: &UserRecord,
@@ -276,7 +282,11 @@ impl SecondStep<'_> {
         if self.limits.ip_blocked(&client.key(), now).await.map_err(storage)? {
             return Err(StepError::TooManyAttempts);
         }
+        let fresh_after = now - SETUP_KEY_SECS;
         let row = self.db.totp(user.id).await.map_err(storage)?.filter(|row| row.confirmed_at.is_none());
+        if row.as_ref().is_some_and(|row| row.created_at <= fresh_after) {
+            return Err(StepError::KeyExpired);
+        }
         let step = match &row {
             Some(row) => self.open(&row.secret_sealed)?.check(code, now),
             None => None,
@@ -287,7 +297,7 @@ impl SecondStep<'_> {
         };
         let codes = otp::recovery_codes();
         let hashes: Vec<String> = codes.iter().map(|c| otp::hash_recovery_code(c)).collect();
-        if !self.db.confirm_totp(user.id, step, &hashes, now).await.map_err(storage)? {
+        if !self.db.confirm_totp(user.id, step, &hashes, now, fresh_after).await.map_err(storage)? {
             return Err(StepError::WrongCode);
         }
         self.audit(Event::TwoStepSetUp, Subject::user(user.tenant_id, user.id), client).await;
@@ -317,8 +327,7 @@ impl SecondStep<'_> {
             provider: None,
             second_factor: Some(second_factor),
         };
-        // The browser's cookie of that app (only the CRM's reaches this page) ends with the
-        // sign-in.
+        // The browser's CRM cookie as it is now ends with the sign-in too.
         let previous_session = door.previous_session.filter(|_| row.app == crate::db::App::Crm);
         let door = Door { app: row.app, next: row.return_to.as_deref(), previous_session, ..door };
         let signed_in =
@@ -327,6 +336,11 @@ impl SecondStep<'_> {
                 SignInError::Storage(err) => storage(err),
                 SignInError::SecondStepDue(_) => StepError::Expired,
             })?;
+        // The app's session when the first step began: a Settings cookie never reaches this
+        // page, so it was carried in the waiting sign-in.
+        if let Some(replaced) = &row.replaces_hash {
+            self.db.delete_session(replaced).await.map_err(storage)?;
+        }
         Ok(Stepped {
             signed_in,
             app: row.app,
@@ -343,6 +357,10 @@ impl SecondStep<'_> {
 
 /// How long the half-signed-in cookie lives.
 pub const COOKIE_SECS: i64 = SECOND_STEP_SECS;
+
+/// How long an authenticator's key waits for its first code before a new one replaces it: time
+/// to install an app, never a key that lies about for good.
+pub const SETUP_KEY_SECS: i64 = 30 * 60;
 
 /// The door of a second step: the browser's previous session of the app ends, its device
 /// cookie is issued when new.

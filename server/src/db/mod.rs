@@ -133,6 +133,7 @@ impl Db {
                 (9, "two-step", include_str!("../../migrations/sqlite/0009_two_step.sql")),
                 (11, "test users", include_str!("../../migrations/sqlite/0011_test_users.sql")),
                 (12, "users search", include_str!("../../migrations/sqlite/0012_users_search.sql")),
+                (13, "second step replaces", include_str!("../../migrations/sqlite/0013_second_step_replaces.sql")),
             ],
             DbKind::Postgres => &[
                 (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -147,6 +148,7 @@ impl Db {
                 (10, "users search", include_str!("../../migrations/postgres/0010_users_search.sql")),
                 (11, "test users", include_str!("../../migrations/postgres/0011_test_users.sql")),
                 (12, "users search", include_str!("../../migrations/postgres/0012_users_search.sql")),
+                (13, "second step replaces", include_str!("../../migrations/postgres/0013_second_step_replaces.sql")),
             ],
         };
         let migrations = files

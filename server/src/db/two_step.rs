@@ -13,6 +13,7 @@ pub const MAX_SECOND_STEP_FAILURES: i64 = 5;
 #[derive(Clone, Debug, FromRow)]
 pub struct TotpRow {
     pub secret_sealed: String,
+    pub created_at: i64,
     /// None while it is being set up.
     pub confirmed_at: Option<i64>,
     pub last_step: i64,
@@ -28,6 +29,9 @@ pub struct SecondStepRow {
     pub return_to: Option<String>,
     /// A second factor is required and not set up yet: enrolment first.
     pub enrol: bool,
+    /// The hash of the browser's session of the app when the first step began: it ends when
+    /// the sign-in completes.
+    pub replaces_hash: Option<String>,
 }
 
 /// The second factors a person has, as the Users screen shows them.
@@ -40,36 +44,59 @@ pub struct Factors {
 
 impl Db {
     pub async fn totp(&self, user_id: i64) -> sqlx::Result<Option<TotpRow>> {
-        sqlx::query_as("SELECT secret_sealed, confirmed_at, last_step FROM user_totp WHERE user_id = $1")
+        sqlx::query_as("SELECT secret_sealed, created_at, confirmed_at, last_step FROM user_totp WHERE user_id = $1")
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await
     }
 
-    /// The secret being set up: the one already waiting for its first code (so that a page
-    /// shown again shows the same QR code), else `fresh`, stored now. None when an
-    /// authenticator is set up already.
-    pub async fn totp_setup(&self, user_id: i64, fresh_sealed: &str, now: i64) -> sqlx::Result<Option<String>> {
+    /// The secret being set up: the one already waiting for its first code since `fresh_after`
+    /// (so that a page shown again shows the same QR code), else `fresh`, stored now in place
+    /// of an older one. None when an authenticator is set up already.
+    pub async fn totp_setup(
+        &self,
+        user_id: i64,
+        fresh_sealed: &str,
+        now: i64,
+        fresh_after: i64,
+    ) -> sqlx::Result<Option<String>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM user_totp WHERE user_id = $1 AND confirmed_at IS NULL AND created_at <= $2")
+            .bind(user_id)
+            .bind(fresh_after)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO user_totp (user_id, secret_sealed, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING",
         )
         .bind(user_id)
         .bind(fresh_sealed)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(self.totp(user_id).await?.filter(|row| row.confirmed_at.is_none()).map(|row| row.secret_sealed))
     }
 
-    /// The first right code: the authenticator is set up, with a fresh set of recovery codes.
-    pub async fn confirm_totp(&self, user_id: i64, step: i64, recovery: &[String], now: i64) -> sqlx::Result<bool> {
+    /// The first right code for the secret set up since `fresh_after`: the authenticator is set
+    /// up, with a fresh set of recovery codes.
+    pub async fn confirm_totp(
+        &self,
+        user_id: i64,
+        step: i64,
+        recovery: &[String],
+        now: i64,
+        fresh_after: i64,
+    ) -> sqlx::Result<bool> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE user_totp SET confirmed_at = $1, last_step = $2 WHERE user_id = $3 AND confirmed_at IS NULL",
+            "UPDATE user_totp SET confirmed_at = $1, last_step = $2 \
+             WHERE user_id = $3 AND confirmed_at IS NULL AND created_at > $4",
         )
         .bind(now)
         .bind(step)
         .bind(user_id)
+        .bind(fresh_after)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
@@ -232,8 +259,9 @@ impl Db {
         expires_at: i64,
     ) -> sqlx::Result<()> {
         sqlx::query(
-            "INSERT INTO second_steps (challenge_hash, user_id, app, method, auth_time, return_to, enrol, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO second_steps \
+             (challenge_hash, user_id, app, method, auth_time, return_to, enrol, replaces_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(challenge_hash)
         .bind(step.user_id)
@@ -242,6 +270,7 @@ impl Db {
         .bind(step.auth_time)
         .bind(&step.return_to)
         .bind(i64::from(step.enrol))
+        .bind(&step.replaces_hash)
         .bind(now)
         .bind(expires_at)
         .execute(&self.pool)
@@ -250,8 +279,9 @@ impl Db {
     }
 
     pub async fn second_step(&self, challenge_hash: &str, now: i64) -> sqlx::Result<Option<SecondStepRow>> {
-        let row: Option<(i64, String, String, i64, Option<String>, i64)> = sqlx::query_as(
-            "SELECT user_id, app, method, auth_time, return_to, enrol FROM second_steps \
+        type Row = (i64, String, String, i64, Option<String>, i64, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT user_id, app, method, auth_time, return_to, enrol, replaces_hash FROM second_steps \
              WHERE challenge_hash = $1 AND expires_at > $2 AND failures < $3",
         )
         .bind(challenge_hash)
@@ -259,8 +289,9 @@ impl Db {
         .bind(MAX_SECOND_STEP_FAILURES)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.and_then(|(user_id, app, method, auth_time, return_to, enrol)| {
-            Some(SecondStepRow { user_id, app: App::parse(&app)?, method, auth_time, return_to, enrol: enrol != 0 })
+        Ok(row.and_then(|(user_id, app, method, auth_time, return_to, enrol, replaces_hash)| {
+            let app = App::parse(&app)?;
+            Some(SecondStepRow { user_id, app, method, auth_time, return_to, enrol: enrol != 0, replaces_hash })
         }))
     }
 

@@ -29,6 +29,7 @@ fn step_error(err: StepError) -> TwoStepError {
         StepError::Expired | StepError::Refused(_) => TwoStepError::Expired,
         StepError::EnterCode => TwoStepError::EnterCode,
         StepError::WrongCode => TwoStepError::WrongCode,
+        StepError::KeyExpired => TwoStepError::KeyExpired,
         StepError::TooManyAttempts => TwoStepError::TooManyAttempts,
         StepError::Busy => TwoStepError::Busy,
         StepError::Unavailable => TwoStepError::Unavailable,

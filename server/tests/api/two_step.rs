@@ -413,3 +413,53 @@ async fn the_policy_is_set_from_the_command_line_too() {
     assert_eq!(location(&app.log_in(&client, &ada).await), "/two-step");
     assert!(app.get(&client, "/two-step").await.text().await.unwrap().contains("<svg role=\"img\""));
 }
+
+#[tokio::test]
+async fn a_key_being_set_up_waits_half_an_hour_for_its_first_code_then_a_new_one_is_shown() {
+    let app = spawn_app().await;
+    let ada = app.ada().await;
+    let client = browser();
+    assert_eq!(location(&app.log_in(&client, &ada).await), "/crm");
+    let setup = post(&app, &client, "/crm/two-step", &[("action", "setup")]).await;
+    let old = shown_secret(&setup.text().await.unwrap());
+    app.advance(20 * 60);
+    let again = post(&app, &client, "/crm/two-step", &[("action", "setup")]).await;
+    assert_eq!(shown_secret(&again.text().await.unwrap()).code_at(1), old.code_at(1), "the same key within the half hour");
+
+    app.advance(11 * 60);
+    let code = old.code_at(app.state.clock.now());
+    let late = post(&app, &client, "/crm/two-step", &[("action", "confirm"), ("code", &code)]).await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+    let page = late.text().await.unwrap();
+    assert!(page.contains("That key has expired."));
+    let new = shown_secret(&page);
+    assert_ne!(new.code_at(1), old.code_at(1), "a new key replaces the old one");
+    assert!(!app.state.db.factors(ada.id).await.unwrap().authenticator);
+
+    let code = new.code_at(app.state.clock.now());
+    let confirmed = post(&app, &client, "/crm/two-step", &[("action", "confirm"), ("code", &code)]).await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(shown_codes(&confirmed.text().await.unwrap()).len(), 10);
+    assert!(app.state.db.factors(ada.id).await.unwrap().authenticator);
+}
+
+#[tokio::test]
+async fn a_settings_login_through_the_second_step_ends_that_browsers_previous_settings_session() {
+    let app = spawn_app().await;
+    let admin = app.add_user("acme", "grace@acme.test", ADMIN_ROLE, UserStatus::Active).await;
+    let (_, secret, _) = with_authenticator(&app, &admin).await;
+    let client = browser();
+    let settings_sessions = || async {
+        let sessions = app.state.db.sessions_of_user(admin.id, app.state.clock.now()).await.unwrap();
+        sessions.into_iter().filter(|s| s.app == server::db::App::Settings).count()
+    };
+    for _ in 0..2 {
+        app.advance(30);
+        let fields = [("user_id", admin.login.as_str()), ("password", admin.password.as_str())];
+        assert_eq!(location(&app.post_login(&client, "/settings/login", &fields).await), "/two-step");
+        let done = answer(&app, &client, "code", &secret.code_at(app.state.clock.now())).await;
+        assert_eq!(location(&done), "/settings");
+        assert_eq!(settings_sessions().await, 1, "the browser's Settings session is replaced, not kept beside");
+    }
+    assert_eq!(app.get(&client, "/settings/users").await.status(), StatusCode::OK);
+}
