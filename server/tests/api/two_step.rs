@@ -424,7 +424,11 @@ async fn a_key_being_set_up_waits_half_an_hour_for_its_first_code_then_a_new_one
     let old = shown_secret(&setup.text().await.unwrap());
     app.advance(20 * 60);
     let again = post(&app, &client, "/crm/two-step", &[("action", "setup")]).await;
-    assert_eq!(shown_secret(&again.text().await.unwrap()).code_at(1), old.code_at(1), "the same key within the half hour");
+    assert_eq!(
+        shown_secret(&again.text().await.unwrap()).code_at(1),
+        old.code_at(1),
+        "the same key within the half hour"
+    );
 
     app.advance(11 * 60);
     let code = old.code_at(app.state.clock.now());
