@@ -1,6 +1,6 @@
 //! The login form: a plain post until the island is hydrated, then the `login` server function.
 
-use crate::api::{Field, LoginEcho, LoginError};
+use crate::api::{Field, Login, LoginEcho, LoginError};
 use crate::components::form_error::FormError;
 use crate::domain::{LoginName, LoginNameError, MAX_PASSWORD_CHARS};
 use crate::i18n::{t, Msg, Phrases};
@@ -62,8 +62,8 @@ pub fn LoginForm(
             return;
         }
         pending.set(true);
-        let (tenant, next) = (tenant_for_submit.clone(), next_for_submit.clone());
-        leptos::task::spawn_local(async move { answer(call_login(tenant, user_id, password, next).await) });
+        let call = Login { tenant: tenant_for_submit.clone(), user_id, password, next: next_for_submit.clone() };
+        leptos::task::spawn_local(async move { answer(send(call).await) });
     };
 
     let field_error =
@@ -141,18 +141,14 @@ pub fn check_before_sending(user_id: &str, password: &str) -> Option<LoginError>
 /// The generated client would bring the whole server-function client (request builders, a
 /// query-string serialiser, gloo-net) into the login bundle for this one call.
 #[cfg(feature = "hydrate")]
-async fn call_login(
-    tenant: Option<String>,
-    user_id: String,
-    password: String,
-    next: Option<String>,
-) -> Result<String, LoginError> {
+async fn send(call: Login) -> Result<String, LoginError> {
     use leptos::server_fn::ServerFn;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
     let unexpected = |_| LoginError::Unexpected;
     let form = web_sys::UrlSearchParams::new().map_err(unexpected)?;
+    let Login { tenant, user_id, password, next } = call;
     let fields = [("tenant", tenant), ("user_id", Some(user_id)), ("password", Some(password)), ("next", next)];
     for (name, value) in fields {
         if let Some(value) = value {
@@ -166,7 +162,7 @@ async fn call_login(
     init.set_method("POST");
     init.set_headers(&headers);
     init.set_body(&form);
-    let response = JsFuture::from(window().fetch_with_str_and_init(crate::api::Login::PATH, &init))
+    let response = JsFuture::from(window().fetch_with_str_and_init(Login::PATH, &init))
         .await
         .map_err(unexpected)?
         .dyn_into::<web_sys::Response>()
@@ -182,11 +178,6 @@ async fn call_login(
 
 /// Event handlers never run on the server; this keeps the island's code one for both.
 #[cfg(not(feature = "hydrate"))]
-async fn call_login(
-    tenant: Option<String>,
-    user_id: String,
-    password: String,
-    next: Option<String>,
-) -> Result<String, LoginError> {
-    crate::api::login(tenant, user_id, password, next).await
+async fn send(call: Login) -> Result<String, LoginError> {
+    crate::api::login(call.tenant, call.user_id, call.password, call.next).await
 }
