@@ -104,6 +104,17 @@ async fn require(State(state): State<AppState>, need: Need, request: Request, ne
             Redirect::to(&Notice::TemporaryPassword.at(routes::CHANGE_PASSWORD)).into_response()
         }
         Ok(record) => {
+            // The Terms page with nothing (left) to accept: on to the start page.
+            if need == Need::SettingsTerms
+                && parts.method == http::Method::GET
+                && parts.uri.path() == routes::SETTINGS_TERMS
+            {
+                match state.terms().pending(record.user_id).await {
+                    Ok(None) => return Redirect::to(routes::SETTINGS).into_response(),
+                    Ok(Some(_)) => {}
+                    Err(err) => return WebError::Storage(err).into_response(),
+                }
+            }
             if matches!(need, Need::SettingsPage | Need::SettingsCall) {
                 match state.terms().pending(record.user_id).await {
                     Ok(None) => {

@@ -211,6 +211,7 @@ async fn terms_are_accepted_once_per_version_and_required_before_anything() {
 
     let response = post(&app, &client, "/settings/terms", &[("version", "1"), ("accept", "yes")]).await;
     assert_eq!(location(&response), "/settings");
+    assert_eq!(location(&app.get(&client, "/settings/terms").await), "/settings", "nothing left to accept");
     assert_eq!(app.get(&client, "/settings/users").await.status(), StatusCode::OK);
     let accepted = audit_of(&app, acme, "terms.accept").await;
     assert_eq!(accepted, [(Some(admin.login.clone()), None, Some("version 1".into()))]);
