@@ -84,6 +84,7 @@ impl Handoff<'_> {
             app: App::Service,
             client,
             previous_session: previous,
+            replaces: None,
             devices: Devices::NotIssued,
             parent: Some(&crm.token_hash),
             next: None,

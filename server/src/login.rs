@@ -84,6 +84,7 @@ impl Login<'_> {
             app: attempt.app,
             client: attempt.client,
             previous_session: attempt.previous_session,
+            replaces: None,
             devices: if proven.known_device { Devices::Known } else { Devices::Carried(attempt.devices) },
             parent: None,
             next: attempt.next,

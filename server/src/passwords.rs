@@ -271,6 +271,7 @@ impl Passwords<'_> {
             app: App::Crm,
             client,
             previous_session: None,
+            replaces: None,
             devices: Devices::Carried(form.devices),
             parent: None,
             next: None,

@@ -107,15 +107,12 @@ impl Sessions<'_> {
         if now - record.last_seen_at >= TOUCH_EVERY_SECS && self.touches.begin(&hash, now) {
             let (db, touches, parent) = (self.db.clone(), self.touches.clone(), record.parent_hash.clone());
             tokio::spawn(async move {
-                let mut at = now;
-                loop {
-                    if let Err(err) = db.touch_session(&hash, parent.as_deref(), at).await {
+                let mut at = Some(now);
+                while let Some(time) = at {
+                    if let Err(err) = db.touch_session(&hash, parent.as_deref(), time).await {
                         tracing::warn!(error = %err, "could not touch a session");
                     }
-                    match touches.next(&hash, at) {
-                        Some(newer) => at = newer,
-                        None => break,
-                    }
+                    at = touches.next(&hash, time);
                 }
             });
         }

@@ -92,6 +92,9 @@ pub struct Door<'a> {
     pub client: &'a ClientInfo,
     /// The session of `app` this browser holds now: a sign-in ends it (a new id every time).
     pub previous_session: Option<&'a str>,
+    /// The hash of the session of `app` the browser held when the sign-in began, carried by a
+    /// second step (whose page a Settings cookie never reaches): it ends too.
+    pub replaces: Option<&'a str>,
     pub devices: Devices<'a>,
     /// A hand-off: the hash of the session this one continues, and ends with.
     pub parent: Option<&'a str>,
@@ -110,6 +113,7 @@ impl<'a> Door<'a> {
             app,
             client,
             previous_session: None,
+            replaces: None,
             devices: Devices::NotIssued,
             parent: None,
             next: None,
@@ -176,6 +180,9 @@ impl Completion<'_> {
         let method_text = session_method(method, second_factor);
         if let Some(previous) = door.previous_session {
             self.db.delete_session(&hash_token(previous)).await?;
+        }
+        if let Some(replaced) = door.replaces {
+            self.db.delete_session(replaced).await?;
         }
         let token = Token::generate();
         let public_id = Token::generate().expose()[..16].to_string();

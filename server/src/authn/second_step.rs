@@ -329,18 +329,19 @@ impl SecondStep<'_> {
         };
         // The browser's CRM cookie as it is now ends with the sign-in too.
         let previous_session = door.previous_session.filter(|_| row.app == crate::db::App::Crm);
-        let door = Door { app: row.app, next: row.return_to.as_deref(), previous_session, ..door };
+        let door = Door {
+            app: row.app,
+            next: row.return_to.as_deref(),
+            previous_session,
+            replaces: row.replaces_hash.as_deref(),
+            ..door
+        };
         let signed_in =
             Completion { db: self.db, clock: self.clock }.complete(verified, door).await.map_err(|err| match err {
                 SignInError::Refused(refusal) => StepError::Refused(refusal),
                 SignInError::Storage(err) => storage(err),
                 SignInError::SecondStepDue(_) => StepError::Expired,
             })?;
-        // The app's session when the first step began: a Settings cookie never reaches this
-        // page, so it was carried in the waiting sign-in.
-        if let Some(replaced) = &row.replaces_hash {
-            self.db.delete_session(replaced).await.map_err(storage)?;
-        }
         Ok(Stepped {
             signed_in,
             app: row.app,

@@ -105,6 +105,7 @@ pub async fn activate(State(state): State<AppState>, request: Request) -> Respon
         app: App::Crm,
         client: &client,
         previous_session: previous,
+        replaces: None,
         devices: Devices::Carried(&devices),
         parent: None,
         next: None,

@@ -104,22 +104,17 @@ async fn require(State(state): State<AppState>, need: Need, request: Request, ne
             Redirect::to(&Notice::TemporaryPassword.at(routes::CHANGE_PASSWORD)).into_response()
         }
         Ok(record) => {
-            // The Terms page with nothing (left) to accept: on to the start page.
-            if need == Need::SettingsTerms
+            // The Terms page itself, with nothing (left) to accept, goes on to the start page.
+            let terms_page = need == Need::SettingsTerms
                 && parts.method == http::Method::GET
-                && parts.uri.path() == routes::SETTINGS_TERMS
-            {
+                && parts.uri.path() == routes::SETTINGS_TERMS;
+            if terms_page || matches!(need, Need::SettingsPage | Need::SettingsCall) {
                 match state.terms().pending(record.user_id).await {
-                    Ok(None) => return Redirect::to(routes::SETTINGS).into_response(),
-                    Ok(Some(_)) => {}
-                    Err(err) => return WebError::Storage(err).into_response(),
-                }
-            }
-            if matches!(need, Need::SettingsPage | Need::SettingsCall) {
-                match state.terms().pending(record.user_id).await {
+                    Ok(None) if terms_page => return Redirect::to(routes::SETTINGS).into_response(),
                     Ok(None) => {
                         parts.extensions.insert(AdminAccess);
                     }
+                    Ok(Some(_)) if terms_page => {}
                     Ok(Some(_)) if need == Need::SettingsCall => return refused_call(AppError::Forbidden),
                     Ok(Some(_)) => return Redirect::to(routes::SETTINGS_TERMS).into_response(),
                     Err(err) => return WebError::Storage(err).into_response(),

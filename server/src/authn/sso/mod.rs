@@ -220,6 +220,7 @@ impl Browser<'_> {
             app: App::Crm,
             client: self.client,
             previous_session: self.previous_session,
+            replaces: None,
             devices: Devices::Carried(self.devices),
             parent: None,
             next: None,
